@@ -1,0 +1,165 @@
+"""Match stage: exact verification of LSH candidates and passage alignment.
+
+LSH only proposes; this module decides. Two shingled texts are compared exactly on their shingle
+hashes (Jaccard and containment both ways), then aligned PAN-style — seed, extend, filter:
+
+* seeds are shingles the texts share (a shingle repeated too often in either text is boilerplate
+  and not a seed);
+* seeds whose positions lie within ``max_gap_words`` of each other in both texts chain into one
+  passage (gaps are edits, insertions or furniture);
+* passages with fewer than ``min_passage_words`` aligned words are dropped as chance overlap.
+
+Words inside quotations do not count as evidence of copying: independent reports of one event
+share quotes, a copy shares prose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .fingerprint import Shingled
+from .models import Alignment, Passage
+from .settings import DEFAULT_SETTINGS, Settings
+
+__all__ = ["align_texts", "is_copy_evidence", "TokenPassage"]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPassage:
+    """A passage in content-token positions (inclusive), with the aligned token positions."""
+
+    a_first: int
+    a_last: int
+    b_first: int
+    b_last: int
+    a_covered: np.ndarray  # content-token positions of a covered by seeds
+    b_covered: np.ndarray
+
+
+def _seed_pairs(a: np.ndarray, b: np.ndarray, max_repeats: int) -> tuple[np.ndarray, np.ndarray]:
+    """Position pairs (i in a, j in b) of shared shingles, skipping shingles repeated too often."""
+    shared = np.intersect1d(a, b, assume_unique=False)
+    if len(shared) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    a_pos = np.flatnonzero(np.isin(a, shared))
+    b_pos = np.flatnonzero(np.isin(b, shared))
+    # group positions by hash
+    a_order = a_pos[np.argsort(a[a_pos], kind="stable")]
+    b_order = b_pos[np.argsort(b[b_pos], kind="stable")]
+    a_keys, a_starts, a_counts = np.unique(a[a_order], return_index=True, return_counts=True)
+    b_keys, b_starts, b_counts = np.unique(b[b_order], return_index=True, return_counts=True)
+    # a_keys and b_keys are both exactly `shared`, in the same sorted order
+    ok = (a_counts <= max_repeats) & (b_counts <= max_repeats)
+    single = ok & (a_counts == 1) & (b_counts == 1)
+    ii = [a_order[a_starts[single]]]
+    jj = [b_order[b_starts[single]]]
+    for k in np.flatnonzero(ok & ~single):  # the rare repeated shingles: all pairings
+        ia = a_order[a_starts[k] : a_starts[k] + a_counts[k]]
+        jb = b_order[b_starts[k] : b_starts[k] + b_counts[k]]
+        ii.append(np.repeat(ia, len(jb)))
+        jj.append(np.tile(jb, len(ia)))
+    i = np.concatenate(ii)
+    j = np.concatenate(jj)
+    order = np.lexsort((j, i))
+    return i[order], j[order]
+
+
+def _chain(i: np.ndarray, j: np.ndarray, n: int, max_gap: int) -> list[tuple[list[int], list[int]]]:
+    """Chain seed pairs (sorted by i) into passages: a seed extends the open passage whose last seed
+    is closest before it in both texts, within ``max_gap`` words and a similar diagonal."""
+    open_chains: list[tuple[list[int], list[int]]] = []
+    closed: list[tuple[list[int], list[int]]] = []
+    for a_pos, b_pos in zip(i.tolist(), j.tolist()):
+        best, best_cost = -1, None
+        still_open = []
+        for chain in open_chains:
+            last_a, last_b = chain[0][-1], chain[1][-1]
+            if a_pos - last_a > max_gap + n:
+                closed.append(chain)
+                continue
+            still_open.append(chain)
+        open_chains = still_open
+        for idx, chain in enumerate(open_chains):
+            last_a, last_b = chain[0][-1], chain[1][-1]
+            da, db = a_pos - last_a, b_pos - last_b
+            if da < 0 or db <= -n or db > max_gap + n or abs(da - db) > max_gap:
+                continue
+            cost = max(da, db) + abs(da - db)
+            if best_cost is None or cost < best_cost:
+                best, best_cost = idx, cost
+        if best >= 0:
+            open_chains[best][0].append(a_pos)
+            open_chains[best][1].append(b_pos)
+        else:
+            open_chains.append(([a_pos], [b_pos]))
+    return closed + open_chains
+
+
+def _covered(starts: list[int], n: int) -> np.ndarray:
+    """Token positions covered by shingles starting at ``starts``."""
+    s = np.asarray(starts, dtype=np.int64)
+    return np.unique((s[:, None] + np.arange(n)[None, :]).ravel())
+
+
+def _token_passages(a: Shingled, b: Shingled, settings: Settings) -> list[TokenPassage]:
+    i, j = _seed_pairs(a.shingles, b.shingles, settings.max_seed_repeats)
+    if len(i) == 0:
+        return []
+    n = a.n
+    passages = []
+    for a_seeds, b_seeds in _chain(i, j, n, settings.max_gap_words):
+        a_cov = _covered(a_seeds, n)
+        b_cov = _covered(b_seeds, n)
+        if min(len(a_cov), len(b_cov)) < settings.min_passage_words:
+            continue
+        passages.append(TokenPassage(int(a_cov[0]), int(a_cov[-1]), int(min(b_cov)), int(max(b_cov)), a_cov, b_cov))
+    # a passage inside another in both texts (a repeat of the same text) adds nothing
+    passages.sort(key=lambda p: (-(len(p.a_covered)), p.a_first))
+    kept: list[TokenPassage] = []
+    for p in passages:
+        if any(k.a_first <= p.a_first and p.a_last <= k.a_last and k.b_first <= p.b_first and p.b_last <= k.b_last
+               for k in kept):
+            continue
+        kept.append(p)
+    kept.sort(key=lambda p: (p.b_first, p.a_first))
+    return kept
+
+
+def align_texts(a_id: int, a: Shingled, b_id: int, b: Shingled, settings: Settings = DEFAULT_SETTINGS) -> Alignment:
+    """Compare two shingled texts exactly: Jaccard, containment both ways and copied passages.
+
+    Passages are reported with ``a`` as "source" and ``b`` as "copy"; lineage orients them.
+    """
+    a_set = np.unique(a.shingles)
+    b_set = np.unique(b.shingles)
+    shared = len(np.intersect1d(a_set, b_set, assume_unique=True))
+    union = len(a_set) + len(b_set) - shared
+    jaccard = shared / union if union else 0.0
+    a_in_b = shared / len(a_set) if len(a_set) else 0.0
+    b_in_a = shared / len(b_set) if len(b_set) else 0.0
+    token_passages = _token_passages(a, b, settings) if shared and a.n == b.n else []
+    passages = []
+    evidence = 0
+    for p in token_passages:
+        a_start, a_end = a.char_span(p.a_first, p.a_last)
+        b_start, b_end = b.char_span(p.b_first, p.b_last)
+        passages.append(Passage(a_start, a_end, b_start, b_end, words=int(len(p.b_covered))))
+        # copy evidence: aligned words outside quotations, in both texts
+        evidence += int(min(np.count_nonzero(~a.quoted[p.a_covered]), np.count_nonzero(~b.quoted[p.b_covered])))
+    return Alignment(
+        a_id=a_id,
+        b_id=b_id,
+        shared_shingles=int(shared),
+        jaccard=round(float(jaccard), 4),
+        a_in_b=round(float(a_in_b), 4),
+        b_in_a=round(float(b_in_a), 4),
+        passages=tuple(passages),
+        evidence_words=evidence,
+    )
+
+
+def is_copy_evidence(alignment: Alignment, settings: Settings = DEFAULT_SETTINGS) -> bool:
+    """Whether an alignment shows reuse: enough aligned prose outside quotations."""
+    return bool(alignment.passages) and alignment.evidence_words >= settings.min_evidence_words

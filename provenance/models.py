@@ -1,0 +1,250 @@
+"""The small frozen records that flow between the pipeline's stages.
+
+fetch/read → :class:`RawDocument` → extract → :class:`Article` → fingerprint → :class:`Fingerprint`
+→ match → :class:`Alignment` → lineage → :class:`Edge` (with :class:`Passage` and :class:`DiffOp`)
+→ store → :class:`StoredDocument` → report.
+
+Character offsets are always half-open ``[start, end)`` into ``Article.text`` (= ``documents.text``
+in the store), so ``text[start:end]`` is the span and SQL's ``substr(text, start + 1, end - start)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+__all__ = [
+    "RawDocument",
+    "Credit",
+    "Furniture",
+    "Article",
+    "Fingerprint",
+    "Passage",
+    "Alignment",
+    "DiffOp",
+    "Edge",
+    "StoredDocument",
+    "document_id",
+    "edge_id_for",
+    "RELATIONS",
+    "DIFF_KINDS",
+]
+
+#: Edge relations. ``copy``: near-verbatim, whole or most of the source; ``excerpt``: a part of the
+#: source inside a longer or shorter text; ``rewrite``: a revised copy; ``shares_source``: both
+#: derive from a third text and neither is upstream by evidence; ``version``: the same article
+#: updated at the same URL or canonical URL.
+RELATIONS = ("copy", "excerpt", "rewrite", "shares_source", "version")
+
+#: What a diff segment is, when it can be told: ``furniture`` (page furniture the copy added),
+#: ``credit`` (a credit line), ``truncation`` (source text the copy left off at its start or end),
+#: ``context`` (the copy's own text around an embedded excerpt), ``editorial`` (a change inside
+#: the copied text).
+DIFF_KINDS = ("furniture", "credit", "truncation", "context", "editorial")
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One input as read (the fetch stage's output), before extraction.
+
+    ``content`` is bytes for files and HTTP bodies (decoded later, by BOM / header / meta /
+    detection) and str for JSON Lines records. ``url`` is the final URL of a fetched page, the
+    ``file://`` URI of a local file, the ``url`` of a JSON record, or ``stdin:`` for standard input.
+    """
+
+    url: str
+    content: bytes | str
+    origin: str  # for messages: a path, a URL, "stdin" or "file.jsonl:12"
+    content_type: str | None = None  # HTTP Content-Type, the charset hint of last resort
+    format_hint: str | None = None  # "html" or "text" when the input says so (JSON record field)
+    site: str | None = None
+    title: str | None = None
+    published: datetime | None = None  # publication time the input declares (JSON record)
+    fetched: datetime | None = None  # when it was fetched or first seen
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """A credit line or syndication marker, resolved to an outlet where possible.
+
+    ``kind`` is one of: ``source_line`` ("Source: X", "Source of information and images 'X'"),
+    ``via``, ``courtesy``, ``agencies`` ("(With inputs from agencies)"), ``wire`` (a wire byline or
+    dateline such as "ISLAMABAD (Reuters) -" or "(PTI)"), ``canonical`` (rel=canonical / og:url to
+    another host), ``meta`` (syndication-source / original-source meta). Offsets are into
+    ``Article.text``; both are -1 for markers that are not in the text (canonical, meta).
+    """
+
+    phrase: str
+    outlet: str
+    host: str | None
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Furniture:
+    """A span of ``Article.text`` that is page furniture, not article content, and why."""
+
+    start: int
+    end: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """What extraction keeps of a page: metadata and the article text, paragraphs split by blank lines.
+
+    ``text`` keeps in-body furniture lines and credit lines (so a diff can show them); they are
+    marked by ``furniture`` and ``credits`` and left out of fingerprints.
+    """
+
+    url: str
+    text: str
+    format: str  # "html" or "text"
+    title: str | None = None
+    canonical_url: str | None = None
+    site: str | None = None
+    published_at: datetime | None = None
+    authors: tuple[str, ...] = ()
+    credits: tuple[Credit, ...] = ()
+    furniture: tuple[Furniture, ...] = ()
+    fetched_at: datetime | None = None
+
+    @property
+    def body(self) -> str:
+        """The text without furniture spans: what a reader would call the article."""
+        if not self.furniture:
+            return self.text
+        pieces, last = [], 0
+        for span in sorted(self.furniture, key=lambda f: f.start):
+            if span.start > last:
+                pieces.append(self.text[last : span.start])
+            last = max(last, span.end)
+        pieces.append(self.text[last:])
+        return "\n\n".join(p.strip() for p in pieces if p.strip())
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Fingerprint:
+    """The fingerprint stage's output for one text.
+
+    ``signature`` is the whole-text MinHash (uint32 values, serialised little-endian) and
+    ``band_keys`` the 64-bit LSH keys of the text and of its overlapping windows, ready for the
+    store's band index. ``content_hash`` identifies the normalised content (idempotent ingest).
+    """
+
+    content_hash: str
+    num_tokens: int
+    num_shingles: int
+    signature: bytes
+    band_keys: tuple[tuple[int, int], ...]  # (band number, key); doc-level and window-level bands
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A copied passage: ``[source_start, source_end)`` in the source's text is reused at
+    ``[copy_start, copy_end)`` in the copy's text. ``words`` counts the aligned words."""
+
+    source_start: int
+    source_end: int
+    copy_start: int
+    copy_end: int
+    words: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """Exact comparison of two texts ``a`` and ``b`` (match stage; no direction yet).
+
+    ``a_in_b`` is the share of a's shingles found in b (containment of a in b); ``b_in_a`` the
+    reverse. Passages are given with a as "source" and b as "copy"; lineage orients them.
+    """
+
+    a_id: int
+    b_id: int
+    shared_shingles: int
+    jaccard: float
+    a_in_b: float
+    b_in_a: float
+    passages: tuple[Passage, ...]
+    evidence_words: int  # aligned words outside quotations in b: what counts as copy evidence
+
+
+@dataclass(frozen=True, slots=True)
+class DiffOp:
+    """One segment of the word-level diff of a copy against its source.
+
+    ``op`` is ``insert`` (only in the copy), ``delete`` (only in the source) or ``replace``;
+    ``text`` is the copy's text for insert/replace and the source's for delete; ``kind`` is one
+    of :data:`DIFF_KINDS`.
+    """
+
+    op: str
+    source_start: int
+    source_end: int
+    copy_start: int
+    copy_end: int
+    text: str
+    kind: str
+    source_text: str = ""  # for replace: what the source said
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A lineage edge: ``copy_id`` reused text of ``source_id`` (the upstream document).
+
+    ``containment`` is the share of the source's text found in the copy (how much was taken);
+    ``copy_containment`` the share of the copy that comes from the source (how much of the copy
+    is borrowed). ``confidence`` is the confidence in the direction; ``reasons`` says why in words.
+    """
+
+    source_id: int
+    copy_id: int
+    relation: str
+    jaccard: float
+    containment: float
+    copy_containment: float
+    confidence: float
+    reasons: tuple[str, ...]
+    credited: bool  # the copy credits the source's site or outlet
+    passages: tuple[Passage, ...] = ()
+    diff: tuple[DiffOp, ...] = ()
+    via_id: int | None = None  # for shares_source: the common upstream, when it is in the store
+
+    @property
+    def edge_id(self) -> int:
+        return edge_id_for(self.source_id, self.copy_id)
+
+
+def edge_id_for(source_id: int, copy_id: int) -> int:
+    """A deterministic 63-bit id for the edge between two documents (order-independent), so reruns
+    and parallel engines agree on it."""
+    import hashlib
+
+    lo, hi = sorted((source_id, copy_id))
+    digest = hashlib.blake2b(f"{lo}:{hi}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """A document as the store holds it: the extracted article plus its identity and ingest facts.
+
+    ``doc_id`` is :func:`document_id` of the URL and content hash, so the same input always gets
+    the same id (idempotent ingest, and parallel engines agree). ``first_seen`` is when the store
+    first saw this content at this URL: the weakest evidence of age, used when no date is known.
+    """
+
+    doc_id: int
+    article: Article
+    content_hash: str
+    first_seen: datetime | None = None
+
+
+def document_id(url: str, content_hash: str) -> int:
+    """A deterministic positive 63-bit id for a document (its URL and its content)."""
+    import hashlib
+
+    digest = hashlib.blake2b(f"{url}\n{content_hash}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1

@@ -1,0 +1,93 @@
+"""Named settings with documented defaults: every threshold of the pipeline lives here.
+
+Stages take a :class:`Settings` argument (no globals); ``Settings()`` gives the defaults and
+``dataclasses.replace(settings, ...)`` a variant. Changing a fingerprint setting (shingle size,
+permutations, bands, windows) changes the band keys: the store records the fingerprint settings it
+was built with and refuses to mix them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+__all__ = ["Settings", "DEFAULT_SETTINGS"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # --- fingerprint -------------------------------------------------------------------------
+    #: Words per shingle. 5 is the usual text-reuse choice (passim, PAN systems): long enough that
+    #: independent texts rarely share one by chance, short enough to survive light edits.
+    shingle_words: int = 5
+    #: Characters per shingle for scripts written without spaces (CJK, Thai …), tokenised by character.
+    shingle_chars: int = 4
+    #: MinHash permutations for the whole-text signature (Jaccard estimate, near-duplicate LSH).
+    num_perm: int = 128
+    #: Whole-text LSH bands x rows (= num_perm). 32 x 4 puts the 50 % catch point near Jaccard 0.42.
+    doc_bands: int = 32
+    #: Seed of the MinHash permutations (part of the fingerprint: changing it changes every key).
+    seed: int = 1
+    #: Window size and stride in words for passage-level LSH: the index that surfaces excerpts and
+    #: embedded passages that whole-text Jaccard misses. A passage of window_words + stride words
+    #: always covers one whole window of each text.
+    window_words: int = 30
+    window_stride: int = 15
+    #: Permutations per window and window LSH bands (rows = window_perm / window_bands). 16 bands of
+    #: 2 rows catch two windows with Jaccard 0.5 with p > 0.99 while unrelated windows stay apart.
+    window_perm: int = 32
+    window_bands: int = 16
+
+    # --- candidates and verification ---------------------------------------------------------
+    #: Verify at most this many candidates per document, best LSH hit counts first.
+    max_candidates: int = 200
+    #: A candidate needs at least this many band hits (whole-text or window) to be verified.
+    min_band_hits: int = 2
+
+    # --- alignment ---------------------------------------------------------------------------
+    #: Seeds (shared shingles) closer than this many words in both texts join one passage.
+    max_gap_words: int = 25
+    #: Passages shorter than this many aligned words are dropped as chance overlap.
+    min_passage_words: int = 15
+    #: A shingle occurring more often than this in either text is not used as a seed (boilerplate).
+    max_seed_repeats: int = 8
+    #: Aligned words outside quotations needed to call two texts a copy. Independent reports of one
+    #: event share names and quotes; a copy shares prose.
+    min_evidence_words: int = 30
+
+    # --- relation ----------------------------------------------------------------------------
+    #: A copy that carries at least this share of its source's text is a ``copy``; less is ``excerpt``.
+    copy_min_containment: float = 0.8
+    #: Below this share of the aligned region copied verbatim, a reuse is a ``rewrite``.
+    verbatim_min_share: float = 0.85
+
+    # --- direction (log-odds weights of each piece of evidence) ------------------------------
+    weight_canonical: float = 4.0
+    weight_credit: float = 3.0
+    weight_published: float = 2.0
+    weight_first_seen: float = 0.8
+    weight_containment: float = 0.6
+    #: Publication times closer than this many minutes are too close to tell who was first.
+    min_time_gap_minutes: float = 5.0
+    #: A direction with confidence below this is reported as unknown, and two texts that both carry
+    #: another outlet's wire or credit marker are called ``shares_source``.
+    min_direction_confidence: float = 0.6
+
+    # --- extraction --------------------------------------------------------------------------
+    #: A page whose article text has fewer words than this is refused as empty.
+    min_article_words: int = 20
+    #: Bytes read at most from a file or HTTP body (a 10 MB page is the largest we expect).
+    max_input_bytes: int = 20_000_000
+
+    # --- fetch -------------------------------------------------------------------------------
+    fetch_timeout_seconds: float = 20.0
+    user_agent: str = "provenance/0.1 (+https://example.invalid/provenance)"
+
+    def fingerprint_key(self) -> dict[str, int]:
+        """The settings that determine band keys; stored with the index so it is never mixed."""
+        keys = ("shingle_words", "shingle_chars", "num_perm", "doc_bands", "seed",
+                "window_words", "window_stride", "window_perm", "window_bands")
+        values = asdict(self)
+        return {k: values[k] for k in keys}
+
+
+DEFAULT_SETTINGS = Settings()

@@ -1,0 +1,156 @@
+"""Normalising and tokenising text, keeping every token's character offsets in the original.
+
+Tokens are ``\\w+`` runs, Unicode NFKC-normalised and casefolded, so punctuation, case and
+compatibility forms never hide a copy. Characters of scripts written without spaces (CJK, Thai,
+Lao, Khmer, Myanmar) are tokens of their own. Furniture and credit spans are masked out of the
+"content" tokens that fingerprints and alignments use; quotation spans are marked, because two
+independent reports may share a quote but not the prose around it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+
+__all__ = ["Tokens", "tokenize", "quoted_spans", "token_hashes", "ngram_hashes", "mix64"]
+
+# Scripts without word spaces: one token per character (shingled by Settings.shingle_chars).
+_UNSPACED = (
+    "\u0e00-\u0eff"  # Thai, Lao
+    "\u1000-\u109f"  # Myanmar
+    "\u1780-\u17ff"  # Khmer
+    "\u3040-\u30ff"  # Hiragana, Katakana
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs
+)
+_TOKEN_RE = re.compile(rf"[{_UNSPACED}]|(?:(?![{_UNSPACED}])\w)+")
+
+# Opening → closing quotation marks. A quotation longer than this many characters is more likely an
+# unbalanced mark than a quote, so it is not masked.
+_QUOTE_PAIRS = {"“": "”", "„": "“", "«": "»", "‘": "’", '"': '"', "‹": "›", "「": "」", "『": "』"}
+_MAX_QUOTE_CHARS = 600
+
+_U64 = np.uint64
+_MASK64 = (1 << 64) - 1
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Tokens:
+    """A text's tokens: normalised strings and half-open character offsets into the original."""
+
+    words: tuple[str, ...]
+    starts: np.ndarray  # int64, character offsets
+    ends: np.ndarray
+    unspaced: bool  # mostly characters of scripts without spaces
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+def tokenize(text: str) -> Tokens:
+    """Split ``text`` into normalised tokens with their offsets."""
+    if text.isascii():
+        lowered = text.lower()  # same length as text, so offsets stay valid
+        matches = list(_TOKEN_RE.finditer(lowered))
+        words = tuple(m.group() for m in matches)
+    else:
+        matches = list(_TOKEN_RE.finditer(text))
+        words = tuple(_normalise(m.group()) for m in matches)
+    starts = np.fromiter((m.start() for m in matches), dtype=np.int64, count=len(matches))
+    ends = np.fromiter((m.end() for m in matches), dtype=np.int64, count=len(matches))
+    unspaced = bool(words) and sum(1 for w in words if len(w) == 1 and not w.isascii()) * 2 > len(words)
+    return Tokens(words, starts, ends, unspaced)
+
+
+def _normalise(token: str) -> str:
+    return unicodedata.normalize("NFKC", token).casefold()
+
+
+_QUOTE_MARKS_RE = re.compile("[" + re.escape("".join(set(_QUOTE_PAIRS) | set(_QUOTE_PAIRS.values()))) + "]")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of direct quotations (between matching quotation marks, within a paragraph)."""
+    marks = [(m.start(), m.group()) for m in _QUOTE_MARKS_RE.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    k = 0
+    while k < len(marks):
+        start, mark = marks[k]
+        closing = _QUOTE_PAIRS.get(mark)
+        match = None
+        if closing is not None:
+            for later in range(k + 1, len(marks)):
+                end, other = marks[later]
+                if end - start > _MAX_QUOTE_CHARS:
+                    break
+                if other == closing:
+                    match = later
+                    break
+        if match is not None:
+            end = marks[match][0]
+            # a ’ closing a short span is more likely an apostrophe; a paragraph break ends a quote
+            if not (closing == "’" and end - start < 40) and "\n\n" not in text[start:end]:
+                spans.append((start, end + 1))
+                k = match + 1
+                continue
+        k += 1
+    return spans
+
+
+def span_mask(tokens: Tokens, spans: Iterable[tuple[int, int]]) -> np.ndarray:
+    """Boolean mask of the tokens that lie inside any of ``spans``."""
+    mask = np.zeros(len(tokens), dtype=bool)
+    for start, end in spans:
+        if end <= start:
+            continue
+        lo = np.searchsorted(tokens.starts, start, side="left")
+        hi = np.searchsorted(tokens.ends, end, side="right")
+        if hi > lo:
+            mask[lo:hi] = True
+    return mask
+
+
+def token_hashes(words: Iterable[str]) -> np.ndarray:
+    """A stable 64-bit hash per token (two CRC-32s: fast, in C, and identical across processes)."""
+    cache: dict[str, int] = {}
+    out = []
+    for w in words:
+        h = cache.get(w)
+        if h is None:
+            b = w.encode("utf-8")
+            h = (zlib.crc32(b) << 32) | zlib.crc32(b, 0x9E3779B9)
+            cache[w] = h
+        out.append(h)
+    return np.array(out, dtype=_U64)
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """The splitmix64 finaliser: spreads bits so that combined hashes look uniform."""
+    x = x.astype(_U64, copy=True)
+    with np.errstate(over="ignore"):
+        x ^= x >> _U64(30)
+        x *= _U64(0xBF58476D1CE4E5B9)
+        x ^= x >> _U64(27)
+        x *= _U64(0x94D049BB133111EB)
+        x ^= x >> _U64(31)
+    return x
+
+
+_NGRAM_MULTIPLIER = _U64(0x100000001B3)
+
+
+def ngram_hashes(hashes: np.ndarray, n: int) -> np.ndarray:
+    """64-bit hashes of every run of ``n`` consecutive token hashes (vectorised, no Python loop
+    over shingles). Empty when there are fewer than ``n`` tokens."""
+    count = len(hashes) - n + 1
+    if count <= 0:
+        return np.zeros(0, dtype=_U64)
+    acc = np.zeros(count, dtype=_U64)
+    with np.errstate(over="ignore"):
+        for k in range(n):  # n is small (≤ 8): a loop over offsets, not over shingles
+            acc = acc * _NGRAM_MULTIPLIER + hashes[k : k + count]
+    return mix64(acc)
