@@ -1,0 +1,375 @@
+"""Turn command-line targets (paths, directories, URLs, ``-``, JSON Lines files) into raw documents.
+
+:func:`read_inputs` yields, in order, one :class:`~provenance.models.RawDocument` per document or
+one :class:`~provenance.errors.InputError` per bad input. Errors are *yielded*, not raised, so one
+bad file or URL in a batch never loses the rest; the caller decides how to report them.
+
+Bytes are not decoded here (except JSON Lines, which is UTF-8 by definition): decoding and the
+HTML-versus-text decision belong to later stages. This module only refuses inputs that are
+clearly not documents: missing, unreadable, empty, too large, or binary.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from .errors import InputError
+from .fetch import Fetcher, is_url
+from .models import RawDocument
+from .settings import DEFAULT_SETTINGS, Settings
+
+__all__ = ["read_inputs", "STDIN_TARGET", "DOCUMENT_SUFFIXES", "JSONL_SUFFIXES"]
+
+#: The target that means "read standard input", as in most Unix tools.
+STDIN_TARGET = "-"
+
+#: Suffixes that make a file a JSON Lines batch (one document per line) rather than one document.
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+
+#: Files picked up when walking a directory (compared lower-case). ``""`` admits suffix-less
+#: files (saved pages are often named after the URL slug). Anything else (images, archives,
+#: stylesheets) is skipped silently: a directory of saved pages always has such siblings.
+#: Files named explicitly on the command line are read whatever their suffix.
+DOCUMENT_SUFFIXES = frozenset(
+    {".html", ".htm", ".xhtml", ".txt", ".text", ".md", ".markdown", ""} | JSONL_SUFFIXES
+)
+
+#: How much of the start of an input the binary check looks at: enough to see past a header,
+#: small enough to be free.
+BINARY_SAMPLE_BYTES = 8192
+
+#: Share of control characters above which a sample is binary. Real text has almost none besides
+#: tab/newline/CR/FF; compressed or image data has ~12 % of bytes in that range.
+MAX_CONTROL_SHARE = 0.10
+
+#: C0 controls that real text contains: tab, LF, VT, FF, CR, and ESC (ISO-2022-JP escapes).
+_TEXT_CONTROLS = frozenset(b"\t\n\x0b\x0c\r\x1b")
+_CONTROL_BYTES = (frozenset(range(0x20)) - _TEXT_CONTROLS) | {0x7F}  # C0 controls and DEL
+
+#: Byte order marks of encodings whose text is full of NUL bytes, so a BOM means "text" even
+#: though the NUL test would say binary. UTF-32 first: its LE BOM starts with UTF-16 LE's.
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+#: Record fields that hold a date, parsed as ISO 8601.
+_DATE_FIELDS = ("published", "fetched")
+#: Optional record fields that must be strings when present.
+_STRING_FIELDS = ("url", "site", "title")
+
+
+def read_inputs(
+    targets: Sequence[str],
+    *,
+    settings: Settings = DEFAULT_SETTINGS,
+    stdin: BinaryIO | None = None,
+    fetcher: Fetcher | None = None,
+) -> Iterator[RawDocument | InputError]:
+    """Yield a :class:`RawDocument` per document, or an :class:`InputError` per bad input, in order.
+
+    Each target is ``-`` (standard input, or ``stdin`` if given: one document), an http(s) URL
+    (fetched with ``fetcher``, or with a :class:`Fetcher` created on first use and closed at the
+    end), a directory (its document files, recursively, sorted by path, hidden names skipped),
+    a ``.jsonl``/``.ndjson`` file (one document per record), or any other file (one document).
+    """
+    own_fetcher: Fetcher | None = None
+    try:
+        for target in targets:
+            if target == STDIN_TARGET:
+                yield _read_stdin(stdin, settings)
+            elif is_url(target):
+                if fetcher is None:
+                    fetcher = own_fetcher = Fetcher(settings)
+                try:
+                    yield fetcher.fetch(target)
+                except InputError as exc:  # FetchError is an InputError
+                    yield exc
+            elif not target:
+                yield InputError('""', "empty path")
+            elif os.path.isdir(target):
+                yield from _read_directory(Path(target), target, settings)
+            else:
+                yield from _read_file(Path(target), target, settings)
+    finally:
+        if own_fetcher is not None:
+            own_fetcher.close()
+
+
+# --- standard input ------------------------------------------------------------------------------
+
+
+def _read_stdin(stdin: BinaryIO | None, settings: Settings) -> RawDocument | InputError:
+    """All of standard input as one document."""
+    if stdin is None:
+        if sys.stdin is None:  # e.g. a GUI or daemon process
+            return InputError("stdin", "no standard input")
+        stdin = sys.stdin.buffer
+    limit = settings.max_input_bytes
+    try:
+        data = stdin.read(limit + 1)
+    except OSError as exc:
+        return InputError("stdin", _os_reason(exc))
+    if len(data) > limit:
+        return InputError("stdin", f"input larger than {limit} bytes")
+    problem = _content_problem(data, "input")
+    if problem:
+        return InputError("stdin", problem)
+    return RawDocument(url="stdin:", content=data, origin="stdin")
+
+
+# --- directories ---------------------------------------------------------------------------------
+
+
+def _read_directory(root: Path, target: str, settings: Settings) -> Iterator[RawDocument | InputError]:
+    """The documents of every eligible file below ``root``.
+
+    If the walk yields nothing at all (no document and no error), one error says so. A directory
+    whose files were all refused does not get that extra error: each file's own error says more.
+    """
+    produced = False
+    for path in _walk(root):
+        if isinstance(path, InputError):
+            produced = True
+            yield path
+            continue
+        for item in _read_file(path, str(path), settings):
+            produced = True
+            yield item
+    if not produced:
+        yield InputError(target, "no HTML, text or JSON Lines files found")
+
+
+def _walk(directory: Path) -> Iterator[Path | InputError]:
+    """Regular files below ``directory`` with an eligible suffix, in path order.
+
+    Visiting entries sorted by name and recursing in place gives the same order as sorting all
+    paths (component by component). Hidden names (``.git``, ``.DS_Store``) are skipped, symlinked
+    directories are not followed (no loops), and non-regular files (FIFOs, sockets, broken links)
+    are skipped because reading them could block or fail. An unreadable directory is an error.
+    """
+    try:
+        with os.scandir(directory) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as exc:
+        yield InputError(str(directory), _os_reason(exc))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = directory / entry.name
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_file = entry.is_file()  # follows a symlink to a regular file
+        except OSError as exc:
+            yield InputError(str(path), _os_reason(exc))
+            continue
+        if is_dir:
+            yield from _walk(path)
+        elif is_file and path.suffix.lower() in DOCUMENT_SUFFIXES:
+            yield path
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+
+def _read_file(path: Path, origin: str, settings: Settings) -> Iterator[RawDocument | InputError]:
+    """One file: a JSON Lines batch by suffix, otherwise one document of raw bytes."""
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        yield from _read_jsonl(path, origin, settings)
+        return
+    limit = settings.max_input_bytes
+    try:
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size > limit:  # don't read 1 GB to refuse it
+                yield InputError(origin, f"file larger than {limit} bytes")
+                return
+            data = handle.read(limit + 1)  # FIFOs and /proc files report size 0
+    except OSError as exc:
+        yield InputError(origin, _os_reason(exc))
+        return
+    if len(data) > limit:
+        yield InputError(origin, f"file larger than {limit} bytes")
+        return
+    problem = _content_problem(data, "file")
+    if problem:
+        yield InputError(origin, problem)
+        return
+    yield RawDocument(url=path.resolve().as_uri(), content=data, origin=origin)
+
+
+def _read_jsonl(path: Path, origin: str, settings: Settings) -> Iterator[RawDocument | InputError]:
+    """One document per non-blank line of a JSON Lines file; a bad line is an error for that line.
+
+    The file is streamed (it is a batch, so the size limit applies per line, not to the file).
+    """
+    limit = settings.max_input_bytes
+    file_uri = path.resolve().as_uri()
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(BINARY_SAMPLE_BYTES)
+            if _is_binary(head):
+                yield InputError(origin, "binary file, not HTML or text")
+                return
+            handle.seek(0)
+            records = 0
+            lineno = 0
+            while True:
+                raw = handle.readline(limit + 1)
+                if not raw:
+                    break
+                lineno += 1
+                where = f"{origin}:{lineno}"
+                if len(raw) > limit and not raw.endswith(b"\n"):
+                    _skip_rest_of_line(handle)
+                    yield InputError(where, f"line larger than {limit} bytes")
+                    continue
+                if lineno == 1 and raw.startswith(_UTF8_BOM):
+                    raw = raw[len(_UTF8_BOM):]
+                if not raw.strip():
+                    continue
+                records += 1
+                yield _parse_record(raw, where, f"{file_uri}#L{lineno}")
+    except OSError as exc:
+        yield InputError(origin, _os_reason(exc))
+        return
+    if records == 0:
+        yield InputError(origin, "empty file")
+
+
+def _skip_rest_of_line(handle: BinaryIO) -> None:
+    """Read past the end of an over-long line without holding it in memory."""
+    while True:
+        chunk = handle.readline(1 << 16)
+        if not chunk or chunk.endswith(b"\n"):
+            return
+
+
+def _parse_record(raw: bytes, where: str, default_url: str) -> RawDocument | InputError:
+    """One JSON Lines record → a document (or the reason it is not one)."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return InputError(where, f"not UTF-8 (byte {exc.start + 1})")
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return InputError(where, f"malformed JSON: {exc.msg} (column {exc.colno})")
+    if not isinstance(record, dict):
+        return InputError(where, f"not a JSON object but {_json_type(record)}")
+
+    # html wins over text; null or "" counts as absent so a record may carry an empty html field.
+    for field, hint in (("html", "html"), ("text", "text")):
+        content = record.get(field)
+        if content is None or content == "":
+            continue
+        if not isinstance(content, str):
+            return InputError(where, f"'{field}' is {_json_type(content)}, not a string")
+        break
+    else:
+        return InputError(where, "no 'text' or 'html' field")
+
+    strings: dict[str, str | None] = {}
+    for field in _STRING_FIELDS:
+        value = record.get(field)
+        if value is not None and not isinstance(value, str):
+            return InputError(where, f"'{field}' is {_json_type(value)}, not a string")
+        strings[field] = value or None  # "" is as good as missing
+
+    dates: dict[str, datetime | None] = {}
+    for field in _DATE_FIELDS:
+        try:
+            dates[field] = _parse_date(record.get(field))
+        except ValueError:
+            shown = json.dumps(record.get(field), ensure_ascii=False)[:60]
+            return InputError(where, f"bad '{field}' date: {shown}")
+
+    return RawDocument(
+        url=strings["url"] or default_url,
+        content=content,
+        origin=where,
+        format_hint=hint,
+        site=strings["site"],
+        title=strings["title"],
+        published=dates["published"],
+        fetched=dates["fetched"],
+    )
+
+
+def _parse_date(value: Any) -> datetime | None:
+    """ISO 8601 (a trailing ``Z`` allowed) → an aware datetime; naive means UTC. Raises ValueError."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(value)
+    text = value.strip()
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _json_type(value: Any) -> str:
+    """A JSON type name for messages: 'a number', 'an array' …"""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    if value is None:
+        return "null"
+    return "a string"
+
+
+# --- content checks ------------------------------------------------------------------------------
+
+
+def _content_problem(data: bytes, noun: str) -> str | None:
+    """Why ``data`` is not a document (empty, or binary), or None if it may be one."""
+    for bom, codec in _WIDE_BOMS:
+        if data.startswith(bom):
+            if not data[len(bom):].decode(codec, errors="replace").strip():
+                return f"empty {noun}"
+            return None  # UTF-16/32 text: NULs are expected
+    if not data.removeprefix(_UTF8_BOM).strip():
+        return f"empty {noun}"
+    if _is_binary(data):
+        return f"binary {noun}, not HTML or text"
+    return None
+
+
+def _is_binary(data: bytes) -> bool:
+    """NUL bytes, or more than 10 % control characters, in the first 8 KB (a UTF-16/32 BOM is text).
+
+    A private, deliberately tiny check; decoding proper is a later stage's job.
+    """
+    if data.startswith(tuple(bom for bom, _ in _WIDE_BOMS)):
+        return False
+    sample = data[:BINARY_SAMPLE_BYTES]
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for byte in sample if byte in _CONTROL_BYTES)
+    return controls > MAX_CONTROL_SHARE * len(sample)
+
+
+def _os_reason(exc: OSError) -> str:
+    """A short reason for an OS error: 'no such file or directory', 'permission denied' …"""
+    if isinstance(exc, FileNotFoundError):
+        return "no such file or directory"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return (exc.strerror or str(exc) or type(exc).__name__).lower()
