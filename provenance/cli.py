@@ -1,0 +1,253 @@
+"""The ``provenance`` command line: each command parses, calls one library function, renders.
+
+Exit codes: 0 success, 1 nothing found where something was asked, 2 bad input or usage. Errors
+are one line on standard error, never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+import click
+import typer
+
+from .errors import InputError, NotFoundError, ProvenanceError, QueryError
+from .pipeline import DB_ENV_VAR, extract_input, ingest, open_store, trace
+from .report import (article_to_dict, ingest_to_dict, render_article, render_ingest, render_trace,
+                     trace_to_dict)
+
+__all__ = ["app", "main", "cli_docs"]
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
+
+app = typer.Typer(
+    name="provenance",
+    help=(
+        "Trace where a news article was copied from: the copied passages, who had it first, whether "
+        "the source was credited, and what was changed — kept in a DuckDB lineage store you can query "
+        "with SQL.\n\n"
+        "\b\nExamples:\n"
+        "  provenance trace corpora/harbour-strike/newspile-repost.html\n"
+        "  provenance ingest ./pages/ feed.jsonl https://example.com/story\n"
+        "  provenance sql \"SELECT relation, count(*) FROM edges GROUP BY 1\"\n\n"
+        f"The store is ./provenance.duckdb unless --db or ${DB_ENV_VAR} says otherwise."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+DbOption = typer.Option(None, "--db", help=f"Lineage store file (default: ${DB_ENV_VAR} or ./provenance.duckdb).",
+                        envvar=DB_ENV_VAR, show_default=False)
+JsonOption = typer.Option(False, "--json", help="Print one JSON object instead of text.")
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"provenance: {message}", err=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn library errors into a one-line message and an exit code (the only place that does)."""
+    try:
+        yield
+    except InputError as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    except NotFoundError as exc:
+        raise _fail(str(exc), EXIT_NOT_FOUND) from None
+    except QueryError as exc:
+        raise _fail(f"query failed: {exc}", EXIT_BAD_INPUT) from None
+    except ProvenanceError as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted", 130) from None
+
+
+def _echo_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _stdin_binary():
+    return sys.stdin.buffer if hasattr(sys.stdin, "buffer") else io.BytesIO(sys.stdin.read().encode())
+
+
+@app.command("ingest")
+def ingest_command(
+    inputs: list[str] = typer.Argument(..., help="Files, directories (recursive), JSON Lines files, URLs, or - for stdin."),
+    db: Optional[Path] = DbOption,
+    as_json: bool = JsonOption,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines on stderr."),
+) -> None:
+    """Add documents to the lineage store and link each to what is already there.
+
+    Ingesting the same input twice adds nothing. A bad input is reported on one line and the rest of
+    the batch is still added; the exit code is then 2.
+
+    \b
+    Examples:
+      provenance ingest corpora/harbour-strike/corpus.jsonl
+      provenance ingest ./crawl/ --db news.duckdb --json
+      cat page.html | provenance ingest -
+    """
+    progress = None if (quiet or as_json) else (lambda line: typer.echo(line, err=True))
+    with _errors():
+        store, notes = open_store(db)
+        with store:
+            report = ingest(store, inputs, stdin=_stdin_binary(), progress=progress)
+    if as_json:
+        _echo_json(ingest_to_dict(report))
+    else:
+        typer.echo(render_ingest(report))
+    if report.errors:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command("trace")
+def trace_command(
+    target: str = typer.Argument(..., help="An HTML or text file, a URL, or - for stdin."),
+    db: Optional[Path] = DbOption,
+    as_json: bool = JsonOption,
+    save: bool = typer.Option(False, "--save", help="Also add the document to the store."),
+) -> None:
+    """Show where a document was copied from, and who copied it.
+
+    The upstream chain (e.g. aggregator ← paper ← wire), each hop with its relation, similarity,
+    containment, direction confidence and reasons, credit lines, the copied passages and the diff;
+    then the known downstream copies. The document is compared with the store without being added
+    (unless --save). A new store is filled with the bundled example corpus first. Exits 1 when
+    nothing is linked to the document.
+
+    \b
+    Examples:
+      provenance trace corpora/harbour-strike/newspile-repost.html
+      provenance trace seeds/elrisala-pakistan-bangladesh.txt --json
+      provenance trace https://example.com/story --save
+    """
+    with _errors():
+        store, notes = open_store(db, load_bundled=True)
+        with store:
+            result = trace(store, target, stdin=_stdin_binary(), save=save)
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
+    if as_json:
+        _echo_json(trace_to_dict(result))
+    else:
+        typer.echo(render_trace(result))
+    if not (result.upstream or result.downstream or result.related):
+        raise typer.Exit(EXIT_NOT_FOUND)
+
+
+@app.command("extract")
+def extract_command(
+    target: str = typer.Argument(..., help="An HTML or text file, a URL, or - for stdin."),
+    as_json: bool = JsonOption,
+    no_body: bool = typer.Option(False, "--no-body", help="Metadata, credits and furniture only."),
+) -> None:
+    """Show what the extractor sees: metadata, credit lines, page furniture and the body.
+
+    \b
+    Examples:
+      provenance extract seeds/elrisala-pakistan-bangladesh.txt
+      provenance extract page.html --json
+    """
+    with _errors():
+        article = extract_input(target, stdin=_stdin_binary())
+    if as_json:
+        _echo_json(article_to_dict(article, with_text=not no_body))
+    else:
+        typer.echo(render_article(article, show_body=not no_body))
+
+
+@app.command("sql")
+def sql_command(
+    query: str = typer.Argument(..., help="One read-only SQL query (SELECT, WITH, DESCRIBE, SHOW …)."),
+    db: Optional[Path] = DbOption,
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
+) -> None:
+    """Run a read-only SQL query on the lineage store.
+
+    Tables: documents, edges, passages, diffs, credits, furniture, bands. Exits 1 when the query
+    returns no rows.
+
+    \b
+    Examples:
+      provenance sql "SELECT site, count(*) FROM documents GROUP BY site"
+      provenance sql "SELECT s.site AS source, c.site AS copy, e.relation, e.credited
+                      FROM edges e JOIN documents s ON s.doc_id = e.source_id
+                      JOIN documents c ON c.doc_id = e.copy_id" --format csv
+    """
+    fmt = "json" if as_json else fmt.lower()
+    if fmt not in ("table", "csv", "json"):
+        raise _fail(f"--format must be table, csv or json, not {fmt!r}", EXIT_BAD_INPUT)
+    with _errors():
+        store, _ = open_store(db, read_only=True)
+        with store:
+            columns, rows = store.query(query)
+    typer.echo(_render_rows(columns, rows, fmt))
+    if not rows:
+        raise typer.Exit(EXIT_NOT_FOUND)
+
+
+def _render_rows(columns: list[str], rows: list[tuple], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=2, default=str)
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return buf.getvalue().rstrip("\n")
+    cells = [[_cell(v) for v in r] for r in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    line = lambda values: "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()  # noqa: E731
+    out = [line(columns), line(["-" * w for w in widths])] + [line(r) for r in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+#: Longest cell shown in table output (CSV and JSON are never cut).
+MAX_CELL_CHARS = 60
+
+
+def _cell(value: object) -> str:
+    text = "NULL" if value is None else " ".join(str(value).split())
+    return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"
+
+
+def cli_docs(width: int = 100) -> str:
+    """docs/cli.md, generated from the commands' --help (a test fails when the file is stale)."""
+    root = typer.main.get_command(app)
+    parts = ["# Command line reference", "",
+             "Generated from `provenance --help`; do not edit by hand "
+             "(regenerate with `python -m provenance.cli docs > docs/cli.md`).", ""]
+
+    def help_of(cmd: click.Command, name: str, parent: click.Context | None) -> str:
+        ctx = click.Context(cmd, info_name=name, parent=parent, terminal_width=width, max_content_width=width)
+        return cmd.get_help(ctx)
+
+    parts += ["## provenance", "", "```text", help_of(root, "provenance", None), "```", ""]
+    root_ctx = click.Context(root, info_name="provenance", terminal_width=width, max_content_width=width)
+    for name in sorted(root.commands):  # type: ignore[attr-defined]
+        parts += [f"## provenance {name}", "", "```text",
+                  help_of(root.commands[name], name, root_ctx), "```", ""]  # type: ignore[attr-defined]
+    return "\n".join(parts)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["docs"]:
+        sys.stdout.write(cli_docs())
+    else:
+        main()

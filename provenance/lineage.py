@@ -1,0 +1,434 @@
+"""Lineage stage: who copied whom, how (relation), with what confidence and why.
+
+Input: a new document and its verified matches against the corpus (alignments from
+:mod:`provenance.match`), plus the part of the stored lineage graph around those matches. Output:
+the edges to record. No I/O here: the pipeline fetches the graph from the store.
+
+Direction comes from evidence, each weighted in :class:`~provenance.settings.Settings`: a
+canonical URL pointing at the other page, a credit line naming the other's outlet, publication
+times, first-seen times, and containment asymmetry. The weights add up to log-odds; the
+confidence is their logistic. A document that matches several upstream texts gets its *direct*
+sources chosen passim-style — the text that explains most of what it copied (credited ones first,
+the earliest among equals) — and the rest are either ancestors of those (left to the chain) or
+texts that share a source with it (``shares_source``), never guessed as a direct copy.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from .credits import outlet_matches
+from .diff import diff_copy
+from .fingerprint import Shingled
+from .models import Alignment, Edge, Passage, StoredDocument
+from .settings import DEFAULT_SETTINGS, Settings
+from .text import span_mask
+
+__all__ = ["Direction", "Match", "LineageGraph", "infer_direction", "link_document", "orient_passages",
+           "display_name", "same_page"]
+
+#: A candidate whose coverage of the copy is at least this share of the best candidate's is "as good"
+#: when choosing a direct source; among such, the credited, then the earliest, wins.
+TIE_COVERAGE_SHARE = 0.95
+#: A further upstream text is a direct source too only if it explains this many more copied words.
+MIN_NEW_COVERAGE_WORDS = 30
+#: Share of a copy's overlap with X that another source Y must also explain for X to be "explained".
+EXPLAINED_SHARE = 0.9
+#: Relations that make one document an ancestor of another in the graph.
+LINEAGE_RELATIONS = frozenset({"copy", "excerpt", "rewrite", "version"})
+
+
+@dataclass(frozen=True, slots=True)
+class Direction:
+    """Which of two documents is upstream: ``upstream_id`` (None when evidence is too weak)."""
+
+    upstream_id: int | None
+    confidence: float
+    reasons: tuple[str, ...]
+    score: float  # log-odds that the first document is upstream
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A verified match of the new document with a stored one: ``alignment`` has the stored
+    document as ``a`` and the new one as ``b``."""
+
+    other: StoredDocument
+    alignment: Alignment
+
+
+@dataclass
+class LineageGraph:
+    """The stored edges around the matches, as (source_id, copy_id, relation)."""
+
+    edges: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def add(self, source_id: int, copy_id: int, relation: str) -> None:
+        self.edges.append((source_id, copy_id, relation))
+
+    def upstream(self, doc_id: int) -> set[int]:
+        return {s for s, c, r in self.edges if c == doc_id and r in LINEAGE_RELATIONS}
+
+    def ancestors(self, doc_id: int, limit: int = 50) -> set[int]:
+        seen: set[int] = set()
+        frontier = [doc_id]
+        while frontier and len(seen) < limit:
+            node = frontier.pop()
+            for s in self.upstream(node):
+                if s not in seen and s != doc_id:
+                    seen.add(s)
+                    frontier.append(s)
+        return seen
+
+    def versions(self, doc_id: int) -> set[int]:
+        return {c if s == doc_id else s for s, c, r in self.edges if r == "version" and doc_id in (s, c)}
+
+
+# --- names and pages -------------------------------------------------------------------------
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    return host[4:] if host.startswith("www.") else (host or None)
+
+
+def display_name(doc: StoredDocument) -> str:
+    """How to name a document in reasons: its site, else its host, else its file name."""
+    art = doc.article
+    if art.site:
+        return art.site
+    host = _host(art.canonical_url) or _host(art.url)
+    if host:
+        return host
+    return art.url.rsplit("/", 1)[-1] or art.url
+
+
+def _normal_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return url
+    path = parts.path.rstrip("/") or "/"
+    return f"{_host(url)}{path}{'?' + parts.query if parts.query else ''}"
+
+
+def same_page(a: StoredDocument, b: StoredDocument) -> bool:
+    """Whether two documents are the same article page (same URL or canonical URL): versions."""
+    a_urls = {_normal_url(a.article.url), _normal_url(a.article.canonical_url)} - {None}
+    b_urls = {_normal_url(b.article.url), _normal_url(b.article.canonical_url)} - {None}
+    # a canonical that is just a site's home page says nothing about the article
+    a_urls = {u for u in a_urls if not u.endswith("/") or u.count("/") > 1}
+    return bool(a_urls & b_urls)
+
+
+def _points_to(doc: StoredDocument, other: StoredDocument) -> bool:
+    """Whether ``doc`` names ``other``'s page as canonical (and is not itself that page)."""
+    target = _normal_url(doc.article.canonical_url)
+    if not target or target == _normal_url(doc.article.url):
+        return False
+    return target in {_normal_url(other.article.url), _normal_url(other.article.canonical_url)}
+
+
+def _credits_naming(doc: StoredDocument, other: StoredDocument) -> list[str]:
+    other_site, other_url = other.article.site, other.article.canonical_url or other.article.url
+    return [c.phrase for c in doc.article.credits
+            if c.kind != "canonical" and (outlet_matches(c, other_site, other_url)
+                                          or outlet_matches(c, None, other.article.url))]
+
+
+def _credited_outlets(doc: StoredDocument) -> set[str]:
+    return {(c.host or c.outlet).casefold() for c in doc.article.credits if c.kind != "canonical"}
+
+
+# --- time ------------------------------------------------------------------------------------
+
+def _fmt_time(t: datetime) -> str:
+    return t.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _fmt_gap(seconds: float) -> str:
+    minutes = int(abs(seconds) // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes:02d} min"
+    return f"{hours // 24} days"
+
+
+def _seen(doc: StoredDocument) -> datetime | None:
+    """When the document is known to have existed, without its own claim of publication."""
+    times = [t for t in (doc.article.fetched_at, doc.first_seen) if t is not None]
+    return min(times) if times else None
+
+
+# --- direction -------------------------------------------------------------------------------
+
+def infer_direction(a: StoredDocument, b: StoredDocument, alignment: Alignment,
+                    settings: Settings = DEFAULT_SETTINGS) -> Direction:
+    """Weigh the evidence for ``a`` upstream of ``b`` (positive score) or the reverse."""
+    score = 0.0
+    reasons: list[str] = []
+    name_a, name_b = display_name(a), display_name(b)
+
+    for doc, other, sign in ((b, a, 1.0), (a, b, -1.0)):
+        if _points_to(doc, other):
+            score += sign * settings.weight_canonical
+            reasons.append(f"{display_name(doc)} declares {display_name(other)}'s page as canonical")
+        phrases = _credits_naming(doc, other)
+        if phrases:
+            score += sign * settings.weight_credit
+            reasons.append(f"{display_name(doc)} credits {display_name(other)}: \u201c{phrases[0]}\u201d")
+
+    ta, tb = a.article.published_at, b.article.published_at
+    min_gap = settings.min_time_gap_minutes * 60
+    if ta and tb:
+        gap = (tb - ta).total_seconds()
+        if abs(gap) >= min_gap:
+            first, second = (name_a, name_b) if gap > 0 else (name_b, name_a)
+            t_first = ta if gap > 0 else tb
+            score += math.copysign(settings.weight_published, gap)
+            reasons.append(f"{first} was published {_fmt_gap(gap)} earlier ({_fmt_time(t_first)}) than {second}")
+        else:
+            reasons.append(f"published within {settings.min_time_gap_minutes:g} min of each other")
+    else:
+        # one side has no publication date: compare what is known of each (claimed or seen)
+        ea = ta or _seen(a)
+        eb = tb or _seen(b)
+        if ea and eb and abs((eb - ea).total_seconds()) >= min_gap:
+            gap = (eb - ea).total_seconds()
+            first, second = (name_a, name_b) if gap > 0 else (name_b, name_a)
+            how = "published" if (ta if gap > 0 else tb) else "first seen"
+            score += math.copysign(settings.weight_first_seen, gap)
+            reasons.append(f"{first} was {how} {_fmt_gap(gap)} before {second} was first seen or published")
+
+    # containment asymmetry: the text wholly inside the other is more often the copy
+    # (an excerpt or a truncated repost) than the source
+    if alignment.b_in_a >= 0.9 and alignment.a_in_b <= 0.7:
+        score += settings.weight_containment
+        reasons.append(f"{name_b}'s text is almost all inside {name_a}'s ({alignment.b_in_a:.0%} vs {alignment.a_in_b:.0%})")
+    elif alignment.a_in_b >= 0.9 and alignment.b_in_a <= 0.7:
+        score -= settings.weight_containment
+        reasons.append(f"{name_a}'s text is almost all inside {name_b}'s ({alignment.a_in_b:.0%} vs {alignment.b_in_a:.0%})")
+
+    confidence = 1.0 / (1.0 + math.exp(-abs(score)))
+    if confidence < settings.min_direction_confidence:
+        upstream = None
+    else:
+        upstream = a.doc_id if score > 0 else b.doc_id
+    return Direction(upstream, round(confidence, 3), tuple(reasons), score)
+
+
+def orient_passages(alignment: Alignment, source_is_a: bool) -> tuple[Passage, ...]:
+    """The alignment's passages with the chosen upstream as "source"."""
+    if source_is_a:
+        return alignment.passages
+    return tuple(Passage(p.copy_start, p.copy_end, p.source_start, p.source_end, p.words)
+                 for p in alignment.passages)
+
+
+# --- relations and edges ---------------------------------------------------------------------
+
+def _relation(containment: float, verbatim: float, settings: Settings) -> str:
+    if verbatim < settings.verbatim_min_share:
+        return "rewrite"
+    return "copy" if containment >= settings.copy_min_containment else "excerpt"
+
+
+def _verbatim_share(passages: tuple[Passage, ...], copy_shingled: Shingled) -> float:
+    """Share of the copy's words inside copied passages that the aligned seeds cover."""
+    if not passages:
+        return 0.0
+    spanned = span_mask(copy_shingled.tokens, [(p.copy_start, p.copy_end) for p in passages])
+    total = int(np.count_nonzero(spanned))
+    return min(1.0, sum(p.words for p in passages) / total) if total else 0.0
+
+
+def _edge(source: StoredDocument, copy: StoredDocument, copy_shingled: Shingled, alignment: Alignment,
+          relation: str | None, direction: Direction, settings: Settings, *, via_id: int | None = None,
+          extra_reasons: tuple[str, ...] = ()) -> Edge:
+    source_is_a = alignment.a_id == source.doc_id
+    passages = orient_passages(alignment, source_is_a)
+    containment = alignment.a_in_b if source_is_a else alignment.b_in_a
+    copy_containment = alignment.b_in_a if source_is_a else alignment.a_in_b
+    verbatim = _verbatim_share(passages, copy_shingled) if copy_shingled is not None else 1.0
+    if relation is None:
+        relation = _relation(containment, verbatim, settings)
+    credited = bool(_credits_naming(copy, source))
+    return Edge(
+        source_id=source.doc_id,
+        copy_id=copy.doc_id,
+        relation=relation,
+        jaccard=alignment.jaccard,
+        containment=round(containment, 4),
+        copy_containment=round(copy_containment, 4),
+        confidence=direction.confidence,
+        reasons=tuple(extra_reasons) + direction.reasons,
+        credited=credited,
+        passages=passages,
+        diff=diff_copy(source.article, copy.article, passages) if relation != "shares_source" else (),
+        via_id=via_id,
+    )
+
+
+def _coverage(doc_shingled: Shingled, alignment: Alignment) -> np.ndarray:
+    """Mask of the new document's tokens (it is ``b``) covered by the match's passages."""
+    return span_mask(doc_shingled.tokens, [(p.copy_start, p.copy_end) for p in alignment.passages])
+
+
+def _version_time(doc: StoredDocument) -> float:
+    """Versions of one page are ordered by when they were seen (a later crawl, a later version)."""
+    t = _seen(doc) or doc.article.published_at
+    return t.timestamp() if t else math.inf
+
+
+def _time_key(doc: StoredDocument) -> float:
+    t = doc.article.published_at or _seen(doc)
+    return t.timestamp() if t else math.inf
+
+
+def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Match], graph: LineageGraph,
+                  shingled: dict[int, Shingled], settings: Settings = DEFAULT_SETTINGS) -> list[Edge]:
+    """Edges between a new document and the stored documents it matches.
+
+    ``shingled`` maps each matched document's id to its shingled text (to measure the verbatim
+    share of copies in the other direction). The returned edges are also added to ``graph``.
+    """
+    edges: list[Edge] = []
+    upstream: list[tuple[Match, Direction, np.ndarray]] = []
+    downstream: list[tuple[Match, Direction]] = []
+    for m in matches:
+        other, al = m.other, m.alignment
+        if same_page(other, doc):
+            older, newer = sorted((other, doc), key=_version_time)
+            when = [f"{display_name(d)} seen {_fmt_time(_seen(d))}" for d in (older, newer) if _seen(d)]
+            reason = ("same article page (URL or canonical URL): a later version",) + tuple(when)
+            direction = Direction(older.doc_id, 0.99, reason, 5.0)
+            newer_shingled = doc_shingled if newer is doc else shingled.get(newer.doc_id)
+            edges.append(_edge(older, newer, newer_shingled, al, "version", direction, settings))
+            continue
+        direction = infer_direction(other, doc, al, settings)
+        if direction.upstream_id == doc.doc_id:
+            downstream.append((m, direction))
+        else:
+            upstream.append((m, direction, _coverage(doc_shingled, al)))
+
+    version_ids = {e.source_id if e.copy_id == doc.doc_id else e.copy_id for e in edges}
+    edges += _choose_sources(doc, doc_shingled, upstream, graph, version_ids, settings)
+    for e in edges:
+        graph.add(e.source_id, e.copy_id, e.relation)
+    # earliest copies first, each added to the graph at once: a later copy of a copy is then
+    # recognised as explained by the chain instead of linked to this document directly
+    for m, direction in sorted(downstream, key=lambda md: _time_key(md[0].other)):
+        other = m.other
+        if _explained_downstream(other, doc, graph, version_ids):
+            continue
+        edge = _edge(doc, other, shingled.get(other.doc_id), m.alignment, None, direction, settings)
+        edges.append(edge)
+        graph.add(edge.source_id, edge.copy_id, edge.relation)
+    return edges
+
+
+def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
+                    candidates: list[tuple[Match, Direction, np.ndarray]], graph: LineageGraph,
+                    version_ids: set[int], settings: Settings) -> list[Edge]:
+    """Pick the direct sources of ``doc`` among upstream (or undirected) matches."""
+    if not candidates:
+        return []
+    by_id = {m.other.doc_id: (m, d, cov) for m, d, cov in candidates}
+
+    def credited(m: Match) -> bool:
+        return bool(_credits_naming(doc, m.other)) or _points_to(doc, m.other)
+
+    chosen: list[int] = []
+    covered = np.zeros(len(doc_shingled.tokens), dtype=bool)
+    remaining = dict(by_id)
+    while remaining:
+        gains = {i: int(np.count_nonzero(cov & ~covered)) for i, (_, _, cov) in remaining.items()}
+        best_gain = max(gains.values())
+        if chosen and best_gain < MIN_NEW_COVERAGE_WORDS:
+            break
+        near = [i for i, g in gains.items() if g >= TIE_COVERAGE_SHARE * best_gain]
+        # among near-equal explanations: a credited source, then a version of this page's
+        # lineage, then the earliest (the origin, as passim picks), then most shared text
+        pick = min(near, key=lambda i: (not credited(remaining[i][0]), _time_key(remaining[i][0].other),
+                                        -remaining[i][0].alignment.shared_shingles, i))
+        chosen.append(pick)
+        covered |= remaining.pop(pick)[2]
+
+    edges: list[Edge] = []
+    chosen_lineage = set(chosen) | version_ids
+    for i in list(chosen):
+        chosen_lineage |= graph.ancestors(i)
+    for i in chosen:
+        m, direction, _ = by_id[i]
+        edges.append(_oriented_edge(doc, doc_shingled, m, direction, settings))
+    for i, (m, direction, cov) in by_id.items():
+        if i in chosen:
+            continue
+        if i in chosen_lineage:
+            continue  # an ancestor of a direct source: the chain shows it
+        via = _common_source(i, chosen, graph)
+        if via is not None or not _has_direct_evidence(doc, m.other):
+            extra = (f"both carry text of {via_name}" if (via_name := _name_in(via, by_id)) else
+                     "the shared text is explained by this document's other sources",)
+            sd = Direction(None, direction.confidence, direction.reasons, direction.score)
+            older, newer = sorted((m.other, doc), key=_time_key)
+            edges.append(_edge(older, newer, None, m.alignment, "shares_source", sd, settings,
+                               via_id=via, extra_reasons=extra))
+    return edges
+
+
+def _name_in(doc_id: int | None, by_id: dict) -> str | None:
+    if doc_id is None:
+        return None
+    if doc_id in by_id:
+        return display_name(by_id[doc_id][0].other)
+    return f"document {doc_id}"
+
+
+def _oriented_edge(doc: StoredDocument, doc_shingled: Shingled, m: Match, direction: Direction,
+                   settings: Settings) -> Edge:
+    """The edge ``m.other`` → ``doc``; with too little evidence of direction, two texts that both
+    credit the same third outlet share a source instead."""
+    if direction.upstream_id is None:
+        common = (_credited_outlets(doc) & _credited_outlets(m.other))
+        if common:
+            reason = f"both credit {sorted(common)[0]} and neither is earlier by evidence"
+            older, newer = sorted((m.other, doc), key=_time_key)
+            return _edge(older, newer, None, m.alignment, "shares_source", direction, settings,
+                         extra_reasons=(reason,))
+    return _edge(m.other, doc, doc_shingled, m.alignment, None, direction, settings)
+
+
+def _has_direct_evidence(doc: StoredDocument, other: StoredDocument) -> bool:
+    return bool(_credits_naming(doc, other)) or _points_to(doc, other)
+
+
+def _common_source(doc_id: int, chosen: list[int], graph: LineageGraph) -> int | None:
+    """A chosen source (or an ancestor of one) that is also an ancestor of ``doc_id``."""
+    theirs = graph.ancestors(doc_id)
+    for c in chosen:
+        if c in theirs:
+            return c
+        common = theirs & graph.ancestors(c)
+        if common:
+            return min(common)
+    return None
+
+
+def _explained_downstream(copy: StoredDocument, new: StoredDocument, graph: LineageGraph,
+                          version_ids: set[int]) -> bool:
+    """Whether a stored copy's reuse of ``new`` is already explained by a source it has: a
+    version of ``new`` (it copied the earlier version), or a copy of ``new`` it copied from."""
+    sources = graph.upstream(copy.doc_id)
+    if sources & version_ids:
+        return True
+    return any(new.doc_id in graph.ancestors(s) for s in sources)

@@ -1,0 +1,323 @@
+"""The pipeline: read → extract → fingerprint → match → lineage → store, as library functions.
+
+The CLI calls exactly one of these per command. Every stage's output is persisted by the store
+(documents, credits, furniture, band keys, edges, passages, diffs), so a rerun skips what is
+already stored and SQL can inspect each step.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import InputError
+from .extract import extract_article
+from .fetch import Fetcher
+from .fingerprint import Shingled, fingerprint_article, shingle_article
+from .inputs import read_inputs
+from .lineage import LineageGraph, Match, link_document, same_page
+from .match import align_texts, is_copy_evidence
+from .models import Article, Edge, Fingerprint, RawDocument, StoredDocument, document_id
+from .settings import DEFAULT_SETTINGS, Settings
+from .store import Store
+
+__all__ = [
+    "PreparedDocument",
+    "IngestReport",
+    "Hop",
+    "TraceResult",
+    "prepare_document",
+    "extract_input",
+    "ingest",
+    "trace",
+    "open_store",
+    "bundled_corpus_dir",
+    "default_db_path",
+    "DB_ENV_VAR",
+    "DEFAULT_DB_NAME",
+]
+
+DB_ENV_VAR = "PROVENANCE_DB"
+DEFAULT_DB_NAME = "provenance.duckdb"
+CORPUS_ENV_VAR = "PROVENANCE_CORPUS"
+#: How far lineage chains are followed up- and downstream (a guard against pathological graphs).
+MAX_CHAIN_DEPTH = 8
+#: Shingled texts of stored documents kept in memory while linking a batch (most recent used).
+SHINGLE_CACHE_SIZE = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedDocument:
+    """A document through extraction and fingerprinting, ready to match."""
+
+    document: StoredDocument
+    shingled: Shingled
+    fingerprint: Fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    added: int
+    unchanged: int  # already in the store: nothing to do
+    errors: tuple[InputError, ...]
+    edges: tuple[Edge, ...]  # links made by this ingest
+    documents: tuple[int, ...]  # ids of the documents read (added or unchanged), in input order
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One edge of a lineage chain, with both documents and its depth from the traced document."""
+
+    edge: Edge
+    source: StoredDocument
+    copy: StoredDocument
+    depth: int
+
+
+@dataclass(frozen=True, slots=True)
+class TraceResult:
+    document: StoredDocument
+    stored_as: int | None  # the id of the same text in the store, if it is there (or was saved)
+    upstream: tuple[Hop, ...]
+    downstream: tuple[Hop, ...]
+    related: tuple[Hop, ...]  # shares_source edges: same origin, no direction
+    notes: tuple[str, ...] = ()
+
+
+# --- paths -------------------------------------------------------------------------------------
+
+def default_db_path() -> Path:
+    """``$PROVENANCE_DB`` or ``provenance.duckdb`` in the working directory."""
+    return Path(os.environ.get(DB_ENV_VAR) or DEFAULT_DB_NAME)
+
+
+def bundled_corpus_dir() -> Path | None:
+    """The bundled example corpus (``corpora/`` beside the package in a checkout), if present."""
+    env = os.environ.get(CORPUS_ENV_VAR)
+    path = Path(env) if env else Path(__file__).resolve().parent.parent / "corpora"
+    return path if path.is_dir() else None
+
+
+def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False, load_bundled: bool = False,
+               settings: Settings = DEFAULT_SETTINGS) -> tuple[Store, list[str]]:
+    """Open (or create) a store. With ``load_bundled``, a store created now is filled with the
+    bundled example corpus, so the main command works on a fresh clone. Returns notes to show."""
+    db = Path(path) if path is not None else default_db_path()
+    notes: list[str] = []
+    created = not db.exists()
+    store = Store(db, read_only=read_only, settings=settings)
+    if created and load_bundled and not read_only:
+        corpus = bundled_corpus_dir()
+        if corpus is not None:
+            report = ingest(store, [str(corpus)], settings=settings)
+            notes.append(f"created {db} with the bundled example corpus ({report.added} documents, "
+                         f"{len(report.edges)} links)")
+    return store, notes
+
+
+# --- stages ------------------------------------------------------------------------------------
+
+def prepare_document(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS) -> PreparedDocument:
+    """Extract and fingerprint one input (pure: no store)."""
+    article = extract_article(raw, settings)
+    shingled = shingle_article(article, settings)
+    fp = fingerprint_article(shingled, settings)
+    doc = StoredDocument(
+        doc_id=document_id(article.url, fp.content_hash),
+        article=article,
+        content_hash=fp.content_hash,
+        first_seen=raw.fetched or datetime.now(timezone.utc),
+    )
+    return PreparedDocument(doc, shingled, fp)
+
+
+def extract_input(target: str, *, settings: Settings = DEFAULT_SETTINGS, stdin: BinaryIO | None = None,
+                  fetcher: Fetcher | None = None) -> Article:
+    """What the extractor sees of one input (for ``provenance extract``)."""
+    return prepare_document(_single_input(target, settings, stdin, fetcher), settings).document.article
+
+
+def _single_input(target: str, settings: Settings, stdin: BinaryIO | None, fetcher: Fetcher | None) -> RawDocument:
+    items = list(read_inputs([target], settings=settings, stdin=stdin, fetcher=fetcher))
+    for item in items:
+        if isinstance(item, InputError):
+            raise item
+    if len(items) != 1:
+        raise InputError(target, f"holds {len(items)} documents; this command takes one (use `provenance ingest`)")
+    return items[0]
+
+
+class _ShingleCache:
+    """Shingled texts of stored documents, so a batch does not re-tokenise the same sources."""
+
+    def __init__(self, settings: Settings, size: int = SHINGLE_CACHE_SIZE) -> None:
+        self._settings = settings
+        self._size = size
+        self._items: OrderedDict[int, Shingled] = OrderedDict()
+
+    def get(self, doc: StoredDocument) -> Shingled:
+        item = self._items.get(doc.doc_id)
+        if item is None:
+            item = shingle_article(doc.article, self._settings)
+            self._items[doc.doc_id] = item
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+        else:
+            self._items.move_to_end(doc.doc_id)
+        return item
+
+
+def _find_links(store: Store, prepared: PreparedDocument, cache: _ShingleCache,
+                settings: Settings) -> list[Edge]:
+    """Candidates from the band index and same-page lookups, verified, then linked."""
+    doc = prepared.document
+    candidates = store.find_candidates(prepared.fingerprint.band_keys, exclude={doc.doc_id},
+                                       limit=settings.max_candidates, min_hits=settings.min_band_hits)
+    ids = [doc_id for doc_id, _ in candidates]
+    for url in {doc.article.url, doc.article.canonical_url} - {None}:
+        ids += [d.doc_id for d in store.find_by_url(url) if d.doc_id != doc.doc_id]
+    if not ids:
+        return []
+    others = store.get_documents(list(dict.fromkeys(ids)))
+    matches: list[Match] = []
+    shingled: dict[int, Shingled] = {}
+    for other in others.values():
+        if other.content_hash == doc.content_hash:
+            continue  # the same text at another URL is the same document's twin, checked below
+        sh = cache.get(other)
+        alignment = align_texts(other.doc_id, sh, doc.doc_id, prepared.shingled, settings)
+        if is_copy_evidence(alignment, settings) or same_page(other, doc):
+            matches.append(Match(other, alignment))
+            shingled[other.doc_id] = sh
+    for other in others.values():
+        if other.content_hash == doc.content_hash and not same_page(other, doc):
+            sh = cache.get(other)
+            alignment = align_texts(other.doc_id, sh, doc.doc_id, prepared.shingled, settings)
+            if alignment.passages:
+                matches.append(Match(other, alignment))
+                shingled[other.doc_id] = sh
+    if not matches:
+        return []
+    graph = LineageGraph(store.lineage_pairs([m.other.doc_id for m in matches], depth=MAX_CHAIN_DEPTH))
+    return link_document(doc, prepared.shingled, matches, graph, shingled, settings)
+
+
+def ingest(store: Store, targets: Sequence[str], *, settings: Settings = DEFAULT_SETTINGS,
+           stdin: BinaryIO | None = None, fetcher: Fetcher | None = None,
+           progress: Callable[[str], None] | None = None) -> IngestReport:
+    """Add documents to the store and link each to the corpus as it arrives (incremental).
+
+    Each document is added in its own transaction; a bad input is reported and skipped and never
+    loses the rest of the batch. Adding a document that is already stored changes nothing.
+    """
+    return _ingest_items(store, read_inputs(targets, settings=settings, stdin=stdin, fetcher=fetcher),
+                         settings=settings, progress=progress)
+
+
+def _ingest_items(store: Store, items: Iterable[RawDocument | InputError], *, settings: Settings,
+                  progress: Callable[[str], None] | None) -> IngestReport:
+    cache = _ShingleCache(settings)
+    added = unchanged = 0
+    errors: list[InputError] = []
+    edges: list[Edge] = []
+    ids: list[int] = []
+    for item in items:
+        if isinstance(item, InputError):
+            errors.append(item)
+            if progress:
+                progress(f"error: {item}")
+            continue
+        try:
+            prepared = prepare_document(item, settings)
+        except InputError as exc:
+            errors.append(exc)
+            if progress:
+                progress(f"error: {exc}")
+            continue
+        doc = prepared.document
+        ids.append(doc.doc_id)
+        if store.has_document(doc.doc_id):
+            unchanged += 1
+            continue
+        with store.transaction():
+            new_edges = _find_links(store, prepared, cache, settings)
+            store.add_document(doc, prepared.fingerprint)
+            store.add_edges(new_edges)
+        added += 1
+        edges += new_edges
+        if progress:
+            progress(f"added {item.origin} ({len(new_edges)} links)")
+    return IngestReport(added, unchanged, tuple(errors), tuple(edges), tuple(ids))
+
+
+# --- trace -------------------------------------------------------------------------------------
+
+def trace(store: Store, target: str, *, settings: Settings = DEFAULT_SETTINGS, stdin: BinaryIO | None = None,
+          fetcher: Fetcher | None = None, save: bool = False) -> TraceResult:
+    """The lineage of one document: its upstream chain, its known downstream copies, and the
+    texts it shares a source with. The document need not be in the store; ``save`` adds it."""
+    prepared = prepare_document(_single_input(target, settings, stdin, fetcher), settings)
+    doc = prepared.document
+    notes: list[str] = []
+    twin = _stored_twin(store, prepared)
+    if twin is not None:
+        if twin.doc_id != doc.doc_id:
+            notes.append(f"the same text is stored as document {twin.doc_id} ({twin.article.url})")
+        direct = store.upstream_edges(twin.doc_id) + store.downstream_edges(twin.doc_id)
+        subject = twin
+    else:
+        direct = _find_links(store, prepared, _ShingleCache(settings), settings)
+        subject = doc
+        if save:
+            with store.transaction():
+                store.add_document(doc, prepared.fingerprint)
+                store.add_edges(direct)
+            notes.append(f"saved as document {doc.doc_id}")
+    docs: dict[int, StoredDocument] = {subject.doc_id: subject}
+    upstream = _walk(store, subject.doc_id, [e for e in direct if e.copy_id == subject.doc_id], docs, up=True)
+    downstream = _walk(store, subject.doc_id, [e for e in direct if e.source_id == subject.doc_id], docs, up=False)
+    related = tuple(h for h in upstream + downstream if h.edge.relation == "shares_source")
+    upstream = tuple(h for h in upstream if h.edge.relation != "shares_source")
+    downstream = tuple(h for h in downstream if h.edge.relation != "shares_source")
+    stored_as = twin.doc_id if twin is not None else (doc.doc_id if save else None)
+    return TraceResult(subject, stored_as, upstream, downstream, related, tuple(notes))
+
+
+def _stored_twin(store: Store, prepared: PreparedDocument) -> StoredDocument | None:
+    """The stored document with this exact content, preferring the same URL."""
+    if store.has_document(prepared.document.doc_id):
+        return store.get_document(prepared.document.doc_id)
+    ids = store.find_by_content_hash(prepared.document.content_hash)
+    return store.get_document(ids[0]) if ids else None
+
+
+def _walk(store: Store, start: int, first: list[Edge], docs: dict[int, StoredDocument], *, up: bool) -> list[Hop]:
+    """Follow edges from ``start`` up (towards sources) or down (towards copies), breadth first."""
+    hops: list[Hop] = []
+    seen_edges: set[int] = set()
+    seen_docs = {start}
+    frontier = [(e, 1) for e in first]
+    while frontier:
+        edge, depth = frontier.pop(0)
+        if edge.edge_id in seen_edges:
+            continue
+        seen_edges.add(edge.edge_id)
+        missing = [i for i in (edge.source_id, edge.copy_id) if i not in docs]
+        if missing:
+            docs.update(store.get_documents(missing))
+        if edge.source_id not in docs or edge.copy_id not in docs:
+            continue
+        hops.append(Hop(edge, docs[edge.source_id], docs[edge.copy_id], depth))
+        nxt = edge.source_id if up else edge.copy_id
+        if edge.relation == "shares_source" or nxt in seen_docs or depth >= MAX_CHAIN_DEPTH:
+            continue
+        seen_docs.add(nxt)
+        more = store.upstream_edges(nxt) if up else store.downstream_edges(nxt)
+        frontier += [(e, depth + 1) for e in more if e.relation != "shares_source"]
+    return hops
+

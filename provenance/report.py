@@ -1,0 +1,265 @@
+"""Report stage: trace results, articles and ingest summaries as JSON-ready dicts and as text.
+
+Pure functions: no I/O. The CLI prints what these return.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from .lineage import display_name
+from .models import Article, Credit, DiffOp, Edge, StoredDocument
+from .pipeline import Hop, IngestReport, TraceResult
+
+__all__ = [
+    "article_to_dict",
+    "document_to_dict",
+    "edge_to_dict",
+    "trace_to_dict",
+    "ingest_to_dict",
+    "render_article",
+    "render_trace",
+    "render_ingest",
+]
+
+#: Longest excerpt of a diff segment or passage shown in text output (JSON has everything).
+SNIPPET_CHARS = 160
+#: Diff segments shown per hop in text output.
+MAX_DIFF_LINES = 12
+_OP_MARK = {"insert": "+", "delete": "-", "replace": "~"}
+
+
+def _iso(t: datetime | None) -> str | None:
+    return t.isoformat() if t else None
+
+
+def _credit_dict(c: Credit) -> dict[str, Any]:
+    return {"phrase": c.phrase, "outlet": c.outlet, "host": c.host, "kind": c.kind, "start": c.start, "end": c.end}
+
+
+def article_to_dict(article: Article, *, with_text: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "site": article.site,
+        "title": article.title,
+        "published_at": _iso(article.published_at),
+        "fetched_at": _iso(article.fetched_at),
+        "authors": list(article.authors),
+        "format": article.format,
+        "credits": [_credit_dict(c) for c in article.credits],
+        "furniture": [{"start": f.start, "end": f.end, "reason": f.reason, "text": article.text[f.start:f.end]}
+                      for f in article.furniture],
+        "words": len(article.body.split()),
+    }
+    if with_text:
+        out["body"] = article.body
+        out["text"] = article.text
+    return out
+
+
+def document_to_dict(doc: StoredDocument, *, with_text: bool = False) -> dict[str, Any]:
+    out = {"doc_id": doc.doc_id, "content_hash": doc.content_hash, "first_seen": _iso(doc.first_seen)}
+    out.update(article_to_dict(doc.article, with_text=with_text))
+    return out
+
+
+def _diff_dict(d: DiffOp) -> dict[str, Any]:
+    out = {"op": d.op, "kind": d.kind, "source_start": d.source_start, "source_end": d.source_end,
+           "copy_start": d.copy_start, "copy_end": d.copy_end, "text": d.text}
+    if d.op == "replace":
+        out["source_text"] = d.source_text
+    return out
+
+
+def edge_to_dict(edge: Edge) -> dict[str, Any]:
+    return {
+        "edge_id": edge.edge_id,
+        "source_id": edge.source_id,
+        "copy_id": edge.copy_id,
+        "relation": edge.relation,
+        "jaccard": edge.jaccard,
+        "containment": edge.containment,
+        "copy_containment": edge.copy_containment,
+        "confidence": edge.confidence,
+        "credited": edge.credited,
+        "reasons": list(edge.reasons),
+        "via_id": edge.via_id,
+        "passages": [{"source_start": p.source_start, "source_end": p.source_end, "copy_start": p.copy_start,
+                      "copy_end": p.copy_end, "words": p.words} for p in edge.passages],
+        "diff": [_diff_dict(d) for d in edge.diff],
+    }
+
+
+def _hop_dict(h: Hop) -> dict[str, Any]:
+    return {"depth": h.depth, "source": document_to_dict(h.source), "copy": document_to_dict(h.copy),
+            **edge_to_dict(h.edge)}
+
+
+def trace_to_dict(result: TraceResult) -> dict[str, Any]:
+    return {
+        "document": document_to_dict(result.document, with_text=True),
+        "stored_as": result.stored_as,
+        "upstream": [_hop_dict(h) for h in result.upstream],
+        "downstream": [_hop_dict(h) for h in result.downstream],
+        "shares_source": [_hop_dict(h) for h in result.related],
+        "found": bool(result.upstream or result.downstream or result.related),
+        "notes": list(result.notes),
+    }
+
+
+def ingest_to_dict(report: IngestReport) -> dict[str, Any]:
+    return {
+        "added": report.added,
+        "unchanged": report.unchanged,
+        "errors": [{"input": e.origin, "reason": e.reason} for e in report.errors],
+        "links": [{k: v for k, v in edge_to_dict(e).items() if k not in ("passages", "diff")} for e in report.edges],
+        "documents": list(report.documents),
+    }
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+def _snip(text: str, limit: int = SNIPPET_CHARS) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _when(doc: StoredDocument) -> str:
+    art = doc.article
+    parts = [f"published {art.published_at:%Y-%m-%d %H:%M} UTC" if art.published_at else "no publication date"]
+    seen = art.fetched_at or doc.first_seen
+    if seen:
+        parts.append(f"first seen {seen:%Y-%m-%d %H:%M} UTC")
+    return " · ".join(parts)
+
+
+def _credit_line(c: Credit) -> str:
+    target = c.outlet + (f" ({c.host})" if c.host and c.host != c.outlet else "")
+    where = "" if c.start >= 0 else " [page metadata]"
+    return f"\u201c{_snip(c.phrase, 90)}\u201d → {target}{where}"
+
+
+def _header(doc: StoredDocument) -> list[str]:
+    art = doc.article
+    lines = [f"{display_name(doc)} — {art.title or '(no title)'}", f"  {art.url}"]
+    if art.canonical_url and art.canonical_url != art.url:
+        lines.append(f"  canonical: {art.canonical_url}")
+    lines.append(f"  {_when(doc)} · {len(art.body.split())} words")
+    if art.authors:
+        lines.append(f"  by {', '.join(art.authors)}")
+    return lines
+
+
+def render_article(article: Article, *, show_body: bool = True) -> str:
+    lines = [f"title:      {article.title or '-'}", f"url:        {article.url}"]
+    lines += [f"canonical:  {article.canonical_url or '-'}", f"site:       {article.site or '-'}",
+              f"published:  {_iso(article.published_at) or '-'}",
+              f"authors:    {', '.join(article.authors) or '-'}", f"format:     {article.format}"]
+    lines.append(f"credits:    {len(article.credits) or 'none'}")
+    lines += [f"  - {_credit_line(c)} [{c.kind}]" for c in article.credits]
+    lines.append(f"furniture:  {len(article.furniture) or 'none'}")
+    lines += [f"  - {_snip(article.text[f.start:f.end], 80)}  ({f.reason})" for f in article.furniture]
+    if show_body:
+        lines += ["", "body:", "", article.body]
+    return "\n".join(lines)
+
+
+def _hop_lines(h: Hop, index: int, up: bool) -> list[str]:
+    e = h.edge
+    other = h.source if up else h.copy
+    arrow = "←" if up else "→"
+    via = ""
+    if up and h.depth > 1:
+        via = f" (copied by {display_name(h.copy)})"
+    if not up and h.depth > 1:
+        via = f" (from {display_name(h.source)})"
+    lines = [f"{index}. {arrow} {display_name(other)}{via}  [{e.relation}, direction confidence {e.confidence:.2f}]",
+             f"     {other.article.title or '(no title)'}", f"     {other.article.url}", f"     {_when(other)}"]
+    lines.append(f"     similarity: Jaccard {e.jaccard:.2f} · {e.containment:.0%} of the source is in the copy · "
+                 f"{e.copy_containment:.0%} of the copy comes from the source")
+    if e.relation != "version":
+        credit = "yes" if e.credited else "no"
+        lines.append(f"     credit: {credit} — {display_name(h.copy)} {'credits' if e.credited else 'does not credit'} "
+                     f"{display_name(h.source)}")
+    for r in e.reasons:
+        lines.append(textwrap.fill(r, width=100, initial_indent="     why: ", subsequent_indent="          "))
+    if e.passages:
+        words = sum(p.words for p in e.passages)
+        lines.append(f"     copied passages: {len(e.passages)} ({words} words)")
+        for p in e.passages[:4]:
+            text = h.copy.article.text[p.copy_start:p.copy_end]
+            lines.append(f"       copy {p.copy_start}–{p.copy_end} ← source {p.source_start}–{p.source_end}: "
+                         f"\u201c{_snip(text, 90)}\u201d")
+        if len(e.passages) > 4:
+            lines.append(f"       … {len(e.passages) - 4} more (see --json)")
+    if e.diff:
+        kinds = Counter(d.kind for d in e.diff)
+        summary = ", ".join(f"{n} {k}" for k, n in kinds.most_common())
+        lines.append(f"     diff ({summary}):")
+        for d in e.diff[:MAX_DIFF_LINES]:
+            if d.op == "replace":
+                body = f"\u201c{_snip(d.source_text, 70)}\u201d → \u201c{_snip(d.text, 70)}\u201d"
+            else:
+                body = f"\u201c{_snip(d.text, 140)}\u201d"
+            lines.append(f"       {_OP_MARK[d.op]} [{d.kind}] {body}")
+        if len(e.diff) > MAX_DIFF_LINES:
+            lines.append(f"       … {len(e.diff) - MAX_DIFF_LINES} more segments (see --json)")
+    return lines
+
+
+def render_trace(result: TraceResult) -> str:
+    doc = result.document
+    art = doc.article
+    lines = _header(doc)
+    for note in result.notes:
+        lines.append(f"  note: {note}")
+    if art.credits:
+        lines.append("  credit lines:")
+        lines += [f"    - {_credit_line(c)}" for c in art.credits]
+    if art.furniture:
+        reasons = Counter(f.reason for f in art.furniture)
+        lines.append(f"  page furniture ({len(art.furniture)} lines, left out of matching): "
+                     + ", ".join(f"{n}× {r}" for r, n in reasons.most_common()))
+    lines.append("")
+    lines.append("Upstream — where this text came from:")
+    if result.upstream:
+        for i, h in enumerate(result.upstream, 1):
+            lines += _hop_lines(h, i, up=True)
+    else:
+        lines.append("  No upstream copy of this text is in the corpus.")
+        named = [c for c in art.credits if c.kind != "canonical" or c.host]
+        if named:
+            outlets = ", ".join(sorted({c.host or c.outlet for c in named}))
+            lines.append(f"  It credits {outlets}: that source is not in the store "
+                         "(ingest it to compare the texts).")
+    lines.append("")
+    lines.append("Downstream — known copies of this text:")
+    if result.downstream:
+        for i, h in enumerate(result.downstream, 1):
+            lines += _hop_lines(h, i, up=False)
+    else:
+        lines.append("  None in the corpus.")
+    if result.related:
+        lines.append("")
+        lines.append("Shares a source with (same origin, no direct copy either way):")
+        for h in result.related:
+            other = h.copy if h.source.doc_id == doc.doc_id else h.source
+            lines.append(f"  - {display_name(other)}: {other.article.title or other.article.url}")
+            for r in h.edge.reasons[:2]:
+                lines.append(f"      why: {r}")
+    return "\n".join(lines)
+
+
+def render_ingest(report: IngestReport) -> str:
+    lines = [f"added {report.added} documents, {report.unchanged} already stored, "
+             f"{len(report.errors)} errors, {len(report.edges)} new links"]
+    for e in report.errors:
+        lines.append(f"error: {e}")
+    rel = Counter(e.relation for e in report.edges)
+    if rel:
+        lines.append("links: " + ", ".join(f"{n} {r}" for r, n in rel.most_common()))
+    return "\n".join(lines)

@@ -1,0 +1,95 @@
+from datetime import datetime, timedelta, timezone
+
+from provenance.fingerprint import shingle_article
+from provenance.lineage import LineageGraph, Match, infer_direction, link_document, same_page
+from provenance.match import align_texts
+from provenance.models import Article, Credit, StoredDocument
+
+from textgen import article
+
+T0 = datetime(2026, 3, 14, 6, 0, tzinfo=timezone.utc)
+
+
+def _doc(doc_id, text, url, *, site=None, published=None, credits=(), canonical=None, seen=None):
+    art = Article(url=url, text=text, format="text", site=site, published_at=published, credits=credits,
+                  canonical_url=canonical)
+    return StoredDocument(doc_id, art, f"h{doc_id}", first_seen=seen or T0 + timedelta(days=1))
+
+
+def _match(a, b):
+    return align_texts(a.doc_id, shingle_article(a.article), b.doc_id, shingle_article(b.article))
+
+
+WIRE = article(100, paragraphs=7)
+
+
+def test_earlier_publication_is_upstream():
+    a = _doc(1, WIRE, "https://wire.example/a", site="Wire", published=T0)
+    b = _doc(2, WIRE, "https://paper.example/b", site="Paper", published=T0 + timedelta(hours=2))
+    d = infer_direction(a, b, _match(a, b))
+    assert d.upstream_id == 1 and d.confidence >= 0.8
+    d2 = infer_direction(b, a, _match(b, a))
+    assert d2.upstream_id == 1
+
+
+def test_credit_line_outweighs_missing_dates():
+    text_b = WIRE + "\n\nSource: paper.example"
+    credit = Credit("Source: paper.example", "paper.example", "paper.example", "source_line",
+                    len(WIRE) + 2, len(text_b))
+    a = _doc(1, WIRE, "https://www.paper.example/story", site="The Paper")
+    b = _doc(2, text_b, "https://aggregator.example/x", site="Aggregator", credits=(credit,))
+    d = infer_direction(b, a, _match(b, a))
+    assert d.upstream_id == 1
+    assert any("credits" in r for r in d.reasons)
+
+
+def test_canonical_pointing_at_the_other_page_decides():
+    a = _doc(1, WIRE, "https://origin.example/story", site="Origin", published=T0 + timedelta(hours=3))
+    b = _doc(2, WIRE, "https://mirror.example/copy", site="Mirror", published=T0,
+             canonical="https://origin.example/story")
+    d = infer_direction(a, b, _match(a, b))
+    assert d.upstream_id == 1  # canonical beats an (implausibly) earlier date on the copy
+
+
+def test_no_evidence_gives_no_direction():
+    t = T0
+    a = _doc(1, WIRE, "file:///a.txt", seen=t)
+    b = _doc(2, WIRE, "file:///b.txt", seen=t)
+    assert infer_direction(a, b, _match(a, b)).upstream_id is None
+
+
+def test_same_url_is_a_version():
+    a = _doc(1, WIRE, "https://paper.example/story", seen=T0)
+    b = _doc(2, WIRE + "\n\n" + article(101, 1), "https://paper.example/story/", seen=T0 + timedelta(hours=9))
+    assert same_page(a, b)
+    edges = link_document(b, shingle_article(b.article), [Match(a, _match(a, b))], LineageGraph(), {})
+    assert [(e.source_id, e.copy_id, e.relation) for e in edges] == [(1, 2, "version")]
+
+
+def test_chain_picks_the_closest_source_and_leaves_the_wire_to_the_chain():
+    wire = _doc(1, WIRE, "https://wire.example/w", site="Wire", published=T0)
+    intro = article(102, 1)
+    paper_text = intro + "\n\n" + WIRE
+    paper = _doc(2, paper_text, "https://paper.example/p", site="Paper", published=T0 + timedelta(hours=1))
+    agg = _doc(3, paper_text, "https://agg.example/a", site="Agg", seen=T0 + timedelta(hours=5))
+    graph = LineageGraph([(1, 2, "copy")])
+    sh = shingle_article(agg.article)
+    edges = link_document(agg, sh, [Match(wire, _match(wire, agg)), Match(paper, _match(paper, agg))], graph,
+                          {1: shingle_article(wire.article), 2: shingle_article(paper.article)})
+    assert [(e.source_id, e.copy_id) for e in edges] == [(2, 3)]
+    assert edges[0].relation == "copy"
+
+
+def test_excerpt_relation_and_shares_source_with_a_sibling_copy():
+    wire = _doc(1, WIRE, "https://wire.example/w", site="Wire", published=T0)
+    paper = _doc(2, article(103, 1) + "\n\n" + WIRE, "https://paper.example/p", site="Paper",
+                 published=T0 + timedelta(hours=1))
+    paras = WIRE.split("\n\n")
+    excerpt_text = article(104, 3) + "\n\n" + paras[2] + "\n\n" + paras[3] + "\n\n" + article(105, 3)
+    ex = _doc(3, excerpt_text, "https://blog.example/e", site="Blog", published=T0 + timedelta(hours=8))
+    graph = LineageGraph([(1, 2, "copy")])
+    edges = link_document(ex, shingle_article(ex.article), [Match(wire, _match(wire, ex)), Match(paper, _match(paper, ex))],
+                          graph, {1: shingle_article(wire.article), 2: shingle_article(paper.article)})
+    rel = {(e.source_id, e.copy_id): e.relation for e in edges}
+    assert rel[(1, 3)] == "excerpt"  # the earliest of two equal explanations: the origin
+    assert rel[(2, 3)] == "shares_source"

@@ -1,0 +1,81 @@
+from provenance.fingerprint import shingle_article
+from provenance.match import align_texts, is_copy_evidence
+from provenance.models import Article
+from provenance.settings import Settings
+
+from textgen import article, paragraph
+import random
+
+
+def _sh(text):
+    return shingle_article(Article(url="file:///t.txt", text=text, format="text"))
+
+
+def test_identical_texts_align_whole():
+    text = article(1)
+    al = align_texts(1, _sh(text), 2, _sh(text))
+    assert al.jaccard == 1.0 and al.a_in_b == 1.0 and al.b_in_a == 1.0
+    assert len(al.passages) == 1
+    p = al.passages[0]
+    assert (p.source_start, p.copy_start) == (0, 0)
+    assert p.source_end == len(text.rstrip(".")) or p.source_end >= len(text) - 1
+    assert is_copy_evidence(al)
+
+
+def test_embedded_excerpt_is_found_at_its_offsets_and_containment_is_one_sided():
+    source = article(2, paragraphs=8)
+    paras = source.split("\n\n")
+    excerpt = paras[3] + "\n\n" + paras[4]  # ~120 words
+    before = article(3, paragraphs=4)
+    host = before + "\n\n" + excerpt + "\n\n" + article(4, paragraphs=4)
+    al = align_texts(1, _sh(source), 2, _sh(host))
+    assert is_copy_evidence(al)
+    assert len(al.passages) == 1
+    p = al.passages[0]
+    start_in_host = len(before) + 2
+    start_in_source = source.index(excerpt)
+    assert abs(p.copy_start - start_in_host) <= 1 and abs(p.copy_end - (start_in_host + len(excerpt) - 1)) <= 1
+    assert abs(p.source_start - start_in_source) <= 1
+    assert al.b_in_a < 0.3 and al.a_in_b < 0.35  # excerpt: small share both ways, whole-text Jaccard low
+    assert al.jaccard < 0.2
+
+
+def test_light_edits_keep_one_passage():
+    source = article(5, paragraphs=5)
+    words = source.split(" ")
+    for i in range(20, len(words), 40):  # change one word in every 40
+        words[i] = "altered"
+    al = align_texts(1, _sh(source), 2, _sh(" ".join(words)))
+    assert len(al.passages) == 1
+    assert al.passages[0].words > 0.8 * len(source.split())
+
+
+def test_shared_quotes_alone_are_not_copy_evidence():
+    rng = random.Random(9)
+    quote1 = "\u201c" + paragraph(rng, 25) + "\u201d"
+    quote2 = "\u201c" + paragraph(rng, 22) + "\u201d"
+    a = article(10, 3) + " The union leader said " + quote1 + "\n\n" + article(11, 2) + " She added " + quote2
+    b = article(12, 2) + " He told the crowd " + quote1 + "\n\n" + article(13, 3) + " Officials said " + quote2
+    al = align_texts(1, _sh(a), 2, _sh(b))
+    assert al.passages  # the quotes do align...
+    assert not is_copy_evidence(al)  # ...but sharing quotes is not copying
+
+
+def test_shared_prose_of_the_same_length_is_copy_evidence():
+    rng = random.Random(9)
+    shared = paragraph(rng, 50)
+    a = article(14, 3) + "\n\n" + shared
+    b = shared + "\n\n" + article(15, 3)
+    assert is_copy_evidence(align_texts(1, _sh(a), 2, _sh(b)))
+
+
+def test_unrelated_texts_do_not_align():
+    al = align_texts(1, _sh(article(16)), 2, _sh(article(17)))
+    assert not al.passages and not is_copy_evidence(al)
+
+
+def test_short_overlap_below_the_passage_minimum_is_dropped():
+    rng = random.Random(3)
+    common = paragraph(rng, 10)
+    al = align_texts(1, _sh(article(18) + " " + common), 2, _sh(common + " " + article(19)), Settings())
+    assert not al.passages
