@@ -1,0 +1,323 @@
+"""Find credit lines and wire markers in article text, and resolve them to outlets.
+
+A credit is how a copy names where it came from: "Source: X", "Source of information and images
+'X'", "via X", "Courtesy X", "(With inputs from PTI)", or a wire dateline such as
+"ISLAMABAD (Reuters) -". Credits are short lines, parentheticals or datelines; prose that merely
+mentions a source ("the source said", "joined via a video link") is not a credit. Pure Python.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from provenance.models import Credit
+
+__all__ = [
+    "find_credits",
+    "resolve_outlet",
+    "outlet_matches",
+    "OUTLET_ALIASES",
+    "KNOWN_WIRES",
+    "CREDIT_LINE_MAX_WORDS",
+]
+
+#: Outlets that copies commonly credit, by normalised alias (casefolded, a leading "the" and
+#: "www." dropped, only letters, digits and dots kept) → (display name, host). Small on purpose:
+#: the wires and the outlets our seeds credit; anything else resolves to its own name or host.
+OUTLET_ALIASES: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(
+        ("economictimes.indiatimes", "economictimes", "et", "economictimes.com"),
+        ("The Economic Times", "economictimes.indiatimes.com"),
+    ),
+    **dict.fromkeys(("timesofindia", "toi", "timesofindia.indiatimes"),
+                    ("The Times of India", "timesofindia.indiatimes.com")),
+    **dict.fromkeys(("hindustantimes", "ht"), ("Hindustan Times", "hindustantimes.com")),
+    **dict.fromkeys(("hindu",), ("The Hindu", "thehindu.com")),
+    **dict.fromkeys(("ndtv",), ("NDTV", "ndtv.com")),
+    **dict.fromkeys(("dawn",), ("Dawn", "dawn.com")),
+    **dict.fromkeys(("geonews", "geo", "geo.tv", "geotv"), ("Geo News", "geo.tv")),
+    **dict.fromkeys(("bbc", "bbcnews"), ("BBC", "bbc.co.uk")),
+    **dict.fromkeys(("pti", "presstrustofindia"), ("Press Trust of India", "ptinews.com")),
+    **dict.fromkeys(("reuters", "thomsonreuters"), ("Reuters", "reuters.com")),
+    **dict.fromkeys(("ap", "associatedpress"), ("Associated Press", "apnews.com")),
+    **dict.fromkeys(("afp", "agencefrancepresse"), ("Agence France-Presse", "afp.com")),
+    **dict.fromkeys(("ani", "asiannewsinternational"), ("ANI", "aninews.in")),
+    **dict.fromkeys(("ians", "indoasiannewsservice"), ("IANS", "ianslive.in")),
+    **dict.fromkeys(("uni", "unitednewsofindia"), ("United News of India", "uniindia.com")),
+    **dict.fromkeys(("dpa", "deutschepresseagentur"), ("dpa", "dpa.com")),
+    **dict.fromkeys(("xinhua", "xinhuanewsagency"), ("Xinhua", "xinhuanet.com")),
+    **dict.fromkeys(("bloomberg", "bloombergnews"), ("Bloomberg", "bloomberg.com")),
+    **dict.fromkeys(("efe", "agenciaefe"), ("EFE", "efe.com")),
+    **dict.fromkeys(("ansa",), ("ANSA", "ansa.it")),
+    **dict.fromkeys(("kyodo", "kyodonews"), ("Kyodo News", "kyodonews.net")),
+    **dict.fromkeys(("yonhap", "yonhapnews", "yonhapnewsagency"), ("Yonhap", "yna.co.kr")),
+    **dict.fromkeys(("tass",), ("TASS", "tass.com")),
+}
+
+#: Wire-agency names as they appear in bylines and datelines. Case-sensitive on purpose: "AP" and
+#: "UNI" are wires, "ap" and "uni" are not.
+KNOWN_WIRES = (
+    "PTI", "Press Trust of India", "Reuters", "REUTERS", "AP", "Associated Press", "AFP",
+    "Agence France-Presse", "Agence France Presse", "ANI", "IANS", "UNI", "dpa", "DPA", "Xinhua",
+    "XINHUA", "Bloomberg", "EFE", "ANSA", "Kyodo News", "Kyodo", "Yonhap", "TASS", "Tass",
+)
+
+#: A credit standing on its own line is short: a byline-sized line, not a sentence of prose.
+CREDIT_LINE_MAX_WORDS = 12
+#: An outlet name is a few words; longer captures are prose, not names.
+OUTLET_NAME_MAX_WORDS = 8
+#: Words that credit news agencies in general, not an outlet ("With inputs from agencies").
+GENERIC_AGENCY_WORDS = frozenset({"agencies", "agency", "wires", "wire", "news agencies", "agency inputs"})
+#: Small words left out of a name's acronym ("Press Trust of India" is PTI).
+ACRONYM_SKIP_WORDS = frozenset({"the", "of", "and", "for", "de", "la", "le", "der", "die", "das"})
+#: All-caps words in a dateline's parentheses that are labels, not outlets.
+NOT_OUTLETS = frozenset({"UPDATE", "UPDATED", "VIDEO", "PHOTO", "PHOTOS", "LIVE", "PDF", "WATCH", "AUDIO", "FILE"})
+
+_WIRE = "|".join(re.escape(w) for w in sorted(KNOWN_WIRES, key=len, reverse=True))
+_LEAD = r"^[\s•·*\-–—>|]*"  # bullets and markup residue before a credit line
+_LEAD_CHARS = " \t•·*-–—>|"
+_QUOTE_OPEN = "“\"'‘«„"
+_QUOTE_CLOSE = "”\"'’»“"
+_NAME = r"(?P<name>[^\n]{1,120}?)"
+_END = r"[\s.)\]]*$"
+# "Source of information and images", the aggregator credit formula, and its variants.
+_SOURCE_OF = r"Source of (?:the )?(?:information|info|news|content)(?: and (?:the )?(?:images|photos|pictures))?"
+
+# (pattern, kind, scope): scope "line" patterns run per line and need a short line; "text" ones run
+# over the whole text (parentheticals and explicit phrases that cannot be prose).
+_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(_SOURCE_OF + rf"\s*[:\-–]?\s*[{_QUOTE_OPEN}]\s*(?P<name>[^\n{_QUOTE_CLOSE}]{{1,80}}?)\s*[{_QUOTE_CLOSE}]"),
+     "source_line", "text"),
+    (re.compile(_LEAD + _SOURCE_OF + r"\s*[:\-–]?\s*" + _NAME + _END), "source_line", "line"),
+    (re.compile(_LEAD + r"\(?(?:Sources?|SOURCES?)\s*[:\-–—]\s*" + _NAME + _END), "source_line", "line"),
+    (re.compile(r"\((?:Sources?|SOURCES?)\s*:\s*(?P<name>[^)\n]{1,80})\)"), "source_line", "text"),
+    (re.compile(r"\(\s*(?:[Ww]ith\s+)?(?:additional\s+)?[Ii]nputs?\s+from\s+(?P<name>[^)\n]{1,80}?)\s*\)"),
+     "agencies", "text"),
+    (re.compile(r"\(\s*[Ww]ith\s+(?P<name>[^)\n]{1,40}?)\s+inputs?\s*\)"), "agencies", "text"),
+    (re.compile(_LEAD + r"(?:[Ww]ith\s+)?(?:additional\s+)?[Ii]nputs?\s+from\s+" + _NAME + _END), "agencies", "line"),
+    (re.compile(r"\(\s*[Vv]ia\s+(?P<name>[^)\n]{1,60}?)\s*\)"), "via", "text"),
+    (re.compile(_LEAD + r"(?:[Vv]ia|VIA)\s*:?\s+" + _NAME + _END), "via", "line"),
+    (re.compile(r"\(\s*(?:(?:Story|Article|Content|Text|News|Report)\s+)?[Cc]ourtesy(?:\s*:|\s+of)?\s+"
+                r"(?P<name>[^)\n]{1,60}?)\s*\)"), "courtesy", "text"),
+    (re.compile(_LEAD + r"(?:(?:Story|Article|Content|Text|News|Report)\s+)?(?:[Cc]ourtesy|COURTESY)"
+                r"(?:\s*:|\s+of)?\s+" + _NAME + _END), "courtesy", "line"),
+    # Datelines: "ISLAMABAD (Reuters) -", "NEW DELHI, March 3 (PTI) -", "Dhaka, Apr 2 (MPA):".
+    (re.compile(r"^[ \t•·*]*(?P<city>[A-Z][\w'.\-]*(?:[ /][A-Z][\w'.\-]*){0,3})"
+                r"(?:[ \t]*,[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}(?:,?[ \t]+\d{4})?)?"
+                rf"[ \t]*\((?P<name>{_WIRE}|[A-Z]{{2,6}})\)[ \t]*[-–—:]", re.M), "wire", "text"),
+    # "… (PTI)" / "(AP)" after a sentence or as a dateline: known wires only.
+    (re.compile(rf"\((?P<name>{_WIRE})\)"), "wire", "text"),
+    # "— AFP" closing a line, "By Reuters" / "Reuters" / "PTI ABC DEF" standing alone.
+    (re.compile(rf"(?:^|(?<=\s))[—–-]\s*(?:[Ww]ith\s+)?(?P<name>(?:{_WIRE})(?:\s*/\s*(?:{_WIRE}))*)\s*\.?\s*$", re.M),
+     "wire", "text"),
+    (re.compile(_LEAD + rf"(?:By\s+)?(?P<name>(?:{_WIRE})(?:\s*(?:/|,|&|and)\s*(?:{_WIRE}))*)"
+                r"(?:\s+(?:Staff|staff|Wire|News)|(?:\s+[A-Z]{2,4})+)?\s*\.?\s*$"), "wire", "line"),
+)
+
+# The credited name after "via": capitalised words or a host, closing the line.
+_VIA_NAME = (
+    r"(?P<name>(?:@?[A-Z][\w&'.\-]*|[a-z0-9\-]+(?:\.[a-z0-9\-]+)+)(?:\s+(?:[A-Z][\w&'.\-]*|of|the|and|&))*)"
+    r"\s*[)\].]?\s*$"
+)
+# In a long line "via X" counts only after a sentence break, a parenthesis or a dash ("… said. Via
+# Reuters"), so "spoke via Zoom." in prose is not a credit…
+_VIA_AT_LINE_END = re.compile(r"(?:^|(?<=[.!?:;(\[—–-])|(?<=[.!?:;(\[—–-]\s))\s*[Vv]ia\s+" + _VIA_NAME)
+# …while on a short line ("Story shared via The Hindu") any "via X" ending it is.
+_VIA_AT_SHORT_LINE_END = re.compile(r"(?:^|(?<=\s)|(?<=[(\[]))[Vv]ia\s+" + _VIA_NAME)
+_SPLIT_NAMES = re.compile(r"\s*(?:,|;|/|&|\+|\band\b)\s*")
+_HOST_LIKE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+[a-z]{2,6}$")
+_ANY_HOST = re.compile(r"^[a-z0-9\-]+(?:\.[a-z0-9\-]+)+$")
+_STRIP_CHARS = " \t\"'“”‘’«»„()[]{}<>.,;:!?*•·-–—|"
+
+
+def _alias_key(name: str) -> str:
+    key = name.casefold().strip()
+    key = re.sub(r"^(?:https?://)?(?:www\.)?", "", key)
+    key = re.sub(r"^the\s+", "", key)
+    return re.sub(r"[^\w.]|_", "", key).strip(".")
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(_STRIP_CHARS)
+    return re.sub(r"^(?:https?://)?(?:www\.)", "", name, flags=re.I).rstrip("/")
+
+
+def resolve_outlet(name: str) -> tuple[str, str | None]:
+    """Resolve a credited name to ``(display name, host or None)``.
+
+    Known aliases (:data:`OUTLET_ALIASES`) give their outlet; a name that looks like a host gives
+    itself without ``www.``; anything else (a bare word such as "callowcourier") gives its cleaned
+    name and no host.
+    """
+    cleaned = _clean_name(name)
+    key = _alias_key(cleaned)
+    if key in OUTLET_ALIASES:
+        return OUTLET_ALIASES[key]
+    if key in GENERIC_AGENCY_WORDS or cleaned.casefold() in GENERIC_AGENCY_WORDS:
+        return "agencies", None
+    host = cleaned.casefold()
+    if _HOST_LIKE.match(host):
+        for display, known_host in OUTLET_ALIASES.values():
+            if known_host == host:
+                return display, host
+        return host, host
+    return cleaned, None
+
+
+def _is_known(name: str) -> bool:
+    key = _alias_key(_clean_name(name))
+    return key in OUTLET_ALIASES or key in GENERIC_AGENCY_WORDS or bool(_HOST_LIKE.match(key))
+
+
+def _outlet_names(raw: str) -> list[str]:
+    """One credited phrase → its outlet names ("PTI and Reuters" → two; "Ministry of X and Y" → one)."""
+    whole = _clean_name(raw)
+    parts = [p for p in (_clean_name(x) for x in _SPLIT_NAMES.split(whole)) if p]
+    if len(parts) > 1 and any(_is_known(p) for p in parts):
+        return parts
+    return [whole] if whole else []
+
+
+def _plausible_name(name: str) -> bool:
+    words = name.split()
+    return 0 < len(words) <= OUTLET_NAME_MAX_WORDS and any(ch.isalnum() for ch in name)
+
+
+def _lines(text: str):
+    for line in re.finditer(r"[^\n]+", text):
+        yield line.start(), line.group(0)
+
+
+def find_credits(text: str) -> tuple[Credit, ...]:
+    """Every credit line and wire marker in ``text``, in text order, with offsets into ``text``."""
+    found: list[tuple[int, int, str, str]] = []  # start, end, kind, credited phrase
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, kind: str, name: str) -> None:
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
+            return  # a stronger pattern already claimed this span
+        names = [n for n in _outlet_names(name) if _plausible_name(n)]
+        if not names:
+            return
+        taken.append((start, end))
+        found.extend((start, end, kind, n) for n in names)
+
+    lines = list(_lines(text))
+    for pattern, kind, scope in _PATTERNS:
+        if scope == "text":
+            for match in pattern.finditer(text):
+                name = match.group("name")
+                if kind == "wire" and name in NOT_OUTLETS:
+                    continue
+                if kind == "wire" and _defines_abbreviation(text, match.start(), name):
+                    continue
+                add(match.start(), _trim_end(text, match.start(), match.end()), kind, name)
+            continue
+        for line_start, line in lines:
+            if len(line.split()) > CREDIT_LINE_MAX_WORDS:
+                continue
+            match = pattern.match(line)
+            if match:
+                start = line_start + match.start() + (len(match.group(0)) - len(match.group(0).lstrip(_LEAD_CHARS)))
+                add(start, _trim_end(text, start, line_start + match.end()), kind, match.group("name"))
+    for line_start, line in lines:  # "… via Reuters" closing a line
+        pattern = _VIA_AT_SHORT_LINE_END if len(line.split()) <= CREDIT_LINE_MAX_WORDS else _VIA_AT_LINE_END
+        match = pattern.search(line)
+        if match:
+            start = line_start + match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
+            add(start, _trim_end(text, start, line_start + match.end()), "via", match.group("name"))
+
+    found.sort(key=lambda item: (item[0], item[1]))
+    credits = []
+    for start, end, kind, name in found:
+        outlet, host = resolve_outlet(name)
+        credits.append(Credit(phrase=text[start:end], outlet=outlet, host=host, kind=kind, start=start, end=end))
+    return tuple(credits)
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _defines_abbreviation(text: str, start: int, name: str) -> bool:
+    """Whether "(AP)" follows its own full name ("the Associated Press (AP)"): a mention, not a credit."""
+    before = text[max(0, start - 40) : start].casefold()
+    display = resolve_outlet(name)[0].casefold()
+    return before.rstrip().endswith(display) and display != name.casefold()
+
+
+def _host_of(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip()
+    if "://" in value:
+        host = urlsplit(value).hostname or ""
+    else:
+        host = value.casefold().split("/")[0]
+    host = host.casefold().rstrip(".")
+    host = re.sub(r"^(?:www\d?|m|amp|mobile)\.", "", host)
+    # Lenient on purpose (any dotted name): URLs of test and intranet hosts have unusual TLDs.
+    return host if _ANY_HOST.match(host) else None
+
+
+def _same_or_subdomain(a: str, b: str) -> bool:
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+def _label_run_prefix(word: str, host: str) -> bool:
+    """Whether a bare credit word ("callowcourier", "economictimes.indiatimes") starts ``host``'s
+    labels, or a single word starts its first label's hyphenated parts ("mpa" → mpa-wire.example)."""
+    run = [label for label in word.casefold().split(".") if label]
+    labels = host.split(".")
+    if run and len(run) < len(labels) and labels[: len(run)] == run:
+        return True
+    parts = labels[0].split("-")
+    return len(run) == 1 and len(parts) > 1 and parts[0] == run[0]
+
+
+def _initials(name: str) -> set[str]:
+    """Acronyms of a multi-word name, with and without its small words ("Press Trust of India" → pti, ptoi)."""
+    words = re.findall(r"[^\W_]+", name.casefold())
+    if len(words) < 2:
+        return set()
+    content_words = [w for w in words if w not in ACRONYM_SKIP_WORDS]
+    return {"".join(w[0] for w in words), "".join(w[0] for w in content_words)} - {""}
+
+
+def _name_key(name: str) -> str:
+    key = re.sub(r"^the\s+", "", name.casefold().strip())
+    return re.sub(r"[\W_]", "", key)
+
+
+def outlet_matches(credit: Credit, site: str | None, url: str | None) -> bool:
+    """Whether ``credit`` names the outlet of ``site`` (a display name or host) or ``url``'s host.
+
+    Hosts compare without ``www.`` as equal or subdomain; a bare credited word matches a host
+    whose leading labels it spells; names compare casefolded without spaces, punctuation and a
+    leading "the", after alias resolution (so "ET" matches "The Economic Times").
+    """
+    if credit.outlet == "agencies" and not credit.host:
+        return False
+    site_outlet, site_alias_host = resolve_outlet(site) if site else (None, None)
+    hosts = {h for h in (_host_of(url), _host_of(site), site_alias_host) if h}
+    credit_host = _host_of(credit.host) if credit.host else None
+    if credit_host and any(_same_or_subdomain(credit_host, h) for h in hosts):
+        return True
+    if not credit_host:
+        word = _clean_name(credit.outlet).casefold()
+        if re.fullmatch(r"[a-z0-9\-]+(?:\.[a-z0-9\-]+)*", word) and any(_label_run_prefix(word, h) for h in hosts):
+            return True
+    if site:
+        site_keys = {_name_key(site), _name_key(site_outlet or "")} - {""}
+        credit_keys = {_name_key(credit.outlet)} - {""}
+        if site_keys & credit_keys:
+            return True
+        # "(With inputs from MPA)" credits "Meridian Press Agency": an all-caps acronym of the site name.
+        acronym = credit.outlet
+        site_initials = _initials(site) | _initials(site_outlet or "")
+        if re.fullmatch(r"[A-Z]{2,8}", acronym) and acronym.casefold() in site_initials:
+            return True
+    return False

@@ -1,0 +1,304 @@
+"""Article extraction from HTML and plain text, plus the real-page benchmark (../shared/data)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import time
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from provenance.errors import ExtractionError, InputError
+from provenance.extract import extract_article, parse_datetime
+from provenance.models import RawDocument
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "elrisala-pakistan-bangladesh.txt"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+BENCHMARK = SHARED_DATA / "article-extraction-benchmark"
+
+#: The floor for this basic extractor on the 181-page benchmark (trafilatura scores ~0.95).
+BENCHMARK_MIN_F1 = 0.80
+
+SENTENCE = "The harbour workers stayed out for a third day as talks with the port authority stalled again. "
+BODY_PARAGRAPHS = [SENTENCE * 2, "Union leaders said the strike would go on until wages were raised. " * 2,
+                   "The port authority said it had made a fair offer and called for calm. " * 2]
+
+
+def page(head: str = "", body_prefix: str = "", body_suffix: str = "", article_attrs: str = "") -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in BODY_PARAGRAPHS)
+    return (f"<!DOCTYPE html><html><head>{head}</head><body>{body_prefix}"
+            f"<article{article_attrs}><h1>Harbour strike enters third day</h1>{paragraphs}</article>"
+            f"{body_suffix}</body></html>")
+
+
+def raw(content: str | bytes, url: str = "https://news.example/2024/strike", **kwargs) -> RawDocument:
+    return RawDocument(url=url, content=content, origin=kwargs.pop("origin", "test"), **kwargs)
+
+
+# ---- plain text: the seed
+
+
+@pytest.fixture(scope="module")
+def seed_article():
+    return extract_article(raw(SEED.read_bytes(), url=SEED.as_uri(), origin=str(SEED)))
+
+
+def test_seed_title_and_text(seed_article):
+    assert seed_article.format == "text"
+    assert seed_article.title == "Pakistan Defence Minister seeks deeper ties with Bangladesh amid tensions with India"
+    assert "Pakistan Defence Minister seeks" not in seed_article.text
+    assert seed_article.text.lstrip().startswith(("Military", "Islamabad sought"))
+    assert "•" not in seed_article.text
+
+
+def test_seed_credit_and_furniture(seed_article):
+    hosts = {c.host for c in seed_article.credits}
+    assert "economictimes.indiatimes.com" in hosts
+    furniture = [seed_article.text[f.start : f.end] for f in seed_article.furniture]
+    for start in ("For more: Elrisala website", "Related Articles", "Leave a Reply", "Back to top button",
+                  "Discover more from Elrisala", "Subscribe now", "Continue reading"):
+        assert any(line.startswith(start) for line in furniture), start
+    if "Military" in seed_article.text:
+        assert "Military" in furniture
+    body = seed_article.body
+    assert "Subscribe" not in body
+    assert "Military" not in body
+    assert body.startswith("Islamabad sought")
+    assert "Source of information and images" in body  # credit lines stay, marked as credits
+
+
+def test_plain_text_paragraphs_and_markdown():
+    text = ("# Harbour strike enters third day\n\n"
+            + "\n\n".join(BODY_PARAGRAPHS[:2])
+            + "\n\n- a **bold** point with a [link](https://example.com)\n")
+    article = extract_article(raw(text, format_hint="text"))
+    assert article.title == "Harbour strike enters third day"
+    paragraphs = article.text.split("\n\n")
+    assert paragraphs[0] == BODY_PARAGRAPHS[0].strip()
+    assert paragraphs[-1] == "a bold point with a link"
+
+
+def test_plain_text_first_line_that_is_a_sentence_is_not_a_title():
+    article = extract_article(raw("\n\n".join(BODY_PARAGRAPHS)))
+    assert article.title is None
+    assert article.text.startswith(SENTENCE.strip())
+
+
+# ---- HTML
+
+
+def test_html_excludes_navigation_footer_and_scripts():
+    html = page(
+        head="<title>Harbour strike enters third day | Port News</title><style>p{color:red}</style>",
+        body_prefix="<nav><a href='/'>Home</a> <a href='/world'>World navigation menu</a></nav>"
+                    "<header>Site header banner text</header><script>var secretScript = 1;</script>",
+        body_suffix="<footer>Copyright footer text of the site</footer>"
+                    "<div class='share-buttons'>Share this story on Facebook</div>",
+    )
+    article = extract_article(raw(html))
+    for unwanted in ("navigation menu", "header banner", "secretScript", "footer text", "Facebook", "color:red"):
+        assert unwanted not in article.text
+    assert article.text.split("\n\n") == [p.strip() for p in BODY_PARAGRAPHS]
+    assert article.title == "Harbour strike enters third day"
+    assert article.format == "html"
+
+
+def test_main_container_with_furniture_words_in_its_class_is_kept():
+    paragraphs = "".join(f"<p>{p}</p>" for p in BODY_PARAGRAPHS)
+    html = ("<html><body><div id='main' class='content has-sidebar no-comments'>"
+            f"<div class='entry'>{paragraphs}</div>"
+            "<div class='sidebar'><p>Sidebar: the most popular stories of the week, chosen for you.</p></div>"
+            "</div></body></html>")
+    article = extract_article(raw(html))
+    assert "Union leaders said" in article.text
+    assert "Sidebar" not in article.text
+
+
+def test_json_ld_graph_date_and_metadata():
+    ld = {"@context": "https://schema.org", "@graph": [
+        {"@type": "WebSite", "name": "Port News"},
+        {"@type": ["NewsArticle"], "headline": "Harbour strike enters third day",
+         "datePublished": "2024-03-05T10:30:00+05:30", "dateModified": "2024-03-09T00:00:00Z",
+         "author": [{"@type": "Person", "name": "Jane Roe"}, {"@type": "Person", "name": "John Doe"}],
+         "publisher": {"@type": "Organization", "name": "Port News"}}]}
+    html = page(head=f'<script type="application/ld+json">{json.dumps(ld)}</script>')
+    article = extract_article(raw(html))
+    assert article.published_at == datetime(2024, 3, 5, 5, 0, tzinfo=timezone.utc)
+    assert article.authors == ("Jane Roe", "John Doe")
+    assert article.site == "Port News"
+
+
+def test_modified_time_is_never_the_publication_time():
+    html = page(head='<meta property="article:modified_time" content="2024-03-09T08:00:00Z">'
+                     '<meta property="og:updated_time" content="2024-03-09T08:00:00Z">')
+    assert extract_article(raw(html)).published_at is None
+    html = page(head='<meta property="article:modified_time" content="2024-03-09T08:00:00Z">'
+                     '<meta property="article:published_time" content="2024-03-04T08:00:00">')
+    assert extract_article(raw(html)).published_at == datetime(2024, 3, 4, 8, 0, tzinfo=timezone.utc)
+
+
+def test_canonical_to_another_host_is_a_credit():
+    html = page(head='<link rel="canonical" href="https://www.origin.example/story/1">')
+    article = extract_article(raw(html, url="https://www.copier.example/a/b"))
+    assert article.canonical_url == "https://www.origin.example/story/1"
+    canonical = [c for c in article.credits if c.kind == "canonical"]
+    assert len(canonical) == 1
+    assert canonical[0].host == "origin.example"
+    assert (canonical[0].start, canonical[0].end) == (-1, -1)
+
+
+def test_canonical_on_the_same_host_is_not_a_credit_and_relative_urls_resolve():
+    html = page(head='<link rel="canonical" href="/story/1">')
+    article = extract_article(raw(html, url="https://www.origin.example/story/1?utm=x"))
+    assert article.canonical_url == "https://www.origin.example/story/1"
+    assert not [c for c in article.credits if c.kind == "canonical"]
+
+
+def test_syndication_meta_is_a_credit():
+    html = page(head='<meta name="syndication-source" content="https://www.reuters.com/world/x">')
+    credits = [c for c in extract_article(raw(html)).credits if c.kind == "meta"]
+    assert [(c.outlet, c.host) for c in credits] == [("Reuters", "reuters.com")]
+
+
+def test_metadata_sources_and_title_suffix():
+    html = page(head="<title>Harbour strike enters third day - Port News</title>"
+                     '<meta property="og:site_name" content="Port News">'
+                     '<meta name="author" content="By Jane Roe">')
+    article = extract_article(raw(html))
+    assert article.site == "Port News"
+    assert article.authors == ("Jane Roe",)
+    assert article.title == "Harbour strike enters third day"
+
+
+def test_site_falls_back_to_host_and_h1_is_not_repeated():
+    html = page(head="<title>Harbour strike enters third day | Port News</title>")
+    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    article = extract_article(raw(html, url="https://www.portnews.example/x"))
+    assert article.site == "portnews.example"
+    assert article.title == "Harbour strike enters third day"
+    assert article.text.startswith("The harbour workers")
+
+
+def test_in_article_credit_line_is_kept_and_marked():
+    html = page().replace("</article>", "<p>(With inputs from PTI)</p><p>Read more: Port reopens</p></article>")
+    article = extract_article(raw(html))
+    assert article.text.endswith("(With inputs from PTI)\n\nRead more: Port reopens")
+    assert [c.outlet for c in article.credits if c.start >= 0] == ["Press Trust of India"]
+    assert "Read more" not in article.body
+
+
+def test_bytes_are_decoded_with_the_content_type():
+    html = page().replace("harbour workers", "harbour workers of Łódź")
+    article = extract_article(raw(html.encode("iso-8859-2"), content_type="text/html; charset=iso-8859-2"))
+    assert "harbour workers of Łódź" in article.text
+
+
+def test_declared_record_facts_win():
+    published = datetime(2024, 1, 1, 12, 0, tzinfo=timezone.utc)
+    fetched = datetime(2024, 1, 2, tzinfo=timezone.utc)
+    html = page(head='<meta property="og:site_name" content="Port News">')
+    article = extract_article(raw(html, site="Record Site", title="Record title", published=published,
+                                  fetched=fetched))
+    assert (article.site, article.title, article.published_at, article.fetched_at) == (
+        "Record Site", "Record title", published, fetched)
+
+
+def test_format_hint_overrides_detection():
+    article = extract_article(raw("<p>" + SENTENCE * 3 + "</p>", format_hint="text"))
+    assert article.format == "text"
+    assert "<p>" in article.text
+
+
+@pytest.mark.parametrize("content, reason", [(b"", "empty file"), (b"  \n\t ", "empty file"),
+                                             ("   \n", "empty document")])
+def test_empty_input(content, reason):
+    with pytest.raises(InputError) as caught:
+        extract_article(raw(content, origin="empty.txt"))
+    assert caught.value.reason == reason
+    assert caught.value.origin == "empty.txt"
+
+
+def test_page_without_article_text():
+    html = "<html><body><nav>Home World</nav><p>Too short.</p></body></html>"
+    with pytest.raises(ExtractionError) as caught:
+        extract_article(raw(html, origin="short.html"))
+    assert re.fullmatch(r"no article text found \(\d+ words\)", caught.value.reason)
+
+
+def test_broken_and_bodyless_html_does_not_crash():
+    broken = "<html><head><title>x</title><p>" + "text <b>bold <i>italic " * 200 + "<<<>>>&&&;; <div"
+    assert "italic" in extract_article(raw(broken)).text
+    bodyless = "<!doctype html><p>" + SENTENCE * 3
+    assert SENTENCE.strip() in extract_article(raw(bodyless)).text
+
+
+def test_deeply_nested_html_is_bounded_in_time():
+    paragraphs = "".join(f"<p>{p}</p>" for p in BODY_PARAGRAPHS)
+    html = "<html><body>" + "<div class='share'>" * 3000 + paragraphs + "</div>" * 3000
+    started = time.perf_counter()
+    article = extract_article(raw(html))
+    assert time.perf_counter() - started < 5
+    assert "Union leaders said" in article.text
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2024-03-05T10:30:00Z", datetime(2024, 3, 5, 10, 30, tzinfo=timezone.utc)),
+    ("2024-03-05T10:30:00+0530", datetime(2024, 3, 5, 5, 0, tzinfo=timezone.utc)),
+    ("2024-03-05", datetime(2024, 3, 5, tzinfo=timezone.utc)),
+    ("Tue, 05 Mar 2024 10:30:00 GMT", datetime(2024, 3, 5, 10, 30, tzinfo=timezone.utc)),
+    ("not a date", None),
+])
+def test_parse_datetime(value, expected):
+    assert parse_datetime(value) == expected
+
+
+# ---- real pages (../shared/data)
+
+
+def four_grams(text: str) -> Counter:
+    words = re.findall(r"\w+", text)
+    return Counter(tuple(words[i : i + 4]) for i in range(len(words) - 3))
+
+
+@pytest.fixture(scope="module")
+def benchmark_results():
+    if not (BENCHMARK / "ground-truth.json").is_file():
+        pytest.skip(f"real evaluation data not found at {BENCHMARK} (../shared is absent in a fresh clone)")
+    truth = json.loads((BENCHMARK / "ground-truth.json").read_text(encoding="utf-8"))
+    results = []
+    for key, item in sorted(truth.items()):
+        data = gzip.decompress((BENCHMARK / "html" / f"{key}.html.gz").read_bytes())
+        try:
+            predicted, error = extract_article(raw(data, url=item["url"], origin=key)).body, None
+        except ExtractionError as exc:
+            predicted, error = "", exc
+        results.append((key, item["articleBody"], predicted, error))
+    return results
+
+
+@pytest.mark.shared
+def test_benchmark_pages_extract(benchmark_results):
+    assert len(benchmark_results) == 181
+    failures = [key for key, expected, _, error in benchmark_results
+                if error is not None and len(re.findall(r"\w+", expected)) >= 50]
+    assert failures == []
+
+
+@pytest.mark.shared
+def test_benchmark_f1(benchmark_results):
+    precisions, recalls = [], []
+    for _, expected, predicted, _ in benchmark_results:
+        true, pred = four_grams(expected), four_grams(predicted)
+        tp = sum((true & pred).values())
+        fp, fn = sum(pred.values()) - tp, sum(true.values()) - tp
+        precisions.append(tp / (tp + fp) if tp + fp else (1.0 if not true else 0.0))
+        recalls.append(tp / (tp + fn) if tp + fn else 1.0)
+    precision, recall = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
+    f1 = 2 * precision * recall / (precision + recall)
+    print(f"\narticle-extraction-benchmark: F1 {f1:.3f} (P {precision:.3f}, R {recall:.3f}) on {len(recalls)} pages")
+    assert f1 >= BENCHMARK_MIN_F1, f"F1 {f1:.3f} (P {precision:.3f}, R {recall:.3f})"
