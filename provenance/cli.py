@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional
 
-import click
 import typer
 
 from .errors import InputError, NotFoundError, ProvenanceError, QueryError
@@ -230,12 +229,12 @@ def cli_docs(width: int = 100) -> str:
              "Generated from `provenance --help`; do not edit by hand "
              "(regenerate with `python -m provenance.cli docs > docs/cli.md`).", ""]
 
-    def help_of(cmd: click.Command, name: str, parent: click.Context | None) -> str:
-        ctx = click.Context(cmd, info_name=name, parent=parent, terminal_width=width, max_content_width=width)
+    def help_of(cmd, name: str, parent: typer.Context | None) -> str:
+        ctx = typer.Context(cmd, info_name=name, parent=parent, terminal_width=width, max_content_width=width)
         return cmd.get_help(ctx)
 
     parts += ["## provenance", "", "```text", help_of(root, "provenance", None), "```", ""]
-    root_ctx = click.Context(root, info_name="provenance", terminal_width=width, max_content_width=width)
+    root_ctx = typer.Context(root, info_name="provenance", terminal_width=width, max_content_width=width)
     for name in sorted(root.commands):  # type: ignore[attr-defined]
         parts += [f"## provenance {name}", "", "```text",
                   help_of(root.commands[name], name, root_ctx), "```", ""]  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ lines or surrounding text, and what only the source has was cut (truncation).
 from __future__ import annotations
 
 import difflib
+import re
 
 import numpy as np
 
@@ -22,6 +23,9 @@ MAX_DIFF_WORDS = 6000
 #: An insertion inside the aligned region at least this long is the copy's own text around or
 #: between copied passages ("context"), not an edit of the source.
 CONTEXT_MIN_WORDS = 40
+
+
+_WORD_RE = re.compile(r"\w")
 
 
 def _spans_of(article: Article) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -59,6 +63,8 @@ def _outside_ops(copy: Article, start: int, end: int, source_at: int, credits, f
     """Insert ops for the copy's text outside the aligned region, one per run of same-kind lines."""
     ops: list[DiffOp] = []
     for s, e in _paragraph_spans(copy.text, start, end):
+        if not _WORD_RE.search(copy.text, s, e):
+            continue  # a stray full stop at the region's edge is not a change
         kind = _kind_for_copy_span(s, e, credits, furniture, "context")
         if ops and ops[-1].kind == kind:
             last = ops[-1]
@@ -70,7 +76,7 @@ def _outside_ops(copy: Article, start: int, end: int, source_at: int, credits, f
 
 def _truncation(source: Article, start: int, end: int, copy_at: int) -> list[DiffOp]:
     text = source.text[start:end]
-    if not text.strip():
+    if not _WORD_RE.search(text):
         return []
     s = start + (len(text) - len(text.lstrip()))
     e = start + len(text.rstrip())

@@ -321,16 +321,27 @@ def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Mat
             upstream.append((m, direction, _coverage(doc_shingled, al)))
 
     version_ids = {e.source_id if e.copy_id == doc.doc_id else e.copy_id for e in edges}
-    edges += _choose_sources(doc, doc_shingled, upstream, graph, version_ids, settings)
+    version_cover = np.zeros(len(doc_shingled.tokens), dtype=bool)
+    for m in matches:
+        if m.other.doc_id in version_ids:
+            version_cover |= _coverage(doc_shingled, m.alignment)
+    edges += _choose_sources(doc, doc_shingled, upstream, graph, version_ids, version_cover, settings)
     for e in edges:
         graph.add(e.source_id, e.copy_id, e.relation)
     # earliest copies first, each added to the graph at once: a later copy of a copy is then
     # recognised as explained by the chain instead of linked to this document directly
-    for m, direction in sorted(downstream, key=lambda md: _time_key(md[0].other)):
+    for m, direction in sorted(downstream, key=lambda md: (_time_key(md[0].other), _version_time(md[0].other))):
         other = m.other
-        if _explained_downstream(other, doc, graph, version_ids):
+        explained, via = _explained_downstream(other, doc, graph, version_ids)
+        if explained and via is None:
             continue
-        edge = _edge(doc, other, shingled.get(other.doc_id), m.alignment, None, direction, settings)
+        if explained:
+            older, newer = sorted((doc, other), key=_time_key)
+            shared = Direction(None, direction.confidence, direction.reasons, direction.score)
+            edge = _edge(older, newer, None, m.alignment, "shares_source", shared, settings, via_id=via,
+                         extra_reasons=(f"both carry text of {_name_of(via, matches)}",))
+        else:
+            edge = _edge(doc, other, shingled.get(other.doc_id), m.alignment, None, direction, settings)
         edges.append(edge)
         graph.add(edge.source_id, edge.copy_id, edge.relation)
     return edges
@@ -338,8 +349,9 @@ def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Mat
 
 def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
                     candidates: list[tuple[Match, Direction, np.ndarray]], graph: LineageGraph,
-                    version_ids: set[int], settings: Settings) -> list[Edge]:
-    """Pick the direct sources of ``doc`` among upstream (or undirected) matches."""
+                    version_ids: set[int], version_cover: np.ndarray, settings: Settings) -> list[Edge]:
+    """Pick the direct sources of ``doc`` among upstream (or undirected) matches. Text that an
+    earlier version of the same page already explains needs no other source."""
     if not candidates:
         return []
     by_id = {m.other.doc_id: (m, d, cov) for m, d, cov in candidates}
@@ -348,12 +360,12 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
         return bool(_credits_naming(doc, m.other)) or _points_to(doc, m.other)
 
     chosen: list[int] = []
-    covered = np.zeros(len(doc_shingled.tokens), dtype=bool)
+    covered = version_cover.copy()
     remaining = dict(by_id)
     while remaining:
         gains = {i: int(np.count_nonzero(cov & ~covered)) for i, (_, _, cov) in remaining.items()}
         best_gain = max(gains.values())
-        if chosen and best_gain < MIN_NEW_COVERAGE_WORDS:
+        if (chosen or version_ids) and best_gain < MIN_NEW_COVERAGE_WORDS:
             break
         near = [i for i, g in gains.items() if g >= TIE_COVERAGE_SHARE * best_gain]
         # among near-equal explanations: a credited source, then a version of this page's
@@ -365,8 +377,10 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
 
     edges: list[Edge] = []
     chosen_lineage = set(chosen) | version_ids
-    for i in list(chosen):
+    for i in list(chosen_lineage):
         chosen_lineage |= graph.ancestors(i)
+    for i in list(chosen_lineage):
+        chosen_lineage |= graph.versions(i)  # another version of a source is not a separate source
     for i in chosen:
         m, direction, _ = by_id[i]
         edges.append(_oriented_edge(doc, doc_shingled, m, direction, settings))
@@ -425,10 +439,27 @@ def _common_source(doc_id: int, chosen: list[int], graph: LineageGraph) -> int |
 
 
 def _explained_downstream(copy: StoredDocument, new: StoredDocument, graph: LineageGraph,
-                          version_ids: set[int]) -> bool:
-    """Whether a stored copy's reuse of ``new`` is already explained by a source it has: a
-    version of ``new`` (it copied the earlier version), or a copy of ``new`` it copied from."""
+                          version_ids: set[int]) -> tuple[bool, int | None]:
+    """Whether a stored copy's reuse of ``new`` is explained by the sources it already has.
+
+    Returns (True, None) when the edge adds nothing (it copied an earlier version of ``new``, or a
+    copy of ``new``: the chain shows it), (True, via) when the copy and ``new`` both derive from
+    ``via`` (shares_source), and (False, None) when ``new`` is a source of its own.
+    """
     sources = graph.upstream(copy.doc_id)
     if sources & version_ids:
-        return True
-    return any(new.doc_id in graph.ancestors(s) for s in sources)
+        return True, None
+    if any(new.doc_id in graph.ancestors(s) or new.doc_id == s for s in sources):
+        return True, None
+    new_lineage = graph.ancestors(new.doc_id)
+    for s in sorted(sources):
+        if s in new_lineage:
+            return True, s
+    return False, None
+
+
+def _name_of(doc_id: int | None, matches: list[Match]) -> str:
+    for m in matches:
+        if m.other.doc_id == doc_id:
+            return display_name(m.other)
+    return f"document {doc_id}"

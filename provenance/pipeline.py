@@ -97,7 +97,10 @@ def default_db_path() -> Path:
 
 
 def bundled_corpus_dir() -> Path | None:
-    """The bundled example corpus (``corpora/`` beside the package in a checkout), if present."""
+    """The bundled example corpora (``corpora/`` beside the package in a checkout), if present.
+
+    Each corpus is a folder with a ``corpus.jsonl``; other files there (examples to trace, notes)
+    are not loaded."""
     env = os.environ.get(CORPUS_ENV_VAR)
     path = Path(env) if env else Path(__file__).resolve().parent.parent / "corpora"
     return path if path.is_dir() else None
@@ -113,8 +116,9 @@ def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False
     store = Store(db, read_only=read_only, settings=settings)
     if created and load_bundled and not read_only:
         corpus = bundled_corpus_dir()
-        if corpus is not None:
-            report = ingest(store, [str(corpus)], settings=settings)
+        files = sorted(str(p) for p in corpus.glob("*/corpus.jsonl")) if corpus is not None else []
+        if files:
+            report = ingest(store, files, settings=settings)
             notes.append(f"created {db} with the bundled example corpus ({report.added} documents, "
                          f"{len(report.edges)} links)")
     return store, notes

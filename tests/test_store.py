@@ -1,0 +1,454 @@
+"""Tests of the DuckDB lineage store (provenance.store).
+
+Every expectation is built by hand here (articles, fingerprints, edges, expected counts), never
+read back from the store and compared with itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from provenance import store as store_module
+from provenance.errors import NotFoundError, QueryError, StoreError
+from provenance.models import (
+    Article,
+    Credit,
+    DiffOp,
+    Edge,
+    Fingerprint,
+    Furniture,
+    Passage,
+    StoredDocument,
+    document_id,
+    edge_id_for,
+)
+from provenance.settings import Settings
+from provenance.store import MIGRATIONS, Migration, Store
+
+IST = timezone(timedelta(hours=5, minutes=30))
+UTC = timezone.utc
+
+
+def make_doc(
+    n: int,
+    keys: tuple[tuple[int, int], ...] = (),
+    *,
+    url: str | None = None,
+    canonical_url: str | None = None,
+    first_seen: datetime | None = None,
+    credits: tuple[Credit, ...] = (),
+    furniture: tuple[Furniture, ...] = (),
+) -> tuple[StoredDocument, Fingerprint]:
+    """A small hand-built document number ``n`` and its fingerprint with ``keys``."""
+    url = url or f"https://site{n}.example/news/{n}"
+    content_hash = f"hash-{n}"
+    article = Article(
+        url=url,
+        text=f"Story number {n}. " * 20,
+        format="html",
+        title=f"Story {n}",
+        canonical_url=canonical_url,
+        site=f"site{n}.example",
+        credits=credits,
+        furniture=furniture,
+    )
+    doc = StoredDocument(document_id(url, content_hash), article, content_hash, first_seen)
+    fingerprint = Fingerprint(content_hash, 60, 56, bytes(range(16)), keys)
+    return doc, fingerprint
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "lineage.duckdb") as s:
+        yield s
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+def test_document_round_trip_keeps_credits_furniture_authors_and_utc_times(store):
+    text = "Source: Reuters\n\nSHARE THIS\n\nThe minister said on Monday that prices would rise."
+    credits = (
+        Credit("Source: Reuters", "Reuters", "reuters.com", "source_line", 0, 15),
+        Credit("https://wire.example/a", "Wire", "wire.example", "canonical", -1, -1),
+    )
+    furniture = (Furniture(17, 27, "share widget"),)
+    article = Article(
+        url="https://paper.example/a/1",
+        text=text,
+        format="html",
+        title="Prices to rise",
+        canonical_url="https://wire.example/a",
+        site="paper.example",
+        published_at=datetime(2024, 3, 1, 12, 0, tzinfo=IST),
+        authors=("Asha Rao", "Ben Li"),
+        credits=credits,
+        furniture=furniture,
+        fetched_at=datetime(2024, 3, 2, 8, 15, tzinfo=UTC),
+    )
+    doc = StoredDocument(
+        document_id(article.url, "h1"), article, "h1", datetime(2024, 3, 1, 20, 0, tzinfo=IST)
+    )
+    assert store.add_document(doc, Fingerprint("h1", 12, 8, b"\x01\x02", ((0, 11), (1, 22))))
+
+    got = store.get_document(doc.doc_id)
+    # Times come back aware, in UTC: 12:00 at +05:30 is 06:30 UTC.
+    assert got.article.published_at == datetime(2024, 3, 1, 6, 30, tzinfo=UTC)
+    assert got.article.published_at.utcoffset() == timedelta(0)
+    assert got.first_seen == datetime(2024, 3, 1, 14, 30, tzinfo=UTC)
+    assert got.first_seen.tzinfo is not None and got.first_seen.utcoffset() == timedelta(0)
+    assert got.article.fetched_at == datetime(2024, 3, 2, 8, 15, tzinfo=UTC)
+    assert got.article.authors == ("Asha Rao", "Ben Li")
+    assert got.article.credits == credits
+    assert got.article.furniture == furniture
+    assert got.article == article
+    assert got.content_hash == "h1"
+    # Stored as naive UTC for SQL users.
+    _, rows = store.query(
+        "SELECT published_at, authors, substr(text, start + 1, \"end\" - start) "
+        "FROM documents JOIN credits USING (doc_id) WHERE kind = 'source_line'"
+    )
+    assert rows == [(datetime(2024, 3, 1, 6, 30), ["Asha Rao", "Ben Li"], "Source: Reuters")]
+
+
+def test_first_seen_defaults_to_now(store):
+    doc, fp = make_doc(1, ((0, 1),))
+    before = datetime.now(UTC)
+    store.add_document(doc, fp)
+    after = datetime.now(UTC)
+    first_seen = store.get_document(doc.doc_id).first_seen
+    assert before - timedelta(seconds=1) <= first_seen <= after + timedelta(seconds=1)
+
+
+def test_add_document_is_idempotent(store):
+    keys = ((0, 100), (1, 200), (1, 200), (2, 300))  # one duplicate pair
+    furniture = (Furniture(0, 5, "nav"),)
+    credits = (Credit("(PTI)", "PTI", None, "wire", 6, 11), Credit("via X", "X", None, "via", 12, 17))
+    doc, fp = make_doc(1, keys, credits=credits, furniture=furniture)
+    expected = {"documents": 1, "bands": 3, "edges": 0, "passages": 0, "diffs": 0,
+                "credits": 2, "furniture": 1}
+
+    assert store.add_document(doc, fp) is True
+    assert store.counts() == expected
+    assert store.add_document(doc, fp) is False
+    assert store.counts() == expected
+    changed = dataclasses.replace(doc, article=dataclasses.replace(doc.article, title="Other"))
+    assert store.add_document(changed, fp) is False
+    assert store.get_document(doc.doc_id).article.title == "Story 1"
+
+
+def test_lookups_by_id_hash_and_url(store):
+    old, fp_old = make_doc(1, url="https://a.example/x",
+                           first_seen=datetime(2024, 1, 1, tzinfo=UTC))
+    new, fp_new = make_doc(2, url="https://b.example/y", canonical_url="https://a.example/x",
+                           first_seen=datetime(2023, 1, 1, tzinfo=UTC))
+    other, fp_other = make_doc(3)
+    for doc, fp in ((old, fp_old), (new, fp_new), (other, fp_other)):
+        store.add_document(doc, fp)
+
+    assert store.has_document(old.doc_id)
+    assert not store.has_document(12345)
+    assert store.find_by_content_hash("hash-2") == [new.doc_id]
+    assert store.find_by_content_hash("nope") == []
+    # url or canonical_url matches; the older first_seen comes first
+    assert [d.doc_id for d in store.find_by_url("https://a.example/x")] == [new.doc_id, old.doc_id]
+    assert store.find_by_url("https://nowhere.example/") == []
+    assert store.all_document_ids() == sorted([old.doc_id, new.doc_id, other.doc_id])
+    got = store.get_documents([old.doc_id, other.doc_id, 999])
+    assert set(got) == {old.doc_id, other.doc_id}
+    assert got[other.doc_id].article == other.article
+    with pytest.raises(NotFoundError):
+        store.get_document(999)
+
+
+# --- candidates -----------------------------------------------------------------------------
+
+
+def test_find_candidates_ranks_excludes_and_filters(store):
+    a, fp_a = make_doc(1, ((0, 10), (1, 11), (2, 12), (3, 13)))
+    b, fp_b = make_doc(2, ((0, 10), (5, 99)))
+    c, fp_c = make_doc(3, ((1, 11), (2, 12), (3, 13)))
+    d, fp_d = make_doc(4, ((7, 70), (8, 80)))
+    for doc, fp in ((a, fp_a), (b, fp_b), (c, fp_c), (d, fp_d)):
+        store.add_document(doc, fp)
+    query = ((0, 10), (1, 11), (2, 12), (3, 13), (4, 14))
+
+    assert store.find_candidates(query) == [(a.doc_id, 4), (c.doc_id, 3), (b.doc_id, 1)]
+    assert store.find_candidates(query, exclude={a.doc_id}) == [(c.doc_id, 3), (b.doc_id, 1)]
+    assert store.find_candidates(query, min_hits=2) == [(a.doc_id, 4), (c.doc_id, 3)]
+    assert store.find_candidates(query, exclude=[a.doc_id], limit=1) == [(c.doc_id, 3)]
+    assert store.find_candidates(((0, 999),)) == []
+    assert store.find_candidates(()) == []
+
+
+def test_find_candidates_breaks_ties_by_doc_id_and_handles_64_bit_keys(store):
+    big = 2**64 - 5
+    docs = [make_doc(n, ((0, big), (1, 7))) for n in range(1, 4)]
+    for doc, fp in docs:
+        store.add_document(doc, fp)
+    expected = sorted(doc.doc_id for doc, _ in docs)
+    assert store.find_candidates(((0, big), (1, 7))) == [(i, 2) for i in expected]
+    # A signed view of the same 64 bits finds the same key.
+    assert store.find_candidates(((0, big - 2**64),)) == [(i, 1) for i in expected]
+
+
+# --- edges ----------------------------------------------------------------------------------
+
+
+def make_edge(source: int, copy: int, *, relation: str = "copy", n_passages: int = 2,
+              n_diffs: int = 3, confidence: float = 0.9) -> Edge:
+    passages = tuple(Passage(10 * i, 10 * i + 8, 20 * i, 20 * i + 8, 8) for i in range(n_passages))
+    diff = tuple(
+        DiffOp("replace", i, i + 1, i, i + 2, f"new{i}", "editorial", f"old{i}")
+        for i in range(n_diffs)
+    )
+    return Edge(source, copy, relation, 0.75, 0.9, 0.6, confidence, ("published earlier",
+                "credits the source"), True, passages, diff, None)
+
+
+def test_edges_upsert_replaces_passages_and_diffs(store):
+    first = make_edge(1, 2, n_passages=2, n_diffs=3)
+    store.add_edges([first])
+    assert store.counts()["edges"] == 1
+    assert (store.counts()["passages"], store.counts()["diffs"]) == (2, 3)
+
+    # The same pair, other direction: same edge_id, so it replaces the first edge entirely.
+    second = dataclasses.replace(make_edge(2, 1, relation="excerpt", n_passages=1, n_diffs=1),
+                                 via_id=7, credited=False)
+    assert second.edge_id == first.edge_id
+    store.add_edges([second])
+    counts = store.counts()
+    assert (counts["edges"], counts["passages"], counts["diffs"]) == (1, 1, 1)
+    assert store.downstream_edges(2) == [second]
+    assert store.upstream_edges(1) == [second]
+    assert store.downstream_edges(1) == []
+    _, rows = store.query("SELECT edge_id, relation, via_id, credited FROM edges")
+    assert rows == [(edge_id_for(1, 2), "excerpt", 7, False)]
+
+
+def test_upstream_and_downstream_edges_load_passages_and_diffs_in_order(store):
+    a_to_b = make_edge(1, 2, n_passages=3, n_diffs=4, confidence=0.7)
+    a_to_c = make_edge(1, 3, n_passages=0, n_diffs=0, confidence=0.95)
+    d_to_b = make_edge(4, 2, relation="rewrite", n_passages=1, n_diffs=2, confidence=0.99)
+    store.add_edges([a_to_b, a_to_c, d_to_b])
+
+    assert store.upstream_edges(2) == [d_to_b, a_to_b]  # most confident first
+    assert store.downstream_edges(1) == [a_to_c, a_to_b]
+    assert store.upstream_edges(1) == []
+    assert store.downstream_edges(3) == []
+    assert store.upstream_edges(2)[1].passages == a_to_b.passages
+    assert [op.text for op in store.upstream_edges(2)[1].diff] == ["new0", "new1", "new2", "new3"]
+
+
+def test_many_rows_round_trip_through_the_bulk_insert_path(store):
+    # More rows than SMALL_INSERT_MAX_ROWS take the unnest path; mix empty and non-empty lists
+    # and NULL and non-NULL values in one batch.
+    n = store_module.SMALL_INSERT_MAX_ROWS + 5
+    edges = [
+        dataclasses.replace(make_edge(100, 200 + i, n_passages=i % 3, n_diffs=i % 4),
+                            reasons=() if i % 2 else ("credits the source",),
+                            via_id=None if i % 3 else 999)
+        for i in range(n)
+    ]
+    store.add_edges(edges)
+    assert set(store.downstream_edges(100)) == set(edges)
+    furniture = tuple(Furniture(i, i + 1, f"line {i}") for i in range(n))
+    credits = tuple(Credit(f"via {i}", f"O{i}", None if i % 2 else f"o{i}.example", "via", i, i + 1)
+                    for i in range(n))
+    doc, fp = make_doc(1, tuple((i % 16, 1000 + i) for i in range(n)),
+                       credits=credits, furniture=furniture)
+    store.add_document(doc, fp)
+    got = store.get_document(doc.doc_id).article
+    assert (got.furniture, got.credits) == (furniture, credits)
+    assert store.counts()["bands"] == n
+
+
+# --- transactions ---------------------------------------------------------------------------
+
+
+def test_transaction_rollback_leaves_no_partial_rows(store):
+    doc, fp = make_doc(1, ((0, 1), (1, 2)), credits=(Credit("via X", "X", None, "via", 0, 5),))
+    with pytest.raises(RuntimeError, match="boom"):
+        with store.transaction():
+            assert store.add_document(doc, fp)
+            store.add_edges([make_edge(doc.doc_id, 2)])
+            assert store.has_document(doc.doc_id)  # visible inside the transaction
+            raise RuntimeError("boom")
+    assert store.counts() == dict.fromkeys(store_module.COUNTED_TABLES, 0)
+    assert not store.has_document(doc.doc_id)
+    # The store is usable afterwards and commits normally.
+    with store.transaction():
+        store.add_document(doc, fp)
+    assert store.counts()["documents"] == 1
+
+
+def test_a_failed_nested_block_rolls_back_the_outer_transaction(store):
+    first, fp_first = make_doc(1, ((0, 1),))
+    second, fp_second = make_doc(2, ((0, 2),))
+    with pytest.raises(StoreError, match="nested block failed"):
+        with store.transaction():
+            store.add_document(first, fp_first)
+            try:
+                with store.transaction():
+                    store.add_document(second, fp_second)
+                    raise ValueError("caught by the caller")
+            except ValueError:
+                pass
+    assert store.counts() == dict.fromkeys(store_module.COUNTED_TABLES, 0)
+    assert store.add_document(first, fp_first)  # the store works afterwards
+
+
+# --- user queries ---------------------------------------------------------------------------
+
+
+def test_query_runs_read_queries_with_params(store):
+    for n in (1, 2, 3):
+        store.add_document(*make_doc(n))
+    columns, rows = store.query(
+        "WITH t AS (SELECT title FROM documents WHERE title <> ?) SELECT title FROM t ORDER BY 1",
+        ["Story 2"],
+    )
+    assert columns == ["title"]
+    assert rows == [("Story 1",), ("Story 3",)]
+    columns, rows = store.query("SELECT count(*) AS n FROM documents")
+    assert (columns, rows) == (["n"], [(3,)])
+    _, rows = store.query("DESCRIBE documents")
+    assert rows[0][:2] == ("doc_id", "BIGINT")
+    _, rows = store.query("EXPLAIN SELECT * FROM edges")
+    assert rows
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "INSERT INTO meta VALUES ('x', 'y')",
+        "DROP TABLE documents",
+        "DELETE FROM documents",
+        "UPDATE documents SET title = 'x'",
+        "CREATE TABLE t (x INTEGER)",
+        "WITH gone AS (DELETE FROM documents RETURNING doc_id) SELECT count(*) FROM gone",
+        "EXPLAIN ANALYZE DELETE FROM documents",
+        "SELECT 1; DELETE FROM documents",
+        "COPY documents TO 'out.csv'",
+        "ATTACH 'other.duckdb' AS other",
+        "PRAGMA table_info('documents')",
+        "SET threads = 1",
+        "CHECKPOINT",
+    ],
+)
+def test_query_refuses_writes(store, sql):
+    store.add_document(*make_doc(1))
+    with pytest.raises(QueryError):
+        store.query(sql)
+    assert store.counts()["documents"] == 1
+    assert store.query("SELECT title FROM documents")[1] == [("Story 1",)]
+
+
+def test_query_errors_become_query_errors(store):
+    with pytest.raises(QueryError, match=r"^Parser Error"):
+        store.query("SELEC * FROM documents")
+    with pytest.raises(QueryError, match=r"^Catalog Error") as info:
+        store.query("SELECT * FROM no_such_table")
+    assert "\n" not in str(info.value)
+    with pytest.raises(QueryError):
+        store.query("")
+
+
+def test_read_only_store_queries_and_refuses_writes(tmp_path):
+    path = tmp_path / "s.duckdb"
+    doc, fp = make_doc(1, ((0, 5),))
+    with Store(path) as s:
+        s.add_document(doc, fp)
+    with Store(path, read_only=True) as ro:
+        assert ro.query("SELECT title FROM documents") == (["title"], [("Story 1",)])
+        assert ro.get_document(doc.doc_id).article == doc.article
+        with pytest.raises(QueryError):
+            ro.query("DELETE FROM documents")
+        with pytest.raises(StoreError):
+            ro.add_document(*make_doc(2))
+    with Store(path) as s:
+        assert s.counts()["documents"] == 1
+
+
+# --- opening, settings, migrations ----------------------------------------------------------
+
+
+def test_read_only_on_a_missing_file_is_a_store_error(tmp_path):
+    path = tmp_path / "missing.duckdb"
+    with pytest.raises(StoreError, match="no store at"):
+        Store(path, read_only=True)
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("content", [b"", b"this is not a database\n" * 400])
+def test_a_non_duckdb_file_is_a_store_error(tmp_path, content):
+    path = tmp_path / "junk.duckdb"
+    path.write_bytes(content)
+    with pytest.raises(StoreError) as info:
+        Store(path)
+    assert "\n" not in str(info.value)
+
+
+def test_reopening_with_other_fingerprint_settings_is_refused(tmp_path):
+    path = tmp_path / "s.duckdb"
+    Store(path).close()
+    Store(path).close()  # same settings: fine
+    with pytest.raises(StoreError, match="different fingerprint settings: .*num_perm"):
+        Store(path, settings=Settings(num_perm=64))
+    with pytest.raises(StoreError, match="different fingerprint settings"):
+        Store(path, read_only=True, settings=Settings(shingle_words=7))
+    # A setting outside the fingerprint does not matter.
+    Store(path, settings=Settings(max_candidates=5)).close()
+
+
+def test_migrations_are_recorded_and_applied_once(tmp_path, monkeypatch):
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        assert s.schema_versions() == [1]
+        _, rows = s.query("SELECT version, description FROM schema_version")
+        assert rows == [(1, MIGRATIONS[0].description)]
+        s.add_document(*make_doc(1))
+
+    upgraded = MIGRATIONS + (
+        Migration(2, "test: an extra table", ("CREATE TABLE extra (x INTEGER)",)),
+    )
+    monkeypatch.setattr(store_module, "MIGRATIONS", upgraded)
+    with Store(path) as s:
+        assert s.schema_versions() == [1, 2]
+        assert s.query("SELECT count(*) FROM extra")[1] == [(0,)]
+        assert s.counts()["documents"] == 1  # migration kept the data
+    with Store(path) as s:  # nothing left to apply: reopening does not fail
+        assert s.schema_versions() == [1, 2]
+
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    with pytest.raises(StoreError, match="schema version 2, newer"):
+        Store(path)
+    with pytest.raises(StoreError, match="newer"):
+        Store(path, read_only=True)
+
+
+def test_failed_migration_rolls_back(tmp_path, monkeypatch):
+    path = tmp_path / "s.duckdb"
+    Store(path).close()
+    broken = MIGRATIONS + (
+        Migration(2, "test: broken", ("CREATE TABLE half (x INTEGER)", "NOT SQL AT ALL")),
+    )
+    monkeypatch.setattr(store_module, "MIGRATIONS", broken)
+    with pytest.raises(StoreError):
+        Store(path)
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    with Store(path) as s:
+        assert s.schema_versions() == [1]
+        assert s.query("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'half'")[1] == [(0,)]
+
+
+def test_closed_store_raises_store_error(tmp_path):
+    s = Store(tmp_path / "s.duckdb")
+    assert s.database_path == tmp_path / "s.duckdb"
+    s.close()
+    s.close()  # idempotent
+    with pytest.raises(StoreError, match="closed"):
+        s.counts()
