@@ -16,6 +16,7 @@ texts that share a source with it (``shares_source``), never guessed as a direct
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -171,6 +172,17 @@ def _seen(doc: StoredDocument) -> datetime | None:
 
 # --- direction -------------------------------------------------------------------------------
 
+#: Containment evidence: at most this many words of the outer text before the shared region count
+#: as "starting at the top"; at least this many words before or after count as "more text".
+CONTAINMENT_EDGE_WORDS = 15
+CONTAINMENT_MORE_WORDS = 30
+_WORD = re.compile(r"\w+")
+
+
+def _word_count(text: str) -> int:
+    return sum(1 for _ in _WORD.finditer(text))
+
+
 def infer_direction(a: StoredDocument, b: StoredDocument, alignment: Alignment,
                     settings: Settings = DEFAULT_SETTINGS) -> Direction:
     """Weigh the evidence for ``a`` upstream of ``b`` (positive score) or the reverse."""
@@ -209,14 +221,28 @@ def infer_direction(a: StoredDocument, b: StoredDocument, alignment: Alignment,
             score += math.copysign(settings.weight_first_seen, gap)
             reasons.append(f"{first} was {how} {_fmt_gap(gap)} before {second} was first seen or published")
 
-    # containment asymmetry: the text wholly inside the other is more often the copy
-    # (an excerpt or a truncated repost) than the source
-    if alignment.b_in_a >= 0.9 and alignment.a_in_b <= 0.7:
-        score += settings.weight_containment
-        reasons.append(f"{name_b}'s text is almost all inside {name_a}'s ({alignment.b_in_a:.0%} vs {alignment.a_in_b:.0%})")
-    elif alignment.a_in_b >= 0.9 and alignment.b_in_a <= 0.7:
-        score -= settings.weight_containment
-        reasons.append(f"{name_a}'s text is almost all inside {name_b}'s ({alignment.a_in_b:.0%} vs {alignment.b_in_a:.0%})")
+    # containment: where a text lies wholly inside the other tells how the other was made
+    for inner, outer, sign in ((a, b, 1.0), (b, a, -1.0)):
+        inner_in_outer = alignment.a_in_b if inner is a else alignment.b_in_a
+        outer_in_inner = alignment.b_in_a if inner is a else alignment.a_in_b
+        if inner_in_outer < 0.9 or outer_in_inner > 0.7:
+            continue
+        spans = [(p.copy_start, p.copy_end) if outer is b else (p.source_start, p.source_end)
+                 for p in alignment.passages]
+        if not spans:
+            continue
+        before = _word_count(outer.article.text[: min(s for s, _ in spans)])
+        after = _word_count(outer.article.text[max(e for _, e in spans):])
+        if before <= CONTAINMENT_EDGE_WORDS and after >= CONTAINMENT_MORE_WORDS:
+            # the inner text is the outer's beginning and stops early: a truncated copy
+            score -= sign * settings.weight_containment
+            reasons.append(f"{display_name(inner)}'s text is the first part of {display_name(outer)}'s, "
+                           "cut short (a truncated copy)")
+        elif before >= CONTAINMENT_MORE_WORDS:
+            # the outer text wraps the whole inner one in its own text: it was built on it
+            score += sign * settings.weight_containment
+            reasons.append(f"{display_name(outer)} contains all of {display_name(inner)}'s text "
+                           "inside its own")
 
     confidence = 1.0 / (1.0 + math.exp(-abs(score)))
     if confidence < settings.min_direction_confidence:

@@ -9,8 +9,8 @@ hashes (Jaccard and containment both ways), then aligned PAN-style — seed, ext
   passage (gaps are edits, insertions or furniture);
 * passages with fewer than ``min_passage_words`` aligned words are dropped as chance overlap.
 
-Words inside quotations do not count as evidence of copying: independent reports of one event
-share quotes, a copy shares prose.
+Words inside quotations count little as evidence of copying (``quoted_word_weight``):
+independent reports of one event share quotes, a copy shares prose.
 """
 
 from __future__ import annotations
@@ -147,7 +147,8 @@ def align_texts(a_id: int, a: Shingled, b_id: int, b: Shingled, settings: Settin
         b_start, b_end = b.char_span(p.b_first, p.b_last)
         passages.append(Passage(a_start, a_end, b_start, b_end, words=int(len(p.b_covered))))
         # copy evidence: aligned words outside quotations, in both texts
-        evidence += int(min(np.count_nonzero(~a.quoted[p.a_covered]), np.count_nonzero(~b.quoted[p.b_covered])))
+        unquoted = min(np.count_nonzero(~a.quoted[p.a_covered]), np.count_nonzero(~b.quoted[p.b_covered]))
+        evidence += unquoted + settings.quoted_word_weight * (len(p.b_covered) - unquoted)
     return Alignment(
         a_id=a_id,
         b_id=b_id,
@@ -156,7 +157,7 @@ def align_texts(a_id: int, a: Shingled, b_id: int, b: Shingled, settings: Settin
         a_in_b=round(float(a_in_b), 4),
         b_in_a=round(float(b_in_a), 4),
         passages=tuple(passages),
-        evidence_words=evidence,
+        evidence_words=int(evidence),
     )
 
 

@@ -168,7 +168,7 @@ class Alignment:
     a_in_b: float
     b_in_a: float
     passages: tuple[Passage, ...]
-    evidence_words: int  # aligned words outside quotations in b: what counts as copy evidence
+    evidence_words: int  # aligned words, quoted ones discounted: what counts as copy evidence
 
 
 @dataclass(frozen=True, slots=True)

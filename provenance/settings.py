@@ -53,6 +53,9 @@ class Settings:
     #: Aligned words outside quotations needed to call two texts a copy. Independent reports of one
     #: event share names and quotes; a copy shares prose.
     min_evidence_words: int = 30
+    #: Each aligned word inside a quotation (in both texts) counts this much towards the evidence:
+    #: a long quotation copied with the prose around it is still reuse; a shared quote alone is not.
+    quoted_word_weight: float = 0.25
 
     # --- relation ----------------------------------------------------------------------------
     #: A copy that carries at least this share of its source's text is a ``copy``; less is ``excerpt``.

@@ -1,0 +1,134 @@
+"""PAN-13 text alignment (no-obfuscation part): are the gold source documents found, and do the
+reported passages cover the gold passages?
+
+Ingests every ``src/`` document into a fresh store, traces every ``susp/`` document, and compares
+the upstream edges with the 500 gold (susp, src) pairs and their passages (character offsets).
+
+    python benchmarks/pan13.py [--data ../shared/data/pan13-verbatim] [--json]
+
+Prints pair recall and precision, the share of gold passage characters covered by reported
+passages (in both documents), and the time spent. Used by tests/test_pan13.py with the same bars.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from provenance.pipeline import ingest, trace
+from provenance.store import Store
+
+DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pan13-verbatim"
+_FEATURE = re.compile(r"<feature\b[^>]*>")
+_ATTR = re.compile(r'(\w+)="([^"]*)"')
+
+
+@dataclass
+class Pan13Result:
+    gold_pairs: int
+    found_pairs: int
+    reported_pairs: int
+    correct_pairs: int
+    susp_coverage: float  # share of gold passage characters (in susp) inside reported passages
+    src_coverage: float
+    ingest_seconds: float
+    trace_seconds: float
+
+    @property
+    def recall(self) -> float:
+        return self.found_pairs / self.gold_pairs if self.gold_pairs else 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.correct_pairs / self.reported_pairs if self.reported_pairs else 0.0
+
+
+def read_gold(data: Path) -> dict[tuple[str, str], list[tuple[int, int, int, int]]]:
+    """(susp file, src file) → [(this_offset, this_length, source_offset, source_length)]."""
+    gold: dict[tuple[str, str], list[tuple[int, int, int, int]]] = defaultdict(list)
+    for xml in sorted((data / "gold").glob("*.xml")):
+        text = xml.read_text(encoding="utf-8")
+        susp = re.search(r'<document reference="([^"]+)"', text).group(1)
+        for feature in _FEATURE.findall(text):
+            a = dict(_ATTR.findall(feature))
+            if a.get("name") != "plagiarism":
+                continue
+            gold[(susp, a["source_reference"])].append(
+                (int(a["this_offset"]), int(a["this_length"]), int(a["source_offset"]), int(a["source_length"])))
+    return dict(gold)
+
+
+def _covered(intervals: list[tuple[int, int]], start: int, length: int) -> int:
+    """Characters of [start, start + length) inside the union of ``intervals``."""
+    marks = bytearray(length)
+    for s, e in intervals:
+        lo, hi = max(s, start), min(e, start + length)
+        if hi > lo:
+            marks[lo - start: hi - start] = b"\x01" * (hi - lo)
+    return sum(marks)
+
+
+def run(data: Path = DEFAULT_DATA, db: Path | None = None) -> Pan13Result:
+    gold = read_gold(data)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(db or Path(tmp) / "pan13.duckdb")
+        with store:
+            t0 = time.perf_counter()
+            report = ingest(store, [str(data / "src")])
+            ingest_seconds = time.perf_counter() - t0
+            if report.errors:
+                raise SystemExit(f"ingest errors: {report.errors[:3]}")
+            src_name = {doc_id: None for doc_id in report.documents}
+            for doc_id in report.documents:
+                src_name[doc_id] = Path(store.get_document(doc_id).article.url).name
+            found: dict[tuple[str, str], list] = {}
+            t0 = time.perf_counter()
+            for susp_path in sorted((data / "susp").glob("*.txt")):
+                result = trace(store, str(susp_path))
+                for hop in result.upstream:
+                    if hop.depth != 1:
+                        continue
+                    found[(susp_path.name, src_name.get(hop.source.doc_id, "?"))] = list(hop.edge.passages)
+            trace_seconds = time.perf_counter() - t0
+    found_pairs = sum(1 for k in gold if k in found)
+    correct = sum(1 for k in found if k in gold)
+    susp_total = susp_hit = src_total = src_hit = 0
+    for key, features in gold.items():
+        passages = found.get(key, [])
+        for this_off, this_len, src_off, src_len in features:
+            susp_total += this_len
+            src_total += src_len
+            susp_hit += _covered([(p.copy_start, p.copy_end) for p in passages], this_off, this_len)
+            src_hit += _covered([(p.source_start, p.source_end) for p in passages], src_off, src_len)
+    return Pan13Result(len(gold), found_pairs, len(found), correct, susp_hit / susp_total, src_hit / src_total,
+                       ingest_seconds, trace_seconds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if not args.data.is_dir():
+        sys.exit(f"no PAN-13 data at {args.data} (it lives in ../shared/data, beside the project)")
+    r = run(args.data)
+    figures = {"gold_pairs": r.gold_pairs, "found_pairs": r.found_pairs, "recall": round(r.recall, 4),
+               "reported_pairs": r.reported_pairs, "precision": round(r.precision, 4),
+               "susp_passage_coverage": round(r.susp_coverage, 4), "src_passage_coverage": round(r.src_coverage, 4),
+               "ingest_seconds": round(r.ingest_seconds, 1), "trace_seconds": round(r.trace_seconds, 1)}
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    else:
+        for k, v in figures.items():
+            print(f"{k:24} {v}")
+
+
+if __name__ == "__main__":
+    main()
