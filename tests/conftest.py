@@ -1,0 +1,37 @@
+"""Shared test fixtures: project paths, the bundled corpus in a fresh store, real data in ../shared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from provenance.pipeline import ingest
+from provenance.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpora" / "harbour-strike"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def shared_path(name: str) -> Path:
+    """A folder of ../shared/data, or skip the test with a clear message when it is absent."""
+    path = SHARED_DATA / name
+    if not path.is_dir():
+        pytest.skip(f"real evaluation data not found at {path} (../shared is absent in a fresh clone)")
+    return path
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "test.duckdb") as s:
+        yield s
+
+
+@pytest.fixture
+def corpus_store(tmp_path):
+    """A store holding the bundled harbour-strike corpus, ingested in its file order."""
+    with Store(tmp_path / "corpus.duckdb") as s:
+        report = ingest(s, [str(CORPUS / "corpus.jsonl")])
+        assert not report.errors and report.added == 6
+        yield s

@@ -1,0 +1,111 @@
+"""The command line through typer's runner: exit codes, JSON output, one-line errors, docs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from provenance.cli import app, cli_docs
+
+from conftest import CORPUS, ROOT
+
+SEED = ROOT / "seeds" / "elrisala-pakistan-bangladesh.txt"
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PROVENANCE_DB", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        return runner.invoke(app, list(args), input=input)
+    return invoke
+
+
+def test_trace_on_a_fresh_directory_loads_the_bundled_corpus(run, tmp_path):
+    result = run("trace", str(CORPUS / "newspile-repost.html"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "provenance.duckdb").exists()
+    out = result.stdout
+    assert "callowcourier.example" in out and "mpa-wire.example" in out
+    assert "[furniture]" in out and "[credit]" in out
+
+
+def test_trace_json_is_one_object_with_the_chain(run):
+    result = run("trace", str(CORPUS / "newspile-repost.html"), "--json")
+    data = json.loads(result.stdout)
+    assert [h["source"]["site"] for h in data["upstream"]] == ["callowcourier.example", "mpa-wire.example"]
+    assert data["upstream"][0]["diff"] and data["upstream"][0]["passages"]
+
+
+def test_trace_of_the_seed_exits_1_and_says_so(run):
+    result = run("trace", str(SEED))
+    assert result.exit_code == 1
+    assert "No upstream copy" in result.stdout and "economictimes.indiatimes.com" in result.stdout
+
+
+def test_missing_file_is_a_one_line_error_with_exit_2(run):
+    result = run("trace", "no-such-file.html")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "no-such-file.html" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_ingest_reports_counts_and_errors(run, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "too short"}\n{broken\n', encoding="utf-8")
+    result = run("ingest", str(CORPUS / "corpus.jsonl"), str(bad), "--json")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["added"] == 6 and len(data["errors"]) == 2
+    again = run("ingest", str(CORPUS / "corpus.jsonl"), "--json")
+    assert again.exit_code == 0 and json.loads(again.stdout)["added"] == 0
+
+
+def test_ingest_from_stdin(run):
+    text = (CORPUS / "newspile-repost.html").read_text(encoding="utf-8")
+    result = run("ingest", "-", "--json", input=text)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["added"] == 1
+
+
+def test_sql_formats_and_read_only(run):
+    run("ingest", str(CORPUS / "corpus.jsonl"), "-q")
+    table = run("sql", "SELECT relation, count(*) AS n FROM edges GROUP BY 1 ORDER BY 1")
+    assert table.exit_code == 0 and "relation" in table.stdout and "copy" in table.stdout
+    rows = json.loads(run("sql", "SELECT count(*) AS n FROM documents", "--json").stdout)
+    assert rows == [{"n": 6}]
+    csv_out = run("sql", "SELECT site FROM documents ORDER BY site LIMIT 1", "-f", "csv").stdout
+    assert csv_out.splitlines()[0] == "site"
+    refused = run("sql", "DELETE FROM documents")
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    empty = run("sql", "SELECT * FROM documents WHERE false")
+    assert empty.exit_code == 1
+
+
+def test_sql_without_a_store_is_a_clear_error(run):
+    result = run("sql", "SELECT 1")
+    assert result.exit_code == 2 and "provenance.duckdb" in result.stderr
+
+
+def test_extract_shows_credit_and_furniture(run):
+    result = run("extract", str(SEED), "--json")
+    data = json.loads(result.stdout)
+    assert any(c["host"] == "economictimes.indiatimes.com" for c in data["credits"])
+    assert "Subscribe now" not in data["body"]
+
+
+def test_every_command_has_help_with_an_example(run):
+    for command in ("ingest", "trace", "extract", "sql"):
+        result = run(command, "--help")
+        assert result.exit_code == 0
+        assert "Example" in result.stdout and f"provenance {command}" in result.stdout
+
+
+def test_docs_cli_md_is_up_to_date():
+    path = ROOT / "docs" / "cli.md"
+    assert path.read_text(encoding="utf-8") == cli_docs(), (
+        "docs/cli.md is stale: regenerate with `python -m provenance.cli docs > docs/cli.md`")

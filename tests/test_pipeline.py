@@ -1,0 +1,129 @@
+"""End to end over the bundled corpus: the lineage the corpus README describes, idempotent ingest,
+bad inputs, and tracing documents that are not in the store."""
+
+from __future__ import annotations
+
+import json
+
+from provenance.pipeline import ingest, open_store, trace
+
+from conftest import CORPUS, ROOT
+
+SEED = ROOT / "seeds" / "elrisala-pakistan-bangladesh.txt"
+
+
+def _records():
+    return [json.loads(line) for line in (CORPUS / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def _site_edges(store):
+    _, rows = store.query(
+        "SELECT s.site, c.site, e.relation FROM edges e JOIN documents s ON s.doc_id = e.source_id "
+        "JOIN documents c ON c.doc_id = e.copy_id")
+    return {(s, c, r) for s, c, r in rows}
+
+
+def test_corpus_lineage_matches_the_corpus_readme(corpus_store):
+    edges = _site_edges(corpus_store)
+    # the copy chain: newspile ← callowcourier ← mpa-wire
+    assert ("mpa-wire.example", "callowcourier.example", "copy") in edges
+    assert ("callowcourier.example", "newspile.example", "copy") in edges
+    # the excerpt is found by containment, from the wire
+    assert ("mpa-wire.example", "shippingledger.example", "excerpt") in edges
+    # the update is a version of the paper's article
+    assert ("callowcourier.example", "callowcourier.example", "version") in edges
+    # the independent report shares names and quotes only: never linked
+    assert not any("harbourtimes.example" in (s, c) for s, c, _ in edges)
+    # no direct link from the wire to the aggregator: it reached it through the paper
+    assert not any(s == "mpa-wire.example" and c == "newspile.example" for s, c, _ in edges)
+
+
+def test_trace_of_the_aggregator_file_names_the_chain_with_direction_and_diff(corpus_store):
+    result = trace(corpus_store, str(CORPUS / "newspile-repost.html"))
+    chain = [(h.source.article.site, h.copy.article.site, h.depth) for h in result.upstream]
+    assert chain[:2] == [("callowcourier.example", "newspile.example", 1),
+                         ("mpa-wire.example", "callowcourier.example", 2)]
+    first = result.upstream[0].edge
+    assert first.confidence >= 0.9 and first.credited
+    kinds = {d.kind for d in first.diff if d.op == "insert"}
+    assert {"furniture", "credit"} <= kinds
+    inserted = " ".join(d.text for d in first.diff if d.op == "insert")
+    assert "Source of information and images" in inserted and "For more: NewsPile Daily website" in inserted
+    # the paper's last paragraph, which the aggregator dropped, shows as truncation
+    assert any(d.kind == "truncation" and d.op == "delete" for d in first.diff)
+    # the passage offsets point at the same words in both texts
+    p = first.passages[0]
+    src = result.upstream[0].source.article.text[p.source_start:p.source_end]
+    cpy = result.upstream[0].copy.article.text[p.copy_start:p.copy_end]
+    assert src.split()[:8] == cpy.split()[:8]
+
+
+def test_trace_of_the_seed_reports_its_credit_furniture_and_no_upstream(corpus_store):
+    result = trace(corpus_store, str(SEED))
+    assert not result.upstream and not result.downstream
+    hosts = {c.host for c in result.document.article.credits}
+    assert "economictimes.indiatimes.com" in hosts
+    furniture = " ".join(result.document.article.text[f.start:f.end] for f in result.document.article.furniture)
+    for line in ("Related Articles", "Leave a Reply", "Subscribe now"):
+        assert line in furniture
+
+
+def test_ingesting_twice_changes_no_row_counts(corpus_store):
+    before = corpus_store.counts()
+    report = ingest(corpus_store, [str(CORPUS / "corpus.jsonl")])
+    assert report.added == 0 and report.unchanged == 6 and not report.edges
+    assert corpus_store.counts() == before
+
+
+def test_bad_inputs_get_one_line_errors_and_the_rest_of_the_batch_is_kept(store, tmp_path):
+    records = _records()
+    lines = [json.dumps(records[0]), "{not json", json.dumps({"url": "https://x.example/no-text"}),
+             json.dumps(records[1])]
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    binary = tmp_path / "image.html"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50)
+    report = ingest(store, [str(batch), str(empty), str(binary), str(tmp_path / "missing.html")])
+    assert report.added == 2
+    assert len(report.errors) == 5
+    for err in report.errors:
+        assert "\n" not in str(err)
+    origins = {e.origin for e in report.errors}
+    assert f"{batch}:2" in origins and f"{batch}:3" in origins
+    assert str(empty) in origins and str(binary) in origins
+    assert len(report.edges) == 1  # the paper was linked to the wire inside the same batch
+
+
+def test_trace_does_not_store_unless_asked(corpus_store, tmp_path):
+    page = tmp_path / "rewrite.txt"
+    wire = _records()[0]["text"]
+    page.write_text("Local angle: the strike hit our town hard.\n\n" + wire + "\n\nSource: MPA", encoding="utf-8")
+    before = corpus_store.counts()
+    result = trace(corpus_store, str(page))
+    assert [h.source.article.site for h in result.upstream if h.depth == 1] == ["mpa-wire.example"]
+    assert corpus_store.counts() == before
+    saved = trace(corpus_store, str(page), save=True)
+    assert saved.stored_as is not None
+    assert corpus_store.counts()["documents"] == before["documents"] + 1
+
+
+def test_a_new_store_is_filled_with_the_bundled_corpus_only_when_asked(tmp_path):
+    store, notes = open_store(tmp_path / "a.duckdb", load_bundled=True)
+    with store:
+        assert store.counts()["documents"] == 6 and notes
+    store, notes = open_store(tmp_path / "b.duckdb")
+    with store:
+        assert store.counts()["documents"] == 0 and not notes
+
+
+def test_ingest_order_does_not_link_the_independent_report(tmp_path):
+    from provenance.store import Store
+    reverse = tmp_path / "reverse.jsonl"
+    reverse.write_text("\n".join(json.dumps(r) for r in reversed(_records())) + "\n", encoding="utf-8")
+    with Store(tmp_path / "r.duckdb") as store:
+        ingest(store, [str(reverse)])
+        edges = _site_edges(store)
+    assert ("mpa-wire.example", "callowcourier.example", "copy") in edges
+    assert not any("harbourtimes.example" in (s, c) for s, c, _ in edges)
