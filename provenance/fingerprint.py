@@ -80,6 +80,8 @@ def _permutations(num_perm: int, seed: int) -> np.ndarray:
 
 
 def _minhash(values: np.ndarray, num_perm: int, seed: int) -> MinHash:
+    """A datasketch MinHash of 32-bit input hashes (one batch update; ``int`` is the hash function
+    because the inputs are hashes already)."""
     m = MinHash(num_perm=num_perm, seed=seed, hashfunc=int, permutations=_permutations(num_perm, seed),
                 scheme=_SCHEME)
     if len(values):
@@ -143,10 +145,10 @@ def fingerprint_article(shingled: Shingled, settings: Settings = DEFAULT_SETTING
     content_words = "\x1f".join(words[i] for i in shingled.content)
     content_hash = hashlib.blake2b(content_words.encode("utf-8"), digest_size=16).hexdigest()
     inputs = np.unique(shingled.shingles & _LOW32)  # affine32 MinHash takes 32-bit input hashes
-    signature = _minhash(inputs, settings.num_perm, settings.seed)
+    signature = _minhash(inputs, settings.num_perm, settings.seed).hashvalues
     keys: set[tuple[int, int]] = set()
     if len(inputs):
-        keys.update(_band_keys(signature.hashvalues, settings.doc_bands, 0))
+        keys.update(_band_keys(signature, settings.doc_bands, 0))
         width = max(1, settings.window_words - shingled.n + 1)
         starts = _window_starts(len(shingled.shingles), width, settings.window_stride)
         windows = window_minhashes(shingled.shingles, starts, width, settings.window_perm, settings.seed + 1)
@@ -155,7 +157,7 @@ def fingerprint_article(shingled: Shingled, settings: Settings = DEFAULT_SETTING
         content_hash=content_hash,
         num_tokens=len(words),
         num_shingles=int(len(inputs)),
-        signature=signature.hashvalues.astype("<u4").tobytes(),
+        signature=signature.astype("<u4").tobytes(),
         band_keys=tuple(sorted(keys)),
     )
 
