@@ -17,7 +17,7 @@ from typing import Iterator, Optional
 import typer
 
 from .errors import InputError, NotFoundError, ProvenanceError, QueryError
-from .pipeline import DB_ENV_VAR, extract_input, ingest, open_store, trace
+from .pipeline import DB_ENV_VAR, extract_input, ingest, open_existing_store, open_store, trace
 from .report import (article_to_dict, ingest_to_dict, render_article, render_ingest, render_trace,
                      trace_to_dict)
 
@@ -147,10 +147,14 @@ def trace_command(
 @app.command("extract")
 def extract_command(
     target: str = typer.Argument(..., help="An HTML or text file, a URL, or - for stdin."),
+    db: Optional[Path] = DbOption,
     as_json: bool = JsonOption,
     no_body: bool = typer.Option(False, "--no-body", help="Metadata, credits and furniture only."),
 ) -> None:
     """Show what the extractor sees: metadata, credit lines, page furniture and the body.
+
+    Each furniture line says why it was marked; when a store exists, lines that the page's site
+    repeats on other stored pages are marked too ("recurs on N pages of SITE").
 
     \b
     Examples:
@@ -158,7 +162,12 @@ def extract_command(
       provenance extract page.html --json
     """
     with _errors():
-        article = extract_input(target, stdin=_stdin_binary())
+        store = open_existing_store(db)
+        try:
+            article = extract_input(target, stdin=_stdin_binary(), store=store)
+        finally:
+            if store is not None:
+                store.close()
     if as_json:
         _echo_json(article_to_dict(article, with_text=not no_body))
     else:

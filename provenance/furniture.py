@@ -8,12 +8,14 @@ what a copy added. Credit lines are not furniture: :mod:`provenance.credits` mar
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Mapping
 
 from provenance.credits import find_credits
 from provenance.models import Furniture
 
-__all__ = ["find_furniture", "FURNITURE_MAX_WORDS", "RELATED_LIST_MAX_WORDS", "SECTION_LABEL_MAX_WORDS"]
+__all__ = ["find_furniture", "line_signatures", "learned_furniture", "FURNITURE_MAX_WORDS", "RELATED_LIST_MAX_WORDS", "SECTION_LABEL_MAX_WORDS"]
 
 #: Furniture lines are short: a prompt or a label, never a paragraph of the article.
 FURNITURE_MAX_WORDS = 25
@@ -144,3 +146,47 @@ def find_furniture(text: str) -> tuple[Furniture, ...]:
             in_related_list = True
         spans.append(Furniture(start=start, end=end, reason=reason))
     return tuple(spans)
+
+
+# --- furniture learned from a site's other pages ---------------------------------------------
+
+_SIGNATURE_WORD = re.compile(r"\w+")
+
+
+def _signature(content: str) -> int | None:
+    """A line's identity across pages: its casefolded words, digits folded (dates and counts vary)."""
+    words = [re.sub(r"\d", "0", w) for w in _SIGNATURE_WORD.findall(content.casefold())]
+    if not words:
+        return None
+    digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1  # positive 63-bit: fits a BIGINT column
+
+
+def line_signatures(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, signature) of each short line of ``text``: the lines that may be a site's
+    furniture. Counted per site in the store; lines on many pages of one site are furniture."""
+    out = []
+    for start, end, content in _lines(text):
+        if len(content.split()) > FURNITURE_MAX_WORDS:
+            continue
+        sig = _signature(content)
+        if sig is not None:
+            out.append((start, end, sig))
+    return out
+
+
+def learned_furniture(text: str, recurring: Mapping[int, int], site: str,
+                      known: tuple[Furniture, ...] = ()) -> tuple[Furniture, ...]:
+    """Furniture spans for the short lines of ``text`` that recur on other pages of ``site``
+    (``recurring`` maps a line signature to the number of pages it is on), besides ``known``."""
+    taken = {(f.start, f.end) for f in known}
+    credit_spans = [(c.start, c.end) for c in find_credits(text)]
+    found = []
+    for start, end, sig in line_signatures(text):
+        pages = recurring.get(sig)
+        if not pages or (start, end) in taken:
+            continue
+        if any(start < c_end and c_start < end for c_start, c_end in credit_spans):
+            continue  # a recurring credit line is still a credit line
+        found.append(Furniture(start=start, end=end, reason=f"recurs on {pages} pages of {site}"))
+    return tuple(found)

@@ -139,6 +139,7 @@ class Fingerprint:
     num_shingles: int
     signature: bytes
     band_keys: tuple[tuple[int, int], ...]  # (band number, key); doc-level and window-level bands
+    line_signatures: tuple[int, ...] = ()  # short lines, counted per site to learn site furniture
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ already stored and SQL can inspect each step.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -19,6 +20,7 @@ from .errors import InputError
 from .extract import extract_article
 from .fetch import Fetcher
 from .fingerprint import Shingled, fingerprint_article, shingle_article
+from .furniture import learned_furniture, line_signatures
 from .inputs import read_inputs
 from .lineage import LineageGraph, Match, link_document, same_page
 from .match import align_texts, is_copy_evidence
@@ -33,9 +35,11 @@ __all__ = [
     "TraceResult",
     "prepare_document",
     "extract_input",
+    "with_site_furniture",
     "ingest",
     "trace",
     "open_store",
+    "open_existing_store",
     "bundled_corpus_dir",
     "default_db_path",
     "DB_ENV_VAR",
@@ -106,6 +110,14 @@ def bundled_corpus_dir() -> Path | None:
     return path if path.is_dir() else None
 
 
+def open_existing_store(path: str | os.PathLike | None = None, *,
+                        settings: Settings = DEFAULT_SETTINGS) -> Store | None:
+    """The store at ``path`` (default: :func:`default_db_path`) opened read-only, or None if there
+    is none yet: for commands that can use a store but do not need one."""
+    db = Path(path) if path is not None else default_db_path()
+    return Store(db, read_only=True, settings=settings) if db.exists() else None
+
+
 def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False, load_bundled: bool = False,
                settings: Settings = DEFAULT_SETTINGS) -> tuple[Store, list[str]]:
     """Open (or create) a store. With ``load_bundled``, a store created now is filled with the
@@ -131,6 +143,7 @@ def prepare_document(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS) ->
     article = extract_article(raw, settings)
     shingled = shingle_article(article, settings)
     fp = fingerprint_article(shingled, settings)
+    fp = dataclasses.replace(fp, line_signatures=tuple(sig for _, _, sig in line_signatures(article.text)))
     doc = StoredDocument(
         doc_id=document_id(article.url, fp.content_hash),
         article=article,
@@ -140,10 +153,34 @@ def prepare_document(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS) ->
     return PreparedDocument(doc, shingled, fp)
 
 
+def with_site_furniture(store: Store, prepared: PreparedDocument,
+                        settings: Settings = DEFAULT_SETTINGS) -> PreparedDocument:
+    """Mark the lines this document's site repeats on other pages (learned from the store) as
+    furniture, and fingerprint again without them. The document's identity (content hash, id)
+    does not change: it is what was extracted, whatever the store has learned since."""
+    article = prepared.document.article
+    if not article.site:
+        return prepared
+    recurring = store.recurring_lines(article.site, settings.site_furniture_min_pages)
+    extra = learned_furniture(article.text, recurring, article.site, article.furniture) if recurring else ()
+    if not extra:
+        return prepared
+    article = dataclasses.replace(article, furniture=tuple(sorted(article.furniture + extra,
+                                                                  key=lambda f: f.start)))
+    shingled = shingle_article(article, settings)
+    fp = dataclasses.replace(fingerprint_article(shingled, settings), content_hash=prepared.fingerprint.content_hash,
+                             line_signatures=prepared.fingerprint.line_signatures)
+    return PreparedDocument(dataclasses.replace(prepared.document, article=article), shingled, fp)
+
+
 def extract_input(target: str, *, settings: Settings = DEFAULT_SETTINGS, stdin: BinaryIO | None = None,
-                  fetcher: Fetcher | None = None) -> Article:
-    """What the extractor sees of one input (for ``provenance extract``)."""
-    return prepare_document(_single_input(target, settings, stdin, fetcher), settings).document.article
+                  fetcher: Fetcher | None = None, store: Store | None = None) -> Article:
+    """What the extractor sees of one input (for ``provenance extract``); with a store, the lines
+    its site repeats on other stored pages are marked as furniture too."""
+    prepared = prepare_document(_single_input(target, settings, stdin, fetcher), settings)
+    if store is not None:
+        prepared = with_site_furniture(store, prepared, settings)
+    return prepared.document.article
 
 
 def _single_input(target: str, settings: Settings, stdin: BinaryIO | None, fetcher: Fetcher | None) -> RawDocument:
@@ -248,6 +285,8 @@ def _ingest_items(store: Store, items: Iterable[RawDocument | InputError], *, se
         if store.has_document(doc.doc_id):
             unchanged += 1
             continue
+        prepared = with_site_furniture(store, prepared, settings)
+        doc = prepared.document
         with store.transaction():
             new_edges = _find_links(store, prepared, cache, settings)
             store.add_document(doc, prepared.fingerprint)
@@ -265,7 +304,8 @@ def trace(store: Store, target: str, *, settings: Settings = DEFAULT_SETTINGS, s
           fetcher: Fetcher | None = None, save: bool = False) -> TraceResult:
     """The lineage of one document: its upstream chain, its known downstream copies, and the
     texts it shares a source with. The document need not be in the store; ``save`` adds it."""
-    prepared = prepare_document(_single_input(target, settings, stdin, fetcher), settings)
+    prepared = with_site_furniture(store, prepare_document(_single_input(target, settings, stdin, fetcher), settings),
+                                   settings)
     doc = prepared.document
     notes: list[str] = []
     twin = _stored_twin(store, prepared)

@@ -81,6 +81,10 @@ class Settings:
     #: Bytes read at most from a file or HTTP body (a 10 MB page is the largest we expect).
     max_input_bytes: int = 20_000_000
 
+    #: A short line found on at least this many distinct pages of one site is that site's
+    #: furniture (subscribe boxes, "For more: <site> website", share bars), learned from the store.
+    site_furniture_min_pages: int = 3
+
     # --- fetch -------------------------------------------------------------------------------
     fetch_timeout_seconds: float = 20.0
     user_agent: str = "provenance/0.1 (+https://example.invalid/provenance)"

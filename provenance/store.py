@@ -156,6 +156,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
         ),
     ),
+    Migration(
+        2,
+        "site_lines: short lines per site and page, to learn each site's furniture",
+        (
+            "CREATE TABLE site_lines (site VARCHAR, page VARCHAR, line_hash BIGINT)",
+            "CREATE INDEX site_lines_site ON site_lines (site)",
+        ),
+    ),
 )
 
 #: The schema version this code writes and reads (the last migration's).
@@ -163,7 +171,7 @@ SCHEMA_VERSION: int = MIGRATIONS[-1].version
 
 #: Tables reported by :meth:`Store.counts`, in this order.
 COUNTED_TABLES: tuple[str, ...] = (
-    "documents", "bands", "edges", "passages", "diffs", "credits", "furniture",
+    "documents", "bands", "edges", "passages", "diffs", "credits", "furniture", "site_lines",
 )
 
 #: The ``meta`` key holding the JSON of :meth:`Settings.fingerprint_key`.
@@ -204,6 +212,7 @@ _CREDIT_COLUMNS = (
     ("doc_id", "BIGINT"), ("phrase", "VARCHAR"), ("outlet", "VARCHAR"), ("host", "VARCHAR"),
     ("kind", "VARCHAR"), ("start", "INTEGER"), ('"end"', "INTEGER"),
 )
+_SITE_LINE_COLUMNS = (("site", "VARCHAR"), ("page", "VARCHAR"), ("line_hash", "BIGINT"))
 _FURNITURE_COLUMNS = (
     ("doc_id", "BIGINT"), ("start", "INTEGER"), ('"end"', "INTEGER"), ("reason", "VARCHAR"),
 )
@@ -463,7 +472,21 @@ class Store:
                 [(doc.doc_id, f.start, f.end, f.reason) for f in article.furniture],
             )
             self._insert_bands(doc.doc_id, bands, keys)
+            if article.site and fingerprint.line_signatures:
+                page = article.canonical_url or article.url
+                self._insert_rows("site_lines", _SITE_LINE_COLUMNS,
+                                  [(article.site, page, sig) for sig in sorted(set(fingerprint.line_signatures))])
         return True
+
+    def recurring_lines(self, site: str, min_pages: int) -> dict[int, int]:
+        """Line signatures found on at least ``min_pages`` distinct pages of ``site``, with their
+        page counts: the site's learned furniture."""
+        rows = self._fetch(
+            "SELECT line_hash, count(DISTINCT page) FROM site_lines WHERE site = ?"
+            " GROUP BY line_hash HAVING count(DISTINCT page) >= ?",
+            [site, min_pages],
+        )
+        return {int(h): int(n) for h, n in rows}
 
     def get_document(self, doc_id: int) -> StoredDocument:
         """The stored document; :class:`NotFoundError` if there is none with this id."""

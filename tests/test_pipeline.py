@@ -127,3 +127,47 @@ def test_ingest_order_does_not_link_the_independent_report(tmp_path):
         edges = _site_edges(store)
     assert ("mpa-wire.example", "callowcourier.example", "copy") in edges
     assert not any("harbourtimes.example" in (s, c) for s, c, _ in edges)
+
+
+def _site_page(i, body_seed, footer):
+    from textgen import article
+    return {"url": f"https://daily.example/story-{i}", "site": "Daily Example",
+            "text": article(body_seed, paragraphs=4) + "\n\n" + footer}
+
+
+FOOTER = ("Brought to you by the Daily Example night desk in Port Callow and its small team of editors\n\n"
+          "Our reporters work around the clock on the harbour beat for readers like you every day\n\n"
+          "Tips and corrections are welcome at the front desk of the old customs house on Quay Street")
+
+
+def test_site_furniture_is_learned_from_the_store_and_kept_out_of_matching(store, tmp_path):
+    from provenance.pipeline import extract_input
+    batch = tmp_path / "site.jsonl"
+    batch.write_text("\n".join(json.dumps(_site_page(i, 500 + i, FOOTER)) for i in range(4)) + "\n",
+                     encoding="utf-8")
+    report = ingest(store, [str(batch)])
+    assert report.added == 4
+    # the first pages share a 50-word footer: before it is learned (three pages), it links them;
+    # once three pages carry it, it is furniture, and a new page of the site is not linked by it
+    assert {e.copy_id for e in report.edges} <= set(report.documents[1:3]) and report.edges
+    page = tmp_path / "page.jsonl"
+    page.write_text(json.dumps(_site_page(9, 600, FOOTER)) + "\n", encoding="utf-8")
+    later = ingest(store, [str(page)])
+    assert later.added == 1 and not later.edges
+    article = extract_input(str(page), store=store)
+    learned = [f for f in article.furniture if "recurs on" in f.reason]
+    texts = {article.text[f.start:f.end] for f in learned}
+    assert texts == set(FOOTER.split("\n\n"))
+    assert all("Daily Example" in f.reason for f in learned)
+
+
+def test_learned_furniture_does_not_change_a_documents_identity(store, tmp_path):
+    first = tmp_path / "first.jsonl"
+    first.write_text(json.dumps(_site_page(0, 700, FOOTER)) + "\n", encoding="utf-8")
+    ingest(store, [str(first)])
+    others = tmp_path / "others.jsonl"
+    others.write_text("\n".join(json.dumps(_site_page(i, 700 + i, FOOTER)) for i in range(1, 4)) + "\n",
+                      encoding="utf-8")
+    ingest(store, [str(others)])
+    again = ingest(store, [str(first)])  # the footer is now learned furniture
+    assert again.added == 0 and again.unchanged == 1

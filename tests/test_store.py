@@ -129,7 +129,7 @@ def test_add_document_is_idempotent(store):
     credits = (Credit("(PTI)", "PTI", None, "wire", 6, 11), Credit("via X", "X", None, "via", 12, 17))
     doc, fp = make_doc(1, keys, credits=credits, furniture=furniture)
     expected = {"documents": 1, "bands": 3, "edges": 0, "passages": 0, "diffs": 0,
-                "credits": 2, "furniture": 1}
+                "credits": 2, "furniture": 1, "site_lines": 0}
 
     assert store.add_document(doc, fp) is True
     assert store.counts() == expected
@@ -406,25 +406,28 @@ def test_reopening_with_other_fingerprint_settings_is_refused(tmp_path):
 
 def test_migrations_are_recorded_and_applied_once(tmp_path, monkeypatch):
     path = tmp_path / "s.duckdb"
+    versions = [m.version for m in MIGRATIONS]
+    assert versions == list(range(1, len(MIGRATIONS) + 1))  # numbered in order, none skipped
     with Store(path) as s:
-        assert s.schema_versions() == [1]
-        _, rows = s.query("SELECT version, description FROM schema_version")
-        assert rows == [(1, MIGRATIONS[0].description)]
+        assert s.schema_versions() == versions
+        _, rows = s.query("SELECT version, description FROM schema_version ORDER BY version")
+        assert rows == [(m.version, m.description) for m in MIGRATIONS]
         s.add_document(*make_doc(1))
 
+    nxt = versions[-1] + 1
     upgraded = MIGRATIONS + (
-        Migration(2, "test: an extra table", ("CREATE TABLE extra (x INTEGER)",)),
+        Migration(nxt, "test: an extra table", ("CREATE TABLE extra (x INTEGER)",)),
     )
     monkeypatch.setattr(store_module, "MIGRATIONS", upgraded)
     with Store(path) as s:
-        assert s.schema_versions() == [1, 2]
+        assert s.schema_versions() == versions + [nxt]
         assert s.query("SELECT count(*) FROM extra")[1] == [(0,)]
         assert s.counts()["documents"] == 1  # migration kept the data
     with Store(path) as s:  # nothing left to apply: reopening does not fail
-        assert s.schema_versions() == [1, 2]
+        assert s.schema_versions() == versions + [nxt]
 
     monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
-    with pytest.raises(StoreError, match="schema version 2, newer"):
+    with pytest.raises(StoreError, match=f"schema version {nxt}, newer"):
         Store(path)
     with pytest.raises(StoreError, match="newer"):
         Store(path, read_only=True)
@@ -433,16 +436,43 @@ def test_migrations_are_recorded_and_applied_once(tmp_path, monkeypatch):
 def test_failed_migration_rolls_back(tmp_path, monkeypatch):
     path = tmp_path / "s.duckdb"
     Store(path).close()
+    versions = [m.version for m in MIGRATIONS]
     broken = MIGRATIONS + (
-        Migration(2, "test: broken", ("CREATE TABLE half (x INTEGER)", "NOT SQL AT ALL")),
+        Migration(versions[-1] + 1, "test: broken", ("CREATE TABLE half (x INTEGER)", "NOT SQL AT ALL")),
     )
     monkeypatch.setattr(store_module, "MIGRATIONS", broken)
     with pytest.raises(StoreError):
         Store(path)
     monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
     with Store(path) as s:
-        assert s.schema_versions() == [1]
+        assert s.schema_versions() == versions
         assert s.query("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'half'")[1] == [(0,)]
+
+
+def test_a_store_from_an_older_schema_is_migrated_in_place(tmp_path, monkeypatch):
+    path = tmp_path / "old.duckdb"
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS[:1])
+    with Store(path) as s:
+        s.add_document(*make_doc(1))
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    with Store(path) as s:
+        assert s.schema_versions() == [m.version for m in MIGRATIONS]
+        assert s.counts()["documents"] == 1 and s.counts()["site_lines"] == 0
+
+
+def test_recurring_lines_count_distinct_pages_of_one_site(store):
+    def doc(i, url, site, sigs):
+        d, fp = make_doc(i, url=url)
+        d = dataclasses.replace(d, article=dataclasses.replace(d.article, site=site))
+        return d, dataclasses.replace(fp, line_signatures=sigs)
+
+    store.add_document(*doc(1, "https://g.example/1", "G", (7, 8)))
+    store.add_document(*doc(2, "https://g.example/2", "G", (7, 9)))
+    store.add_document(*doc(3, "https://g.example/2", "G", (7, 9)))  # the same page again
+    store.add_document(*doc(4, "https://h.example/1", "H", (7,)))
+    assert store.recurring_lines("G", 2) == {7: 2}
+    assert store.recurring_lines("G", 3) == {}
+    assert store.recurring_lines("H", 1) == {7: 1}
 
 
 def test_closed_store_raises_store_error(tmp_path):
