@@ -28,6 +28,22 @@ CONTEXT_MIN_WORDS = 40
 _WORD_RE = re.compile(r"\w")
 
 
+_CLOSING_PUNCTUATION = set(".,;:!?…)]}”’»\"'")
+_OPENING_PUNCTUATION = set("([{“‘«\"'")
+
+
+def _extend_right(text: str, end: int) -> int:
+    while end < len(text) and text[end] in _CLOSING_PUNCTUATION:
+        end += 1
+    return end
+
+
+def _extend_left(text: str, start: int) -> int:
+    while start > 0 and text[start - 1] in _OPENING_PUNCTUATION:
+        start -= 1
+    return start
+
+
 def _spans_of(article: Article) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     credits = [(c.start, c.end) for c in article.credits if c.start >= 0]
     furniture = [(f.start, f.end) for f in article.furniture]
@@ -119,10 +135,12 @@ def diff_copy(source: Article, copy: Article, passages: tuple[Passage, ...]) -> 
     if not passages:
         return ()
     credits, furniture = _spans_of(copy)
-    s_start = min(p.source_start for p in passages)
-    s_end = max(p.source_end for p in passages)
-    c_start = min(p.copy_start for p in passages)
-    c_end = max(p.copy_end for p in passages)
+    # passages run from the first to the last aligned word: take in the punctuation that closes or
+    # opens those sentences, so no segment outside starts with a stray full stop
+    s_start = _extend_left(source.text, min(p.source_start for p in passages))
+    s_end = _extend_right(source.text, max(p.source_end for p in passages))
+    c_start = _extend_left(copy.text, min(p.copy_start for p in passages))
+    c_end = _extend_right(copy.text, max(p.copy_end for p in passages))
     s_tok, c_tok = tokenize(source.text), tokenize(copy.text)
     ops: list[DiffOp] = []
     ops += _truncation(source, 0, s_start, c_start)

@@ -27,7 +27,24 @@ _UNSPACED = (
     "\u3040-\u30ff"  # Hiragana, Katakana
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs
 )
-_TOKEN_RE = re.compile(rf"[{_UNSPACED}]|(?:(?![{_UNSPACED}])\w)+")
+
+
+def _combining_marks() -> str:
+    """A regex character class body of the combining marks (categories Mn, Mc, Me) of the Basic
+    Multilingual Plane. Python's ``\\w`` leaves them out, which would split Indic words into bare
+    consonants and decomposed (NFD) Latin letters into pieces."""
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x0300, 0x10000):
+        if unicodedata.category(chr(cp)).startswith("M"):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in ranges)
+
+
+_MARKS = _combining_marks()
+_TOKEN_RE = re.compile(rf"[{_UNSPACED}]|(?:(?![{_UNSPACED}])[\w{_MARKS}])+")
 
 # Opening → closing quotation marks. A quotation longer than this many characters is more likely an
 # unbalanced mark than a quote, so it is not masked.
@@ -73,6 +90,11 @@ def _normalise(token: str) -> str:
 _QUOTE_MARKS_RE = re.compile("[" + re.escape("".join(set(_QUOTE_PAIRS) | set(_QUOTE_PAIRS.values()))) + "]")
 
 
+def _inside_word(text: str, i: int) -> bool:
+    """Whether the mark at ``i`` sits between two letters: an apostrophe (Pakistan’s), not a quote."""
+    return 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+
+
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of direct quotations (between matching quotation marks, within a paragraph)."""
     marks = [(m.start(), m.group()) for m in _QUOTE_MARKS_RE.finditer(text)]
@@ -82,18 +104,17 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
         start, mark = marks[k]
         closing = _QUOTE_PAIRS.get(mark)
         match = None
-        if closing is not None:
+        if closing is not None and not (closing == "’" and _inside_word(text, start)):
             for later in range(k + 1, len(marks)):
                 end, other = marks[later]
                 if end - start > _MAX_QUOTE_CHARS:
                     break
-                if other == closing:
+                if other == closing and not (closing == "’" and _inside_word(text, end)):
                     match = later
                     break
         if match is not None:
             end = marks[match][0]
-            # a ’ closing a short span is more likely an apostrophe; a paragraph break ends a quote
-            if not (closing == "’" and end - start < 40) and "\n\n" not in text[start:end]:
+            if "\n\n" not in text[start:end]:  # a quotation does not run across paragraphs
                 spans.append((start, end + 1))
                 k = match + 1
                 continue
