@@ -11,6 +11,8 @@ clearly not documents: missing, unreadable, empty, too large, or binary.
 
 from __future__ import annotations
 
+import hashlib
+
 import json
 import os
 import sys
@@ -124,7 +126,10 @@ def _read_stdin(stdin: BinaryIO | None, settings: Settings) -> RawDocument | Inp
     problem = _content_problem(data, "input")
     if problem:
         return InputError("stdin", problem)
-    return RawDocument(url="stdin:", content=data, origin="stdin")
+    # each text read from stdin is its own page: name it by its bytes, so two different texts are
+    # never taken for versions of one page
+    digest = hashlib.blake2b(data, digest_size=8).hexdigest()
+    return RawDocument(url=f"stdin:{digest}", content=data, origin="stdin")
 
 
 # --- directories ---------------------------------------------------------------------------------

@@ -65,12 +65,32 @@ class Match:
 
 @dataclass
 class LineageGraph:
-    """The stored edges around the matches, as (source_id, copy_id, relation)."""
+    """The stored edges around the matches, as (source_id, copy_id, relation), with the copy-side
+    character spans of each edge's passages where known (to tell how much of a copy an edge explains)."""
 
     edges: list[tuple[int, int, str]] = field(default_factory=list)
+    copy_spans: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)
 
-    def add(self, source_id: int, copy_id: int, relation: str) -> None:
+    @classmethod
+    def from_rows(cls, rows: list[tuple[int, int, str, list[tuple[int, int]]]]) -> LineageGraph:
+        graph = cls()
+        for source_id, copy_id, relation, spans in rows:
+            graph.add(source_id, copy_id, relation, spans)
+        return graph
+
+    def add(self, source_id: int, copy_id: int, relation: str,
+            spans: list[tuple[int, int]] | None = None) -> None:
         self.edges.append((source_id, copy_id, relation))
+        if spans is not None:
+            self.copy_spans[(source_id, copy_id)] = list(spans)
+
+    def explains(self, source_id: int, copy_id: int, target: list[tuple[int, int]]) -> bool:
+        """Whether the edge source → copy covers at least EXPLAINED_SHARE of ``target`` (spans in the
+        copy). An edge whose passages are not known is taken to cover it."""
+        spans = self.copy_spans.get((source_id, copy_id))
+        if spans is None:
+            return True
+        return _covered_share(spans, target) >= EXPLAINED_SHARE
 
     def upstream(self, doc_id: int) -> set[int]:
         return {s for s, c, r in self.edges if c == doc_id and r in LINEAGE_RELATIONS}
@@ -88,6 +108,22 @@ class LineageGraph:
 
     def versions(self, doc_id: int) -> set[int]:
         return {c if s == doc_id else s for s, c, r in self.edges if r == "version" and doc_id in (s, c)}
+
+
+def _covered_share(cover: list[tuple[int, int]], target: list[tuple[int, int]]) -> float:
+    """Share of the characters of ``target`` spans that lie inside ``cover`` spans."""
+    total = sum(e - s for s, e in target)
+    if total <= 0:
+        return 1.0
+    inside = 0
+    for ts, te in target:
+        marks = bytearray(te - ts)
+        for cs, ce in cover:
+            lo, hi = max(cs, ts), min(ce, te)
+            if hi > lo:
+                marks[lo - ts: hi - ts] = b"\x01" * (hi - lo)
+        inside += sum(marks)
+    return inside / total
 
 
 # --- names and pages -------------------------------------------------------------------------
@@ -114,8 +150,10 @@ def _normal_url(url: str | None) -> str | None:
     if not url:
         return None
     parts = urlsplit(url)
+    if parts.scheme == "file":
+        return url  # the same file path, edited, is a new version of that file
     if parts.scheme not in ("http", "https"):
-        return url
+        return None  # stdin has no page identity beyond its own text
     path = parts.path.rstrip("/") or "/"
     return f"{_host(url)}{path}{'?' + parts.query if parts.query else ''}"
 
@@ -353,12 +391,13 @@ def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Mat
             version_cover |= _coverage(doc_shingled, m.alignment)
     edges += _choose_sources(doc, doc_shingled, upstream, graph, version_ids, version_cover, settings)
     for e in edges:
-        graph.add(e.source_id, e.copy_id, e.relation)
+        graph.add(e.source_id, e.copy_id, e.relation, [(p.copy_start, p.copy_end) for p in e.passages])
     # earliest copies first, each added to the graph at once: a later copy of a copy is then
     # recognised as explained by the chain instead of linked to this document directly
     for m, direction in sorted(downstream, key=lambda md: (_time_key(md[0].other), _version_time(md[0].other))):
         other = m.other
-        explained, via = _explained_downstream(other, doc, graph, version_ids)
+        overlap = [(p.source_start, p.source_end) for p in m.alignment.passages]  # in the stored copy
+        explained, via = _explained_downstream(other, doc, graph, version_ids, overlap)
         if explained and via is None:
             continue
         if explained:
@@ -369,7 +408,7 @@ def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Mat
         else:
             edge = _edge(doc, other, shingled.get(other.doc_id), m.alignment, None, direction, settings)
         edges.append(edge)
-        graph.add(edge.source_id, edge.copy_id, edge.relation)
+        graph.add(edge.source_id, edge.copy_id, edge.relation, [(p.copy_start, p.copy_end) for p in edge.passages])
     return edges
 
 
@@ -382,9 +421,6 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
         return []
     by_id = {m.other.doc_id: (m, d, cov) for m, d, cov in candidates}
 
-    def credited(m: Match) -> bool:
-        return bool(_credits_naming(doc, m.other)) or _points_to(doc, m.other)
-
     chosen: list[int] = []
     covered = version_cover.copy()
     remaining = dict(by_id)
@@ -396,7 +432,8 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
         near = [i for i, g in gains.items() if g >= TIE_COVERAGE_SHARE * best_gain]
         # among near-equal explanations: a credited source, then a version of this page's
         # lineage, then the earliest (the origin, as passim picks), then most shared text
-        pick = min(near, key=lambda i: (not credited(remaining[i][0]), _time_key(remaining[i][0].other),
+        pick = min(near, key=lambda i: (not _has_direct_evidence(doc, remaining[i][0].other),
+                                        _time_key(remaining[i][0].other),
                                         -remaining[i][0].alignment.shared_shingles, i))
         chosen.append(pick)
         covered |= remaining.pop(pick)[2]
@@ -417,21 +454,13 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
             continue  # an ancestor of a direct source: the chain shows it
         via = _common_source(i, chosen, graph)
         if via is not None or not _has_direct_evidence(doc, m.other):
-            extra = (f"both carry text of {via_name}" if (via_name := _name_in(via, by_id)) else
+            extra = (f"both carry text of {_name_of(via, [c[0] for c in candidates])}" if via is not None else
                      "the shared text is explained by this document's other sources",)
             sd = Direction(None, direction.confidence, direction.reasons, direction.score)
             older, newer = sorted((m.other, doc), key=_time_key)
             edges.append(_edge(older, newer, None, m.alignment, "shares_source", sd, settings,
                                via_id=via, extra_reasons=extra))
     return edges
-
-
-def _name_in(doc_id: int | None, by_id: dict) -> str | None:
-    if doc_id is None:
-        return None
-    if doc_id in by_id:
-        return display_name(by_id[doc_id][0].other)
-    return f"document {doc_id}"
 
 
 def _oriented_edge(doc: StoredDocument, doc_shingled: Shingled, m: Match, direction: Direction,
@@ -445,7 +474,10 @@ def _oriented_edge(doc: StoredDocument, doc_shingled: Shingled, m: Match, direct
             older, newer = sorted((m.other, doc), key=_time_key)
             return _edge(older, newer, None, m.alignment, "shares_source", direction, settings,
                          extra_reasons=(reason,))
-    return _edge(m.other, doc, doc_shingled, m.alignment, None, direction, settings)
+    extra = () if direction.upstream_id is not None else (
+        f"no evidence says which came first (confidence {direction.confidence:.2f}); "
+        f"{display_name(m.other)} is shown as upstream because it was stored first",)
+    return _edge(m.other, doc, doc_shingled, m.alignment, None, direction, settings, extra_reasons=extra)
 
 
 def _has_direct_evidence(doc: StoredDocument, other: StoredDocument) -> bool:
@@ -465,20 +497,21 @@ def _common_source(doc_id: int, chosen: list[int], graph: LineageGraph) -> int |
 
 
 def _explained_downstream(copy: StoredDocument, new: StoredDocument, graph: LineageGraph,
-                          version_ids: set[int]) -> tuple[bool, int | None]:
-    """Whether a stored copy's reuse of ``new`` is explained by the sources it already has.
+                          version_ids: set[int], overlap: list[tuple[int, int]]) -> tuple[bool, int | None]:
+    """Whether a stored copy's reuse of ``new`` (``overlap``: spans in the copy) is explained by
+    sources it already has, each of which must cover most of that overlap.
 
     Returns (True, None) when the edge adds nothing (it copied an earlier version of ``new``, or a
     copy of ``new``: the chain shows it), (True, via) when the copy and ``new`` both derive from
     ``via`` (shares_source), and (False, None) when ``new`` is a source of its own.
     """
-    sources = graph.upstream(copy.doc_id)
-    if sources & version_ids:
+    sources = [s for s in sorted(graph.upstream(copy.doc_id)) if graph.explains(s, copy.doc_id, overlap)]
+    if any(s in version_ids for s in sources):
         return True, None
-    if any(new.doc_id in graph.ancestors(s) or new.doc_id == s for s in sources):
+    if any(new.doc_id == s or new.doc_id in graph.ancestors(s) for s in sources):
         return True, None
     new_lineage = graph.ancestors(new.doc_id)
-    for s in sorted(sources):
+    for s in sources:
         if s in new_lineage:
             return True, s
     return False, None

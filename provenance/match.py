@@ -84,9 +84,10 @@ def _chain(i: np.ndarray, j: np.ndarray, n: int, max_gap: int) -> list[tuple[lis
         for idx, chain in enumerate(open_chains):
             last_a, last_b = chain[0][-1], chain[1][-1]
             da, db = a_pos - last_a, b_pos - last_b
-            if da < 0 or db <= -n or db > max_gap + n or abs(da - db) > max_gap:
+            # strictly forward in both texts: a repeated phrase must not pull a chain off its diagonal
+            if da <= 0 or db <= 0 or db > max_gap + n or abs(da - db) > max_gap:
                 continue
-            cost = max(da, db) + abs(da - db)
+            cost = (abs(da - db), max(da, db))
             if best_cost is None or cost < best_cost:
                 best, best_cost = idx, cost
         if best >= 0:

@@ -49,7 +49,8 @@ class RawDocument:
 
     ``content`` is bytes for files and HTTP bodies (decoded later, by BOM / header / meta /
     detection) and str for JSON Lines records. ``url`` is the final URL of a fetched page, the
-    ``file://`` URI of a local file, the ``url`` of a JSON record, or ``stdin:`` for standard input.
+    ``file://`` URI of a local file, the ``url`` of a JSON record, or ``stdin:<hash of the bytes>``
+    for standard input.
     """
 
     url: str

@@ -244,7 +244,7 @@ def _find_links(store: Store, prepared: PreparedDocument, cache: _ShingleCache,
                 shingled[other.doc_id] = sh
     if not matches:
         return []
-    graph = LineageGraph(store.lineage_pairs([m.other.doc_id for m in matches], depth=MAX_CHAIN_DEPTH))
+    graph = LineageGraph.from_rows(store.lineage_pairs([m.other.doc_id for m in matches], depth=MAX_CHAIN_DEPTH))
     return link_document(doc, prepared.shingled, matches, graph, shingled, settings)
 
 

@@ -164,6 +164,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX site_lines_site ON site_lines (site)",
         ),
     ),
+    Migration(
+        3,
+        "url_key, canonical_key: normalised page URLs, so versions are found whatever the URL's spelling",
+        (
+            # scheme, "www.", a trailing slash and a fragment do not make another page
+            "CREATE MACRO page_key(u) AS CASE WHEN regexp_matches(u, '^https?://', 'i') THEN"
+            " regexp_replace(regexp_replace(regexp_replace(lower(u), '#.*$', ''),"
+            " '^https?://(www\\.)?', ''), '/+(\\?|$)', '\\1') ELSE u END",
+            "ALTER TABLE documents ADD COLUMN url_key VARCHAR",
+            "ALTER TABLE documents ADD COLUMN canonical_key VARCHAR",
+            "UPDATE documents SET url_key = page_key(url), canonical_key = page_key(canonical_url)",
+            "CREATE INDEX documents_url_key ON documents (url_key)",
+            "CREATE INDEX documents_canonical_key ON documents (canonical_key)",
+        ),
+    ),
 )
 
 #: The schema version this code writes and reads (the last migration's).
@@ -427,10 +442,11 @@ class Store:
         return [doc_id for (doc_id,) in rows]
 
     def find_by_url(self, url: str) -> list[StoredDocument]:
-        """Documents whose ``url`` or ``canonical_url`` is ``url``, oldest ``first_seen`` first."""
+        """Documents whose URL or canonical URL is ``url``, compared as page keys (scheme, "www.",
+        trailing slash and fragment ignored), oldest ``first_seen`` first."""
         rows = self._fetch(
-            "SELECT doc_id FROM documents WHERE url = ?"
-            " UNION SELECT doc_id FROM documents WHERE canonical_url = ?",
+            "SELECT doc_id FROM documents WHERE url_key = page_key(?)"
+            " UNION SELECT doc_id FROM documents WHERE canonical_key = page_key(?)",
             [url, url],
         )
         found = self.get_documents([doc_id for (doc_id,) in rows])
@@ -456,9 +472,9 @@ class Store:
             if self.has_document(doc.doc_id):
                 return False
             self._run(
-                f"INSERT INTO documents ({', '.join(_DOCUMENT_COLUMNS)})"
-                f" VALUES ({_placeholders(len(_DOCUMENT_COLUMNS))})",
-                row,
+                f"INSERT INTO documents ({', '.join(_DOCUMENT_COLUMNS)}, url_key, canonical_key)"
+                f" VALUES ({_placeholders(len(_DOCUMENT_COLUMNS))}, page_key(?), page_key(?))",
+                row + (article.url, article.canonical_url),
             )
             self._insert_rows(
                 "credits",
@@ -614,9 +630,10 @@ class Store:
             self._insert_rows("passages", _PASSAGE_COLUMNS, passage_rows)
             self._insert_rows("diffs", _DIFF_COLUMNS, diff_rows)
 
-    def lineage_pairs(self, doc_ids: Sequence[int], *, depth: int = 8) -> list[tuple[int, int, str]]:
-        """The lineage graph around ``doc_ids``: (source_id, copy_id, relation) of every edge that
-        touches them or their ancestors up to ``depth`` hops (no passages or diffs: cheap)."""
+    def lineage_pairs(self, doc_ids: Sequence[int], *,
+                      depth: int = 8) -> list[tuple[int, int, str, list[tuple[int, int]]]]:
+        """The lineage graph around ``doc_ids``: (source_id, copy_id, relation, copy-side passage
+        spans) of every edge that touches them or their ancestors up to ``depth`` hops."""
         ids = sorted({int(i) for i in doc_ids})
         if not ids:
             return []
@@ -626,13 +643,18 @@ class Store:
             "  UNION"
             "  SELECT e.source_id, up.hops + 1 FROM edges e JOIN up ON e.copy_id = up.doc_id"
             "  WHERE up.hops < ? AND e.relation <> 'shares_source'"
+            "), near AS ("
+            "  SELECT DISTINCT e.edge_id, e.source_id, e.copy_id, e.relation FROM edges e"
+            "  WHERE e.copy_id IN (SELECT doc_id FROM up) OR e.source_id IN (SELECT doc_id FROM up)"
             ")"
-            " SELECT DISTINCT e.source_id, e.copy_id, e.relation FROM edges e"
-            " WHERE e.copy_id IN (SELECT doc_id FROM up) OR e.source_id IN (SELECT doc_id FROM up)"
-            " ORDER BY 1, 2",
+            " SELECT n.source_id, n.copy_id, n.relation,"
+            "        list([p.copy_start, p.copy_end] ORDER BY p.passage_no)"
+            "          FILTER (WHERE p.copy_start IS NOT NULL)"
+            " FROM near n LEFT JOIN passages p ON p.edge_id = n.edge_id"
+            " GROUP BY n.source_id, n.copy_id, n.relation ORDER BY 1, 2",
             [ids, depth],
         )
-        return [(int(s), int(c), str(r)) for s, c, r in rows]
+        return [(int(s), int(c), str(r), [(int(a), int(b)) for a, b in (spans or [])]) for s, c, r, spans in rows]
 
     def upstream_edges(self, doc_id: int) -> list[Edge]:
         """Edges where ``doc_id`` is the copy (its sources), most confident first."""

@@ -235,3 +235,30 @@ def test_a_region_longer_than_max_diff_words_is_diffed_passage_by_passage():
     at = source.index("quokka")
     assert ops == (DiffOp("replace", at, at + len("quokka"), at, at + len("platypus"), "platypus", "editorial",
                           source_text="quokka"),)
+
+
+def test_a_long_copy_with_scattered_edits_finds_every_edit():
+    # 40,000+ words with 300 one-word edits (one word-level pass over such a region is quadratic:
+    # minutes; sentence-then-word diffing takes well under a second — this test would crawl)
+    src = article(11, paragraphs=700, words=60)
+    words = src.split(" ")
+    positions = sorted(random.Random(3).sample(range(len(words)), 300))
+    for i in positions:
+        words[i] = "edited"
+    cpy = " ".join(words)
+    s, c = Article(url="s", text=src, format="text"), Article(url="c", text=cpy, format="text")
+    ops = diff_copy(s, c, (Passage(0, len(src) - 1, 0, len(cpy) - 1),))
+    replaced = [o for o in ops if o.op == "replace"]
+    assert all(o.text.startswith("edited") or "edited" in o.text for o in replaced)
+    assert sum(o.text.split().count("edited") for o in replaced) >= 290
+
+
+def test_the_sources_own_furniture_is_not_called_truncation():
+    src = ("Alpha beta gamma delta epsilon zeta eta theta iota kappa.\n\n"
+           "Share this article\n\nFollow us on Twitter")
+    cpy = "Alpha beta gamma delta epsilon zeta eta theta iota kappa."
+    share = src.index("Share this article")
+    source = Article(url="s", text=src, format="text",
+                     furniture=(Furniture(share, share + 18, "share"), Furniture(share + 20, len(src), "follow")))
+    ops = diff_copy(source, Article(url="c", text=cpy, format="text"), (Passage(0, 56, 0, 56),))
+    assert [(o.op, o.kind) for o in ops] == [("delete", "furniture")]

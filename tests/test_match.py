@@ -79,3 +79,14 @@ def test_short_overlap_below_the_passage_minimum_is_dropped():
     common = paragraph(rng, 10)
     al = align_texts(1, _sh(article(18) + " " + common), 2, _sh(common + " " + article(19)), Settings())
     assert not al.passages
+
+
+def test_a_repeated_phrase_does_not_split_or_bend_the_alignment():
+    rng = random.Random(5)
+    phrase = " according to the health ministry "
+    text = (paragraph(rng, 60) + phrase + paragraph(rng, 60) + phrase + paragraph(rng, 60) + phrase
+            + paragraph(rng, 20))
+    al = align_texts(1, _sh(text), 2, _sh(text))
+    assert len(al.passages) == 1
+    p = al.passages[0]
+    assert (p.source_start, p.copy_start) == (0, 0) and p.source_end == p.copy_end

@@ -171,3 +171,23 @@ def test_learned_furniture_does_not_change_a_documents_identity(store, tmp_path)
     ingest(store, [str(others)])
     again = ingest(store, [str(first)])  # the footer is now learned furniture
     assert again.added == 0 and again.unchanged == 1
+
+
+def test_a_late_source_is_linked_to_a_copy_its_other_source_does_not_explain(store, tmp_path):
+    from textgen import article
+    p1, p2, p3, extra = (article(800 + i, paragraphs=2) for i in range(4))
+    records = [
+        {"url": "https://wire.example/w", "site": "Wire", "published": "2026-01-01T06:00:00+00:00",
+         "text": p1 + "\n\n" + p3},
+        {"url": "https://agg.example/a", "site": "Agg", "published": "2026-01-01T12:00:00+00:00",
+         "text": p1 + "\n\n" + p2 + "\n\n" + extra},
+        # arrives last but was published before the aggregator: the aggregator's p2 comes from it
+        {"url": "https://paper.example/p", "site": "Paper", "published": "2026-01-01T08:00:00+00:00",
+         "text": p1 + "\n\n" + p2},
+    ]
+    batch = tmp_path / "late.jsonl"
+    batch.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    ingest(store, [str(batch)])
+    edges = _site_edges(store)
+    assert ("Paper", "Agg", "copy") in edges
+    assert ("Wire", "Paper", "excerpt") in edges or ("Wire", "Paper", "copy") in edges

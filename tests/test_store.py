@@ -452,12 +452,21 @@ def test_failed_migration_rolls_back(tmp_path, monkeypatch):
 def test_a_store_from_an_older_schema_is_migrated_in_place(tmp_path, monkeypatch):
     path = tmp_path / "old.duckdb"
     monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS[:1])
-    with Store(path) as s:
-        s.add_document(*make_doc(1))
+    Store(path).close()
     monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
     with Store(path) as s:
         assert s.schema_versions() == [m.version for m in MIGRATIONS]
+        s.add_document(*make_doc(1, url="https://www.site.example/story/"))
         assert s.counts()["documents"] == 1 and s.counts()["site_lines"] == 0
+
+
+@pytest.mark.parametrize("spelling", ["https://www.site.example/story/", "http://site.example/story",
+                                      "https://site.example/story#comments", "HTTPS://Site.example/story/"])
+def test_find_by_url_ignores_scheme_www_trailing_slash_and_fragment(store, spelling):
+    doc, fp = make_doc(1, url="https://site.example/story")
+    store.add_document(doc, fp)
+    store.add_document(*make_doc(2, url="https://site.example/other-story"))
+    assert [d.doc_id for d in store.find_by_url(spelling)] == [doc.doc_id]
 
 
 def test_recurring_lines_count_distinct_pages_of_one_site(store):
