@@ -1,10 +1,21 @@
 """Turn raw input bytes into text, and tell HTML from plain text by content.
 
-Decoding order (first that applies wins): byte-order mark → ``charset=`` of the HTTP Content-Type →
-``<meta charset>`` / ``<meta http-equiv="Content-Type" content="…charset=…">`` in the first bytes →
-strict UTF-8 → windows-1252 with replacement characters. Unknown or unusable charset names fall
-through to the next step; bad bytes never raise (only binary data does, as :class:`InputError`).
-Newlines are normalised to ``\\n``.
+Decoding order (first that applies wins):
+
+1. a byte-order mark (UTF-8, UTF-16, UTF-32);
+2. 7-bit input is ASCII (or ISO-2022-JP when declared so or when it has its escapes);
+3. UTF-8 — valid, or mostly valid with U+FFFD for a few bad bytes (:data:`UTF8_VALID_SHARE`),
+   even against a declared legacy charset (servers often declare latin-1 for UTF-8 pages);
+4. the ``charset=`` of the HTTP Content-Type, else the ``<meta charset>`` / ``<meta
+   http-equiv="Content-Type" content="…charset=…">`` in the first bytes — unless the declaration
+   is a lie (leaves many bytes undecodable, or decodes to implausible text where detection finds
+   plausible text);
+5. detection (:func:`detect_encoding`): a short list of legacy codecs each decodes a sample, and
+   the most plausible text wins — stdlib only, measured in ``tests/test_decode.py``.
+
+Unknown or unusable charset names fall through to the next step; bad bytes never raise (only
+binary data does, as :class:`InputError`). Time is bounded: detection reads a 64 KB sample, then
+one codec decodes the whole input. Newlines are normalised to ``\\n``.
 """
 
 from __future__ import annotations
@@ -231,7 +242,8 @@ _LATIN_CLUSTER = re.compile(r"(?<=[\u00c0-\u024f])[\u00c0-\u024f](?=[\u00c0-\u02
 # Letters of two alphabets touching inside a word ("Cafй" is French read as windows-1251).
 _LATIN, _GREEK, _CYRILLIC = "A-Za-z\u00c0-\u024f", "\u0370-\u03ff", "\u0400-\u04ff"
 _SCRIPT_MIX = re.compile(
-    f"[{_LATIN}][{_GREEK}{_CYRILLIC}]|[{_GREEK}{_CYRILLIC}][{_LATIN}]|[{_GREEK}][{_CYRILLIC}]|[{_CYRILLIC}][{_GREEK}]"
+    f"[{_LATIN}][{_GREEK}{_CYRILLIC}]|[{_GREEK}{_CYRILLIC}][{_LATIN}]"
+    f"|[{_GREEK}][{_CYRILLIC}]|[{_CYRILLIC}][{_GREEK}]"
 )
 
 
@@ -338,6 +350,12 @@ def _utf8(data: bytes) -> str | None:
     non-ASCII sequences valid (the bad bytes become U+FFFD). None when it is not UTF-8."""
     try:
         return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:  # valid but cut inside its last character (a body truncated at a byte limit)
+        text, consumed = codecs.utf_8_decode(data, "strict", False)
+        if len(data) - consumed < 4:
+            return text + "\ufffd"
     except UnicodeDecodeError:
         pass
     # Judge the detection sample first: a legacy page fails there, without decoding all of it.
@@ -466,7 +484,16 @@ def decode_bytes(data: bytes, content_type: str | None = None, *, origin: str = 
         declared = _codec_name(found.group(1)) if found else None
     declared = declared or _meta_charset(data)
     if _FIRST_NON_ASCII.search(data) is None:
-        return normalise_newlines(data.decode("ascii")), declared or "utf-8"
+        # 7-bit: ASCII, unless declared or recognised as ISO-2022 (escape sequences switch sets).
+        stateful = (declared,) if declared else ()
+        if b"\x1b$" in data:
+            stateful += ("iso2022_jp_2",)
+        for name in stateful:
+            try:
+                return normalise_newlines(data.decode(name)), name
+            except UnicodeDecodeError:
+                continue
+        return normalise_newlines(data.decode("ascii")), "utf-8"
     # UTF-8 before a declared legacy charset: servers and templates often declare latin-1 for
     # UTF-8 pages, while legacy text is never (mostly) valid UTF-8 by chance.
     text = _utf8(data)
