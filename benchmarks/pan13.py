@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from provenance.pipeline import ingest, trace
+from provenance.pipeline import ShingleCache, ingest, trace
 from provenance.store import Store
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pan13-verbatim"
@@ -89,9 +89,10 @@ def run(data: Path = DEFAULT_DATA, db: Path | None = None) -> Pan13Result:
             for doc_id in report.documents:
                 src_name[doc_id] = Path(store.get_document(doc_id).article.url).name
             found: dict[tuple[str, str], list] = {}
+            cache = ShingleCache()
             t0 = time.perf_counter()
             for susp_path in sorted((data / "susp").glob("*.txt")):
-                result = trace(store, str(susp_path))
+                result = trace(store, str(susp_path), cache=cache)
                 for hop in result.upstream:
                     if hop.depth != 1:
                         continue

@@ -2,8 +2,10 @@
 
 A credit is how a copy names where it came from: "Source: X", "Source of information and images
 'X'", "via X", "Courtesy X", "(With inputs from PTI)", or a wire dateline such as
-"ISLAMABAD (Reuters) -". Credits are short lines, parentheticals or datelines; prose that merely
-mentions a source ("the source said", "joined via a video link") is not a credit. Pure Python.
+"ISLAMABAD (Reuters) -", or prose that attributes the story to an outlet ("As Reuters reported",
+"The Economic Times reported on Tuesday"; kind ``reported``). Credits are short lines,
+parentheticals, datelines or such attributions; prose that merely mentions a source ("the source
+said", "joined via a video link", "as police reported") is not a credit. Pure Python.
 """
 
 from __future__ import annotations
@@ -32,15 +34,18 @@ OUTLET_ALIASES: dict[str, tuple[str, str]] = {
     ),
     **dict.fromkeys(("timesofindia", "toi", "timesofindia.indiatimes"),
                     ("The Times of India", "timesofindia.indiatimes.com")),
-    **dict.fromkeys(("hindustantimes", "ht"), ("Hindustan Times", "hindustantimes.com")),
+    **dict.fromkeys(("hindustantimes", "ht", "hindustantimes.com"), ("Hindustan Times", "hindustantimes.com")),
+    **dict.fromkeys(("indianexpress", "indianexpress.com"), ("The Indian Express", "indianexpress.com")),
+    **dict.fromkeys(("expresstribune", "tribune.com.pk"), ("The Express Tribune", "tribune.com.pk")),
+    **dict.fromkeys(("aljazeera", "aljazeera.com"), ("Al Jazeera", "aljazeera.com")),
     **dict.fromkeys(("hindu",), ("The Hindu", "thehindu.com")),
     **dict.fromkeys(("ndtv",), ("NDTV", "ndtv.com")),
     **dict.fromkeys(("dawn",), ("Dawn", "dawn.com")),
     **dict.fromkeys(("geonews", "geo", "geo.tv", "geotv"), ("Geo News", "geo.tv")),
-    **dict.fromkeys(("bbc", "bbcnews"), ("BBC", "bbc.co.uk")),
+    **dict.fromkeys(("bbc", "bbcnews", "bbc.com"), ("BBC", "bbc.co.uk")),
     **dict.fromkeys(("pti", "presstrustofindia"), ("Press Trust of India", "ptinews.com")),
     **dict.fromkeys(("reuters", "thomsonreuters"), ("Reuters", "reuters.com")),
-    **dict.fromkeys(("ap", "associatedpress"), ("Associated Press", "apnews.com")),
+    **dict.fromkeys(("ap", "associatedpress", "apnews"), ("Associated Press", "apnews.com")),
     **dict.fromkeys(("afp", "agencefrancepresse"), ("Agence France-Presse", "afp.com")),
     **dict.fromkeys(("ani", "asiannewsinternational"), ("ANI", "aninews.in")),
     **dict.fromkeys(("ians", "indoasiannewsservice"), ("IANS", "ianslive.in")),
@@ -84,36 +89,49 @@ _END = r"[\s.)\]]*$"
 # "Source of information and images", the aggregator credit formula, and its variants.
 _SOURCE_OF = r"Source of (?:the )?(?:information|info|news|content)(?: and (?:the )?(?:images|photos|pictures))?"
 
-# (pattern, kind, scope): scope "line" patterns run per line and need a short line; "text" ones run
-# over the whole text (parentheticals and explicit phrases that cannot be prose).
-_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+# (pattern, kind, scope, needles): scope "line" patterns run per line and need a short line; "text"
+# ones run over the whole text (parentheticals and explicit phrases that cannot be prose); "line_end"
+# ones run on the lines that end with a wire name. A pattern runs only when one of its needles (plain
+# substrings, a cheap C test) occurs in the text: most articles carry no credit at all.
+_SOURCE_NEEDLES = ("Source", "SOURCE")
+_INPUT_NEEDLES = ("nput",)
+_VIA_NEEDLES = ("via", "Via", "VIA")
+_COURTESY_NEEDLES = ("ourtesy", "OURTESY")
+_PAREN_NEEDLES = ("(",)
+# Datelines: "ISLAMABAD (Reuters) -", "NEW DELHI, March 3 (PTI) -", "Dhaka, Apr 2 (MPA):".
+_DATELINE = re.compile(r"^[ \t•·*]*(?P<city>[A-Z][\w'.\-]*(?:[ /][A-Z][\w'.\-]*){0,3})"
+                       r"(?:[ \t]*,[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}(?:,?[ \t]+\d{4})?)?"
+                       rf"[ \t]*\((?P<name>{_WIRE}|[A-Z]{{2,6}})\)[ \t]*[-–—:]", re.M)
+_PATTERNS: tuple[tuple[re.Pattern[str], str, str, tuple[str, ...]], ...] = (
     (re.compile(_SOURCE_OF + rf"\s*[:\-–]?\s*[{_QUOTE_OPEN}]\s*(?P<name>[^\n{_QUOTE_CLOSE}]{{1,80}}?)\s*[{_QUOTE_CLOSE}]"),
-     "source_line", "text"),
-    (re.compile(_LEAD + _SOURCE_OF + r"\s*[:\-–]?\s*" + _NAME + _END), "source_line", "line"),
-    (re.compile(_LEAD + r"\(?(?:Sources?|SOURCES?)\s*[:\-–—]\s*" + _NAME + _END), "source_line", "line"),
-    (re.compile(r"\((?:Sources?|SOURCES?)\s*:\s*(?P<name>[^)\n]{1,80})\)"), "source_line", "text"),
+     "source_line", "text", ("Source of",)),
+    (re.compile(_LEAD + _SOURCE_OF + r"\s*[:\-–]?\s*" + _NAME + _END), "source_line", "line", ("Source of",)),
+    (re.compile(_LEAD + r"\(?(?:Sources?|SOURCES?)\s*[:\-–—]\s*" + _NAME + _END), "source_line", "line", _SOURCE_NEEDLES),
+    (re.compile(r"\((?:Sources?|SOURCES?)\s*:\s*(?P<name>[^)\n]{1,80})\)"), "source_line", "text", _SOURCE_NEEDLES),
     (re.compile(r"\(\s*(?:[Ww]ith\s+)?(?:additional\s+)?[Ii]nputs?\s+from\s+(?P<name>[^)\n]{1,80}?)\s*\)"),
-     "agencies", "text"),
-    (re.compile(r"\(\s*[Ww]ith\s+(?P<name>[^)\n]{1,40}?)\s+inputs?\s*\)"), "agencies", "text"),
-    (re.compile(_LEAD + r"(?:[Ww]ith\s+)?(?:additional\s+)?[Ii]nputs?\s+from\s+" + _NAME + _END), "agencies", "line"),
-    (re.compile(r"\(\s*[Vv]ia\s+(?P<name>[^)\n]{1,60}?)\s*\)"), "via", "text"),
-    (re.compile(_LEAD + r"(?:[Vv]ia|VIA)\s*:?\s+" + _NAME + _END), "via", "line"),
+     "agencies", "text", _INPUT_NEEDLES),
+    (re.compile(r"\(\s*[Ww]ith\s+(?P<name>[^)\n]{1,40}?)\s+inputs?\s*\)"), "agencies", "text", _INPUT_NEEDLES),
+    (re.compile(_LEAD + r"(?:[Ww]ith\s+)?(?:additional\s+)?[Ii]nputs?\s+from\s+" + _NAME + _END), "agencies", "line",
+     _INPUT_NEEDLES),
+    (re.compile(r"\(\s*[Vv]ia\s+(?P<name>[^)\n]{1,60}?)\s*\)"), "via", "text", _VIA_NEEDLES),
+    (re.compile(_LEAD + r"(?:[Vv]ia|VIA)\s*:?\s+" + _NAME + _END), "via", "line", _VIA_NEEDLES),
     (re.compile(r"\(\s*(?:(?:Story|Article|Content|Text|News|Report)\s+)?[Cc]ourtesy(?:\s*:|\s+of)?\s+"
-                r"(?P<name>[^)\n]{1,60}?)\s*\)"), "courtesy", "text"),
+                r"(?P<name>[^)\n]{1,60}?)\s*\)"), "courtesy", "text", _COURTESY_NEEDLES),
     (re.compile(_LEAD + r"(?:(?:Story|Article|Content|Text|News|Report)\s+)?(?:[Cc]ourtesy|COURTESY)"
-                r"(?:\s*:|\s+of)?\s+" + _NAME + _END), "courtesy", "line"),
-    # Datelines: "ISLAMABAD (Reuters) -", "NEW DELHI, March 3 (PTI) -", "Dhaka, Apr 2 (MPA):".
-    (re.compile(r"^[ \t•·*]*(?P<city>[A-Z][\w'.\-]*(?:[ /][A-Z][\w'.\-]*){0,3})"
-                r"(?:[ \t]*,[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}(?:,?[ \t]+\d{4})?)?"
-                rf"[ \t]*\((?P<name>{_WIRE}|[A-Z]{{2,6}})\)[ \t]*[-–—:]", re.M), "wire", "text"),
+                r"(?:\s*:|\s+of)?\s+" + _NAME + _END), "courtesy", "line", _COURTESY_NEEDLES),
+    (_DATELINE, "wire", "text", _PAREN_NEEDLES),
     # "… (PTI)" / "(AP)" after a sentence or as a dateline: known wires only.
-    (re.compile(rf"\((?P<name>{_WIRE})\)"), "wire", "text"),
+    (re.compile(rf"\((?P<name>{_WIRE})\)"), "wire", "text", _PAREN_NEEDLES),
     # "— AFP" closing a line, "By Reuters" / "Reuters" / "PTI ABC DEF" standing alone.
-    (re.compile(rf"(?:^|(?<=\s))[—–-]\s*(?:[Ww]ith\s+)?(?P<name>(?:{_WIRE})(?:\s*/\s*(?:{_WIRE}))*)\s*\.?\s*$", re.M),
-     "wire", "text"),
+    (re.compile(rf"(?:^|(?<=\s))[—–-]\s*(?:[Ww]ith\s+)?(?P<name>(?:{_WIRE})(?:\s*/\s*(?:{_WIRE}))*)\s*\.?\s*$"),
+     "wire", "line_end", ()),
     (re.compile(_LEAD + rf"(?:By\s+)?(?P<name>(?:{_WIRE})(?:\s*(?:/|,|&|and)\s*(?:{_WIRE}))*)"
-                r"(?:\s+(?:Staff|staff|Wire|News)|(?:\s+[A-Z]{2,4})+)?\s*\.?\s*$"), "wire", "line"),
+                r"(?:\s+(?:Staff|staff|Wire|News)|(?:\s+[A-Z]{2,4})+)?\s*\.?\s*$"), "wire", "line", ()),
 )
+# Lines that can close with a wire name (the "line_end" scope): a C-level endswith test first.
+_WIRE_ENDINGS = tuple(KNOWN_WIRES)
+# A dateline's closing parenthesis and dash: the cheap test before the dateline pattern.
+_DATELINE_NEEDLE = re.compile(r"\)[ \t]*[-–—:]")
 
 # The credited name after "via": capitalised words or a host, closing the line.
 _VIA_NAME = (
@@ -125,6 +143,29 @@ _VIA_NAME = (
 _VIA_AT_LINE_END = re.compile(r"(?:^|(?<=[.!?:;(\[—–-])|(?<=[.!?:;(\[—–-]\s))\s*[Vv]ia\s+" + _VIA_NAME)
 # …while on a short line ("Story shared via The Hindu") any "via X" ending it is.
 _VIA_AT_SHORT_LINE_END = re.compile(r"(?:^|(?<=\s)|(?<=[(\[]))[Vv]ia\s+" + _VIA_NAME)
+# Prose that attributes the story to an outlet: "As Reuters reported", "as first reported by The
+# Hindu", "The Economic Times reported on Tuesday". Only outlets count (see _is_outlet_name):
+# "as police reported" is not a credit.
+_OUTLET_WORDS = r"(?:[Tt]he\s+)?[A-Z][\w&.'\-]*(?:\s+(?:of\s+)?[A-Z][\w&.'\-]*){0,4}"
+_DAYS = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
+         r"August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|"
+         r"Dec\.?|\d{1,2}(?:st|nd|rd|th)?\b|today|yesterday|earlier|last)")
+_REPORTED_PATTERNS = (
+    re.compile(r"\b[Aa]s\s+(?:first\s+|earlier\s+|previously\s+|exclusively\s+)?reported\s+(?:by|in)\s+"
+               rf"(?P<name>{_OUTLET_WORDS})"),
+    re.compile(rf"\b[Aa]s\s+(?P<name>{_OUTLET_WORDS})\s+(?:first\s+|earlier\s+|previously\s+|has\s+|had\s+)?"
+               r"reported\b"),
+    re.compile(rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<name>{_OUTLET_WORDS})\s+(?:first\s+|earlier\s+)?reported\s+"
+               rf"(?:on|this|last|late|early)?\s*{_DAYS}", re.M),
+)
+#: Words that end an outlet's name ("Geo News", "The Washington Post"): a capitalised name without
+#: one must be a known outlet or a host to count in prose.
+OUTLET_NAME_ENDINGS = frozenset({"news", "times", "post", "herald", "tribune", "journal", "express", "telegraph",
+                                 "guardian", "gazette", "daily", "today", "chronicle", "observer", "standard",
+                                 "mail", "mirror", "star", "sun", "review", "magazine", "network", "tv", "radio",
+                                 "agency", "press", "wire", "online", "media", "report", "reporter", "insider",
+                                 "monitor", "bulletin", "dispatch", "inquirer", "independent", "economist",
+                                 "bloomberg", "reuters", "politico", "axios"})
 _SPLIT_NAMES = re.compile(r"\s*(?:,|;|/|&|\+|\band\b)\s*")
 _HOST_LIKE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+[a-z]{2,6}$")
 _ANY_HOST = re.compile(r"^[a-z0-9\-]+(?:\.[a-z0-9\-]+)+$")
@@ -204,7 +245,16 @@ def find_credits(text: str) -> tuple[Credit, ...]:
         found.extend((start, end, kind, n) for n in names)
 
     lines = list(_lines(text))
-    for pattern, kind, scope in _PATTERNS:
+    short_lines = [(start, line) for start, line in lines if len(line.split()) <= CREDIT_LINE_MAX_WORDS]
+    names_a_wire = any(wire in text for wire in KNOWN_WIRES)  # the wire patterns' needles
+    has_dateline = _DATELINE_NEEDLE.search(text) is not None
+    for pattern, kind, scope, needles in _PATTERNS:
+        if needles and not any(needle in text for needle in needles):
+            continue
+        if not needles and not names_a_wire:
+            continue
+        if pattern is _DATELINE and not has_dateline:
+            continue
         if scope == "text":
             for match in pattern.finditer(text):
                 name = match.group("name")
@@ -214,19 +264,35 @@ def find_credits(text: str) -> tuple[Credit, ...]:
                     continue
                 add(match.start(), _trim_end(text, match.start(), match.end()), kind, name)
             continue
-        for line_start, line in lines:
-            if len(line.split()) > CREDIT_LINE_MAX_WORDS:
-                continue
+        if scope == "line_end":
+            for line_start, line in lines:
+                if line.rstrip(" \t.").endswith(_WIRE_ENDINGS):
+                    match = pattern.search(line)
+                    if match:
+                        add(line_start + match.start(), _trim_end(text, line_start, line_start + match.end()), kind,
+                            match.group("name"))
+            continue
+        for line_start, line in short_lines:
             match = pattern.match(line)
             if match:
                 start = line_start + match.start() + (len(match.group(0)) - len(match.group(0).lstrip(_LEAD_CHARS)))
                 add(start, _trim_end(text, start, line_start + match.end()), kind, match.group("name"))
-    for line_start, line in lines:  # "… via Reuters" closing a line
-        pattern = _VIA_AT_SHORT_LINE_END if len(line.split()) <= CREDIT_LINE_MAX_WORDS else _VIA_AT_LINE_END
-        match = pattern.search(line)
-        if match:
-            start = line_start + match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
-            add(start, _trim_end(text, start, line_start + match.end()), "via", match.group("name"))
+    if any(needle in text for needle in _VIA_NEEDLES):
+        for line_start, line in lines:  # "… via Reuters" closing a line
+            if "via" not in line and "Via" not in line:
+                continue
+            pattern = _VIA_AT_SHORT_LINE_END if len(line.split()) <= CREDIT_LINE_MAX_WORDS else _VIA_AT_LINE_END
+            match = pattern.search(line)
+            if match:
+                start = line_start + match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
+                add(start, _trim_end(text, start, line_start + match.end()), "via", match.group("name"))
+
+    if "reported" in text:
+        for pattern in _REPORTED_PATTERNS:
+            for match in pattern.finditer(text):
+                name = _outlet_in_prose(match.group("name"))
+                if name:
+                    add(match.start(), _trim_end(text, match.start(), match.end()), "reported", name)
 
     found.sort(key=lambda item: (item[0], item[1]))
     credits = []
@@ -234,6 +300,19 @@ def find_credits(text: str) -> tuple[Credit, ...]:
         outlet, host = resolve_outlet(name)
         credits.append(Credit(phrase=text[start:end], outlet=outlet, host=host, kind=kind, start=start, end=end))
     return tuple(credits)
+
+
+def _outlet_in_prose(name: str) -> str | None:
+    """The outlet a run of capitalised words in prose names, or None: the longest known tail
+    ("On Monday Reuters" → "Reuters"), else the whole run when it ends like an outlet's name."""
+    words = _clean_name(name).split()
+    for start in range(len(words)):
+        tail = " ".join(words[start:])
+        if _is_known(tail):
+            return tail
+    if words and words[-1].casefold() in OUTLET_NAME_ENDINGS:
+        return " ".join(words)
+    return None
 
 
 def _trim_end(text: str, start: int, end: int) -> int:

@@ -1,21 +1,28 @@
 """Extract an :class:`Article` (metadata and article text) from a :class:`RawDocument`.
 
-HTML is parsed with selectolax (lexbor); this is the only module that imports it. Metadata comes
-from Open Graph / JSON-LD / meta tags; the body from the main article container, chosen by
-semantic markup (``<article>``, ``itemprop=articleBody``, ``<main>``) or, failing that, by
-paragraph-text score. Plain text and Markdown are split into paragraphs at blank lines; single
-newlines inside a paragraph are kept as they are. Elements that are furniture by tag or class
-(nav, footer, share bars, comment sections …) are dropped; credit and furniture lines that remain in
-the article text stay there and are marked (``Article.credits`` / ``Article.furniture``).
+HTML is parsed with selectolax (lexbor); this is the only module that imports it. One depth-first
+pass over the tree (:func:`_scan`) collects everything: meta tags, JSON-LD, <title>, <h1>, <time>,
+microdata, bylines, and the body cut into *pieces* (the text between block boundaries) with each
+element's range of pieces. The body is then chosen by arithmetic on those ranges: furniture
+containers (page-structure tags, furniture-classed elements) are dropped unless they hold much of
+the page's text; the main container is a semantic one (``itemprop=articleBody``, ``<article>``,
+``<main>``) with enough text, else the best paragraph-scored one. Metadata takes the more reliable
+sources first (JSON-LD, meta, microdata, <time>, URL, text). UTF-8 HTML goes to the parser as bytes.
+
+Plain text and Markdown are split into paragraphs at blank lines; single newlines inside a
+paragraph are kept as they are. Credit and furniture lines that remain in the article text stay
+there and are marked (``Article.credits`` / ``Article.furniture``).
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
-from dataclasses import replace
-from datetime import datetime, timezone
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -27,26 +34,36 @@ from provenance.furniture import find_furniture
 from provenance.models import Article, Credit, RawDocument
 from provenance.settings import DEFAULT_SETTINGS, Settings
 
-__all__ = ["extract_article", "extract_html", "extract_text", "parse_datetime"]
+__all__ = ["PageMetadata", "extract_article", "extract_metadata", "extract_html", "extract_text", "parse_datetime"]
 
-#: Elements whose content is never article text.
-DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "button", "select", "textarea",
-             "input", "object", "embed", "canvas")
+#: Elements whose content is never article text (an ld+json <script> is read for metadata).
+DROP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "button", "select",
+                       "textarea", "input", "object", "embed", "canvas", "math", "video", "audio", "map"})
+#: Elements read for metadata only.
+HEAD_TAGS = frozenset({"meta", "link", "title", "base"})
+#: Elements that have no content (a <br> is a line break; <meta> and <link> are read for metadata).
+VOID_TAGS = frozenset({"br", "img", "hr", "wbr", "source", "track", "area", "col", "param", "meta", "link",
+                       "base", "picture"})
+#: Distinct class/id strings whose verdict is remembered (pages and sites repeat them).
+NAMES_CACHE_SIZE = 8192
+#: ARIA roles of page furniture.
+FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary"})
 #: Page-structure elements that are furniture, unless one holds most of the page's text (ASP.NET
 #: pages wrap the whole page in a <form>; some sites put the whole article in a <header>).
-STRUCTURE_TAGS = ("nav", "header", "footer", "aside", "form", "dialog", "menu")
-#: class/id words (split at "-", "_" and spaces) that mark page furniture containers. A word
-#: matches when it equals one of these, or starts with one longer than three letters
-#: ("sharedaddy", "comments"); "ad" and "nav" only match whole words ("header", "canvas").
-BOILERPLATE_WORDS = ("menu", "nav", "navbar", "navigation", "share", "sharing", "social", "cookie", "newsletter",
-                     "subscribe", "subscription", "comment", "related", "sidebar", "advert", "ad", "ads",
-                     "adsense", "breadcrumb", "promo", "popup", "modal", "disqus", "outbrain", "taboola",
-                     "recommended", "trending", "widget", "signup", "paywall", "toolbar", "caption", "gallery",
-                     "slideshow", "carousel", "byline", "timestamp", "hidden", "sronly", "screenreader", "visually")
+STRUCTURE_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "dialog", "menu"})
+#: class/id words (split at "-", "_" and spaces) that mark page furniture containers when a word
+#: equals one of them ("ad" and "nav" only as whole words: "header" and "canvas" are not ads)…
+SHORT_BOILERPLATE_WORDS = frozenset({"nav", "ad", "ads"})
+#: …or starts with one of these ("sharedaddy", "comments").
+LONG_BOILERPLATE_WORDS = (
+    "menu", "navbar", "navigation", "share", "sharing", "social", "cookie", "newsletter", "subscribe",
+    "subscription", "comment", "related", "sidebar", "advert", "adsense", "breadcrumb", "promo", "popup",
+    "modal", "disqus", "outbrain", "taboola", "recommended", "trending", "widget", "signup", "paywall",
+    "toolbar", "caption", "gallery", "slideshow", "carousel", "byline", "timestamp", "hidden", "sronly",
+    "screenreader", "visually",
+)
 #: class/id words that start like a furniture word but name article content.
 NOT_BOILERPLATE_WORDS = frozenset({"commentary", "commentaries", "shared"})
-#: Furniture suspects whose text share is checked at most (each check walks the suspect's subtree).
-FURNITURE_MAX_CHECKS = 400
 #: class words after which a furniture word describes the page layout, not the element.
 LAYOUT_MODIFIERS = frozenset({"has", "with", "w", "no", "without", "and", "show", "hide", "is"})
 #: A furniture-looking container that holds more than this share of the page's paragraph text is
@@ -57,7 +74,7 @@ BLOCK_TAGS = frozenset({
     "p", "div", "section", "article", "main", "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
     "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr",
     "td", "th", "figure", "figcaption", "hr", "address", "details", "summary", "center", "caption",
-    "aside", "nav", "body", "html",
+    "aside", "nav", "body", "html", "form",
 })
 #: Blocks not emitted as article text: the headline (kept as title) and captions of pictures.
 SKIP_BLOCK_TAGS = frozenset({"h1", "figcaption", "figure", "caption"})
@@ -69,48 +86,138 @@ BLOCK_VOTE_WEIGHTS = {"li": 0.3, "dd": 0.3, "dt": 0.0, "td": 0.5, "th": 0.0, "h1
 TEASER_VOTE_WEIGHT = 0.2
 #: A text block shorter than this many characters does not vote for its container (labels, dates).
 MIN_SCORED_BLOCK_CHARS = 25
+#: Best-scored containers compared again with their link density (a link list can outscore prose).
+SCORED_CANDIDATES = 5
 #: A semantic container (<article>, <main> …) is trusted when it holds at least this share of the
 #: paragraph text of the best-scored container; teaser <article>s on index pages hold far less.
 SEMANTIC_MIN_SHARE = 0.5
-#: Semantic containers compared at most (an index page can hold thousands of teaser <article>s).
-SEMANTIC_MAX_CANDIDATES = 200
 #: Among nested semantic containers, the innermost one holding this share of the largest one's
 #: paragraph text wins (articleBody inside article inside main).
 NESTED_KEEP_SHARE = 0.85
-#: Elements that microdata marks as the article (or its body).
-ARTICLE_MICRODATA = ('[itemprop="articleBody"], [itemtype*="Article"], [itemtype*="BlogPosting"], '
-                     '[itemprop="blogPost"]')
 #: A microdata-marked container wins over unmarked ones when it holds at least this share of the
 #: largest one's text (index pages repeat teasers in plain <article>s).
 MARKED_MIN_SHARE = 0.3
 #: A block whose characters are mostly link text is a list of links (related stories, tags).
 LINK_BLOCK_MAX_DENSITY = 0.7
+#: Bytes of the input on which the decoding decision is taken: every sniffing step of
+#: decode_bytes (BOM, binary check, <meta charset>) looks at no more than this.
+HEAD_SNIFF_BYTES = 8192
+#: Format hints a record may give (anything else: detect from the content).
+FORMAT_HINTS = ("html", "text", "txt", "markdown", "md")
 #: A title is at most this many words (a first line longer than that is a paragraph).
 TITLE_MAX_WORDS = 25
+#: An <h1> shorter than this many words confirms a declared title only when it equals it ("News"
+#: is in many titles; a three-word run of the title is the headline).
+TITLE_MIN_MATCH_WORDS = 3
+#: <h1> elements read at most (index pages repeat them per teaser).
+MAX_H1S = 20
 #: Separators between a headline and the site name in <title>.
-TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", " · ")
+TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", " · ", " / ", " : ")
 #: A trailing <title> segment this short is a site name, not part of the headline.
 TITLE_SUFFIX_MAX_WORDS = 5
 #: A byline is at most this many words ("By Jane Doe and John Roe").
 BYLINE_MAX_WORDS = 8
 #: Byline elements read at most (a page may tag every comment with class "author").
 BYLINE_MAX_NODES = 50
+#: <time> elements read at most.
+MAX_TIMES = 50
+#: JSON-LD objects read at most from one page.
+LD_MAX_OBJECTS = 500
+#: Strings longer than this are not a date value.
+DATE_MAX_CHARS = 64
+#: Years outside this range are not a publication date of a web page (0001-01-01 placeholders,
+#: far-future event dates).
+MIN_YEAR, MAX_YEAR = 1995, 2035
+#: The article's head, where its date and byline stand: this many pieces before the main container
+#: (the header with headline, byline and date) and its first ones (a dateline, "Date 23.05.2011"
+#: under a lead); and its last ones (blog footers: "Posted by Benni, 10. September 2017").
+ARTICLE_HEAD_PIECES_BEFORE = 8
+ARTICLE_HEAD_PIECES_AFTER = 12
+ARTICLE_TAIL_PIECES = 2
+#: …and around the headline <h1>: the pieces just above it (kicker, date) and below it (byline, date).
+HEADLINE_PIECES_BEFORE = 3
+HEADLINE_PIECES_AFTER = 10
+#: A piece longer than this is prose, whose dates are events, not the publication…
+TEXT_DATE_MAX_CHARS = 160
+#: …except a dateline opening it, within this many characters ("(21. November 2022) Energie…").
+DATELINE_MAX_CHARS = 32
 #: JSON-LD types that describe the article itself.
 ARTICLE_TYPES = frozenset({"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
                            "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "techarticle",
-                           "scholarlyarticle", "socialmediaposting", "liveblogposting", "posting", "report"})
+                           "scholarlyarticle", "socialmediaposting", "liveblogposting", "posting", "report",
+                           "review", "creativework", "webpage", "medicalwebpage", "itempage", "discussionforumposting",
+                           "qapage", "howto", "recipe", "event", "videoobject"})
 #: Meta tags that carry the publication time, strongest first. Modification times are never used.
 PUBLISHED_META = (
     ("property", "article:published_time"), ("property", "og:published_time"),
-    ("itemprop", "datepublished"), ("name", "article:published_time"), ("name", "pubdate"),
-    ("name", "publishdate"), ("name", "publish-date"), ("name", "publish_date"), ("name", "date"),
-    ("name", "dc.date.issued"), ("name", "sailthru.date"), ("name", "parsely-pub-date"),
-    ("property", "rnews:datepublished"), ("name", "citation_publication_date"),
-)  # names casefolded, as _meta_index stores them
+    ("property", "og:article:published_time"), ("itemprop", "datepublished"),
+    ("name", "article:published_time"), ("name", "article.published"), ("name", "pubdate"),
+    ("name", "publishdate"), ("name", "publish-date"), ("name", "publish_date"), ("name", "published_date"),
+    ("name", "publication_date"), ("name", "date_published"), ("name", "datepublished"),
+    ("name", "dc.date.issued"), ("name", "dcterms.issued"), ("name", "dc.date.created"),
+    ("name", "dcterms.created"), ("name", "dc.date"), ("name", "dcterms.date"), ("name", "date"),
+    ("name", "sailthru.date"), ("name", "parsely-pub-date"), ("property", "rnews:datepublished"),
+    ("name", "citation_publication_date"), ("name", "citation_date"), ("name", "originalpublicationdate"),
+    ("itemprop", "datecreated"), ("name", "created"),
+)  # names casefolded, as the scan stores them
+#: Meta tags that carry the modification time (stored apart, never taken as the publication).
+MODIFIED_META = (("property", "article:modified_time"), ("property", "og:updated_time"),
+                 ("itemprop", "datemodified"), ("name", "last-modified"), ("name", "dcterms.modified"))
+#: Meta tags that name the author, strongest first.
+AUTHOR_META = (("name", "author"), ("property", "article:author"), ("name", "article:author"),
+               ("name", "dc.creator"), ("name", "dcterms.creator"), ("name", "parsely-author"),
+               ("name", "sailthru.author"), ("property", "author"), ("name", "byl"), ("itemprop", "author"))
+#: Strings that bylines hold but that are no one's name.
+NOT_AUTHOR_WORDS = frozenset({"biography", "author", "authors", "staff", "admin", "by", "editor", "editorial",
+                              "anonymous", "unknown", "guest", "autor", "autorin", "autoren", "auteurs", "gast",
+                              "name", "posted", "published", "veröffentlicht", "kommentare", "comments", "share",
+                              "teilen", "website", "instagram", "twitter", "facebook", "email", "e-mail"})
+#: JSON-LD types of an organisation: a publisher named as author, used only when no person is named.
+ORGANISATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation", "organisation"})
+#: Month names (and abbreviations) of English, German, French and Spanish pages.
+MONTHS = {
+    **{name: number for number, names in enumerate((
+        ("january", "jan", "januar", "jänner", "janvier", "enero"), ("february", "feb", "februar", "février", "febrero"),
+        ("march", "mar", "märz", "maerz", "mars", "marzo"), ("april", "apr", "avril", "abril"),
+        ("may", "mai", "mayo"), ("june", "jun", "juni", "juin", "junio"), ("july", "jul", "juli", "juillet", "julio"),
+        ("august", "aug", "août", "agosto"), ("september", "sep", "sept", "septembre", "septiembre"),
+        ("october", "oct", "oktober", "okt", "octobre", "octubre"), ("november", "nov", "novembre", "noviembre"),
+        ("december", "dec", "dezember", "dez", "décembre", "diciembre"),
+    ), start=1) for name in names},
+}
 
 _WS = re.compile(r"[^\S\n]+")
 _WORD = re.compile(r"\w+")
-_BYLINE_PREFIX = re.compile(r"^\s*(?:(?:written|posted|reported|story)\s+)?(?:by|von|par|por|di)\s*:?\s+", re.I)
+_NAME_PARTS = re.compile(r"[_\-]+")
+# Cheap first test for furniture class/id words: a long word starting a name part, or a short one
+# standing alone.
+_FURNITURE_HINT = re.compile(
+    r"(?:^|[\s_\-])(?:" + "|".join(LONG_BOILERPLATE_WORDS) + r"|(?:nav|ads?)(?=$|[\s_\-]))"
+)
+_TEASER_ENDS = ("...", "…")
+_NON_UTF8_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_COMPACT_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
+_SPACE_BEFORE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(\d)")
+_YMD = re.compile(r"\b((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})\b")
+_DMY_NUMERIC = re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.\s?(?P<y>(?:19|20)\d{2})(?!\d)")
+_MONTH_WORD = r"(?P<mon>[^\W\d_]{3,9}\.?)"
+_DMY_WORDS = re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:\.|st|nd|rd|th)?\s+(?:de\s+)?" + _MONTH_WORD
+                        + r"\s+(?:de\s+)?(?P<y>(?:19|20)\d{2})(?!\d)")
+_MDY_WORDS = re.compile(_MONTH_WORD + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})(?!\d)")
+_MODIFIED_WORDS = re.compile(r"\b(?:updated?|modified|aktualisiert|geändert|mis à jour|actualizado)\b", re.I)
+_URL_DATE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<sep>[/\-_]?)(?P<m>0[1-9]|1[0-2])(?P=sep)(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
+)
+_AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\||\band\b|\bund\b|&)\s*")
+_BYLINE_PREFIX = re.compile(
+    r"^\s*(?:(?:written|posted|reported|story|text|ein beitrag|veröffentlicht|geschrieben|artikel|beitrag|"
+    r"zeige alle beiträge|alle beiträge|publié|publicado|escrito)\s+)?"
+    r"(?:(?:by|von|vom|par|por|di|from)\b\s*:?\s*|(?:autor(?:in)?|author|auteur|redakteur(?:in)?)\s*:\s*)", re.I)
+# A verb that comment bylines put after the name ("Karoline sagt", "Anna says").
+_BYLINE_VERB = re.compile(r"\s+(?:sagt|says|said|schreibt|writes|meint|dit)\s*:?$", re.I)
+_BYLINE_TAIL = re.compile(
+    r"\s+(?:\||•|·|–|—|-)\s+|,\s*(?=[A-Z][\w ]*(?:Writer|Editor|Reporter|Correspondent|Staff))")
 _BULLET_LINE = re.compile(r"^[ \t]*(?:[•●▪◦·■□➢►‣⁃]|[-*+](?=\s))[ \t]*", re.M)
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t#]*$", re.M)
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
@@ -118,34 +225,59 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _MD_QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?", re.M)
 
 
+@dataclass(frozen=True, slots=True)
+class PageMetadata:
+    """What an HTML page says about itself, more reliable sources first.
+
+    ``published_at`` is UTC; ``published_date`` is the calendar day the page states (the same
+    instant in the page's own UTC offset: "2024-03-05T01:30+05:30" is 5 March, though 4 March in
+    UTC). ``modified_at`` is kept apart and never used as the publication time.
+    """
+
+    title: str | None = None
+    canonical_url: str | None = None
+    site: str | None = None
+    published_at: datetime | None = None
+    published_date: date | None = None
+    modified_at: datetime | None = None
+    authors: tuple[str, ...] = ()
+    language: str | None = None
+
+
 # --------------------------------------------------------------------------------------------------
-# entry point
+# entry points
 
 
 def extract_article(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS) -> Article:
     """Extract the article of ``raw``. Raises :class:`InputError` for empty or binary input and
     :class:`ExtractionError` when fewer than ``settings.min_article_words`` words of text remain."""
-    if isinstance(raw.content, bytes):
-        if len(raw.content) > settings.max_input_bytes:
-            raise InputError(raw.origin, f"input larger than {settings.max_input_bytes} bytes")
-        if not raw.content.strip():
-            raise InputError(raw.origin, "empty file")
-        content, _ = decode_bytes(raw.content, raw.content_type, origin=raw.origin)
-    else:
-        content = raw.content.replace("\r\n", "\n").replace("\r", "\n")
-    content = content.lstrip("\ufeff")
-    if not content.strip():
-        raise InputError(raw.origin, "empty document")
-
-    hint = (raw.format_hint or "").strip().lower()
-    is_html = hint == "html" if hint in ("html", "text", "txt", "markdown", "md") else looks_like_html(content)
+    content, is_html = _checked_content(raw, settings)
     article = extract_html(content, raw.url) if is_html else extract_text(content, raw.url)
-
     article = _with_overrides(article, raw)
     words = len(_WORD.findall(article.body))
     if words < settings.min_article_words:
         raise ExtractionError(raw.origin, f"no article text found ({words} words)")
     return article
+
+
+def extract_metadata(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS) -> PageMetadata:
+    """The metadata of ``raw`` (title, canonical URL, site, dates, authors, language) without
+    requiring an article body. Plain text gives its title only."""
+    content, is_html = _checked_content(raw, settings)
+    if not is_html:
+        return PageMetadata(title=extract_text(content, raw.url).title)
+    tree = LexborHTMLParser(content)
+    scan = _scan(tree)
+    return _page_metadata(scan, raw.url, _choose_body(scan))
+
+
+def _checked_content(raw: RawDocument, settings: Settings) -> tuple[str | bytes, bool]:
+    if isinstance(raw.content, bytes):
+        if len(raw.content) > settings.max_input_bytes:
+            raise InputError(raw.origin, f"input larger than {settings.max_input_bytes} bytes")
+        if not raw.content.strip():
+            raise InputError(raw.origin, "empty file")
+    return _html_or_text(raw)
 
 
 def _with_overrides(article: Article, raw: RawDocument) -> Article:
@@ -162,9 +294,65 @@ def _with_overrides(article: Article, raw: RawDocument) -> Article:
     )
 
 
+def extract_html(html: str | bytes, url: str) -> Article:
+    """An :class:`Article` from an HTML page (metadata and main-container text); bytes are UTF-8."""
+    tree = LexborHTMLParser(html)
+    scan = _scan(tree)
+    body = _choose_body(scan)
+    meta = _page_metadata(scan, url, body)
+    blocks = body.blocks
+    if blocks and meta.title and _same_text(blocks[0], meta.title):
+        blocks = blocks[1:]
+    text = "\n\n".join(blocks)
+
+    credits = list(find_credits(text))
+    page_is_web = urlsplit(url).scheme in ("http", "https")
+    page_host = _host(url) if page_is_web else None
+    canonical, canonical_host = meta.canonical_url, _host(meta.canonical_url)
+    if page_host and canonical_host and canonical_host != page_host:
+        outlet, host = resolve_outlet(canonical_host)
+        credits.append(Credit(phrase=canonical, outlet=outlet, host=host or canonical_host, kind="canonical",
+                              start=-1, end=-1))
+    for key in (("name", "syndication-source"), ("name", "original-source")):
+        value = scan.metas.get(key)
+        if value:
+            outlet, host = resolve_outlet(_host(value) or value)
+            credits.append(Credit(phrase=value, outlet=outlet, host=host, kind="meta", start=-1, end=-1))
+    return Article(
+        url=url,
+        text=text,
+        format="html",
+        title=meta.title or None,
+        canonical_url=canonical,
+        site=meta.site,
+        published_at=meta.published_at,
+        authors=meta.authors,
+        credits=tuple(credits),
+        furniture=find_furniture(text),
+    )
+
+
+def _first(*values: str | None) -> str | None:
+    for value in values:
+        if value and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def _same_text(a: str, b: str) -> bool:
+    return _WORD.findall(a.casefold()) == _WORD.findall(b.casefold())
+
+
+def _host(url: str | None) -> str | None:
+    if not url or "://" not in url:
+        return None
+    host = (urlsplit(url).hostname or "").casefold()
+    host = host[4:] if host.startswith("www.") else host
+    return host or None
+
+
 # --------------------------------------------------------------------------------------------------
 # plain text and Markdown
-
 
 def extract_text(content: str, url: str) -> Article:
     """An :class:`Article` from plain text or Markdown.
@@ -216,135 +404,479 @@ def _looks_like_headline(line: str) -> bool:
     return 1 < len(words) <= TITLE_MAX_WORDS and not line.endswith((".", ":", ";", ","))
 
 
+# HTML: decoding fast path
+
+
+def _html_or_text(raw: RawDocument) -> tuple[str | bytes, bool]:
+    """The content to extract and whether it is HTML, decoded as :func:`decode_bytes` would.
+
+    HTML that decodes as UTF-8 goes to the parser as the very bytes it came in: lexbor reads UTF-8
+    itself and normalises newlines as the HTML standard says, so decoding to str (and lexbor
+    encoding it back) would only cost time. The decision is :func:`decode_bytes`'s own, taken on
+    the first HEAD_SNIFF_BYTES (every sniffing step of it looks no further), so both paths agree.
+    """
+    content = raw.content
+    hint = (raw.format_hint or "").strip().lower()
+    declared_html = hint == "html" if hint in FORMAT_HINTS else None
+    if isinstance(content, bytes) and not content.startswith(_NON_UTF8_BOMS):
+        data = content[3:] if content.startswith(codecs.BOM_UTF8) else content
+        head = data[:HEAD_SNIFF_BYTES]
+        if len(data) > HEAD_SNIFF_BYTES:
+            head = _utf8_prefix(head)
+        head_text, encoding = decode_bytes(head, raw.content_type, origin=raw.origin)
+        is_html = declared_html if declared_html is not None else looks_like_html(head_text.lstrip("\ufeff"))
+        if is_html and encoding == "utf-8" and head_text.strip():
+            if data.isascii():
+                return data, True
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                return data, True
+    if isinstance(content, bytes):
+        text, _ = decode_bytes(content, raw.content_type, origin=raw.origin)
+    else:
+        text = content.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise InputError(raw.origin, "empty document")
+    is_html = declared_html if declared_html is not None else looks_like_html(text)
+    return text, is_html
+
+
+def _utf8_prefix(head: bytes) -> bytes:
+    """``head`` without a UTF-8 character cut at its end (continuation bytes and their lead byte)."""
+    end = len(head)
+    while end > 0 and len(head) - end < 4 and 0x80 <= head[end - 1] < 0xC0:
+        end -= 1
+    if end > 0 and head[end - 1] >= 0xC0:
+        end -= 1
+    return head[:end]
+
+
 # --------------------------------------------------------------------------------------------------
-# HTML
+# HTML: one pass over the tree
 
 
-def extract_html(html: str, url: str) -> Article:
-    """An :class:`Article` from an HTML page (metadata and main-container text)."""
-    tree = LexborHTMLParser(html)
-    metas = _meta_index(tree)
-    ld_objects = _json_ld_objects(tree)
-    ld_article = _ld_article(ld_objects)
-    page_is_web = urlsplit(url).scheme in ("http", "https")
+@dataclass(slots=True)
+class _Scan:
+    """What one depth-first pass over the parsed page collects.
 
-    canonical = _canonical_url(tree, metas, url if page_is_web else None)
-    site = _first(metas.get(("property", "og:site_name")), _ld_name(ld_article.get("publisher")),
-                  _ld_name(_ld_find(ld_objects, ("newsmediaorganization", "organization"), "name")))
-    if not site:
-        site = _host(canonical) or (_host(url) if page_is_web else None)
-    published = _published_at(tree, metas, ld_article, ld_objects)
-    authors = _authors(tree, metas, ld_article)
-    h1 = tree.css_first("h1")
-    h1_text = _collapse(h1.text()) if h1 is not None else ""
-    title = _first(metas.get(("property", "og:title")), metas.get(("name", "og:title")),
-                   _ld_text(ld_article.get("headline")), h1_text, _page_title(tree, site))
-    title = _without_site_suffix(title, site) if title else None
+    The body is cut into *pieces*: the text between two block boundaries, attributed to the
+    innermost open block element. Every element gets its half-open range of piece indices, so the
+    text share of any element (furniture suspects, scored and semantic containers) is a difference
+    of prefix sums instead of a walk over its subtree.
+    """
 
-    body = tree.body
-    text = ""
-    if body is not None:
-        tree.strip_tags(list(DROP_TAGS), recursive=True)
-        _drop_furniture_containers(body)
-        container = _main_container(body)
-        blocks = _blocks(container)
-        if blocks and title and _same_text(blocks[0], title):
-            blocks = blocks[1:]
-        text = "\n\n".join(blocks)
-
-    credits = list(find_credits(text))
-    page_host = _host(url) if page_is_web else None
-    canonical_host = _host(canonical)
-    if page_host and canonical_host and canonical_host != page_host:
-        outlet, host = resolve_outlet(canonical_host)
-        credits.append(Credit(phrase=canonical, outlet=outlet, host=host or canonical_host, kind="canonical",
-                              start=-1, end=-1))
-    for key in (("name", "syndication-source"), ("name", "original-source")):
-        value = metas.get(key)
-        if value:
-            outlet, host = resolve_outlet(_host(value) or value)
-            credits.append(Credit(phrase=value, outlet=outlet, host=host, kind="meta", start=-1, end=-1))
-    return Article(
-        url=url,
-        text=text,
-        format="html",
-        title=title or None,
-        canonical_url=canonical,
-        site=site or None,
-        published_at=published,
-        authors=authors,
-        credits=tuple(credits),
-        furniture=find_furniture(text),
-    )
+    metas: dict[tuple[str, str], str] = field(default_factory=dict)
+    canonical: str | None = None
+    title_tag: str | None = None
+    language: str | None = None
+    ld_texts: list[str] = field(default_factory=list)
+    h1s: list[tuple[str, int, tuple[int, ...]]] = field(default_factory=list)  # (text, piece index, suspects around)
+    times: list[tuple[str, int, tuple[int, ...]]] = field(default_factory=list)  # (datetime, piece index, suspects)
+    date_props: list[str] = field(default_factory=list)  # itemprop=datePublished values
+    bylines: list[tuple[LexborNode, bool, int]] = field(default_factory=list)  # (node, microdata?, piece index)
+    pieces: list[str] = field(default_factory=list)
+    piece_links: list[int] = field(default_factory=list)
+    piece_blocks: list[tuple[int, str, int, int]] = field(default_factory=list)  # block, tag, parent, grandparent
+    ranges: dict[int, tuple[int, int]] = field(default_factory=dict)
+    suspects: list[int] = field(default_factory=list)  # furniture-suspect element ids, document order
+    holds_article: set[int] = field(default_factory=set)  # suspects around an itemprop=articleBody
+    semantic: list[tuple[int, bool]] = field(default_factory=list)  # (element id, marked by microdata)
+    body_id: int = -1
 
 
-def _collapse(text: str | None) -> str:
-    return " ".join((text or "").split())
+def _scan(tree: LexborHTMLParser) -> _Scan:
+    scan = _Scan()
+    pieces, piece_links, piece_blocks, ranges = scan.pieces, scan.piece_links, scan.piece_blocks, scan.ranges
+    parts: list[str] = []
+    link_chars = 0
+    link_depth = 0
+    # Open elements we descended into: (node, element id, flags, first piece index).
+    # Flags: 1 block, 2 link, 4 furniture suspect.
+    frames: list[tuple[LexborNode, int, int, int]] = []
+    blocks: list[tuple[int, str, int, int]] = [(-1, "body", -1, -1)]
+    open_suspects: list[int] = []
+    next_id = 0
+    block_tags, drop_tags, head_tags, skip_tags, void_tags = BLOCK_TAGS, DROP_TAGS, HEAD_TAGS, SKIP_BLOCK_TAGS, VOID_TAGS
+
+    def flush() -> None:
+        nonlocal link_chars
+        text = "".join(parts)
+        parts.clear()
+        if not text.isspace():
+            lines = [" ".join(line.split()) for line in text.split("\n")]
+            text = "\n".join(line for line in lines if line)
+            if text:
+                pieces.append(text)
+                piece_links.append(link_chars)
+                piece_blocks.append(blocks[-1])
+        link_chars = 0
+
+    node: LexborNode | None = tree.root
+    while node is not None:
+        tag = node.tag
+        if tag == "-text":
+            value = node.text_content
+            if value and (parts or not value.isspace()):  # leading whitespace of a piece is nothing
+                parts.append(value.replace("\n", " ") if "\n" in value else value)
+                if link_depth:
+                    link_chars += len(value.strip())
+        elif tag and tag[0] != "-":  # elements; "-comment", "-doctype" … are not
+            if tag in void_tags:
+                if tag == "br":
+                    parts.append("\n")
+                elif tag in head_tags:
+                    _read_head_tag(scan, node, tag)
+            elif tag in drop_tags:
+                if tag == "script" and "ld+json" in (node.attrs.get("type") or ""):
+                    scan.ld_texts.append(node.text() or "")
+            elif tag in skip_tags:
+                if parts:
+                    flush()
+                if tag == "h1" and len(scan.h1s) < MAX_H1S:
+                    scan.h1s.append((" ".join((node.text() or "").split()), len(pieces), tuple(open_suspects)))
+            elif tag in head_tags:
+                _read_head_tag(scan, node, tag)
+            else:
+                element_id = next_id
+                next_id += 1
+                flags = 1 if tag in block_tags else 2 if tag == "a" else 0
+                attrs = node.attributes
+                if attrs:
+                    flags |= _read_attrs(scan, node, attrs, tag, element_id, open_suspects)
+                elif tag in STRUCTURE_TAGS:
+                    flags |= 4
+                    scan.suspects.append(element_id)
+                if tag == "body":
+                    scan.body_id = element_id
+                elif tag == "html" and attrs:
+                    scan.language = attrs.get("lang") or attrs.get("xml:lang")
+                if flags & 5 and parts:
+                    flush()
+                if flags & 1:
+                    blocks.append((element_id, tag, frames[-1][1] if frames else -1,
+                                   frames[-2][1] if len(frames) > 1 else -1))
+                if flags & 2:
+                    link_depth += 1
+                if flags & 4:
+                    open_suspects.append(element_id)
+                child = node.child
+                if child is not None:
+                    frames.append((node, element_id, flags, len(pieces)))
+                    node = child
+                    continue
+                # An empty element: entered and left at once.
+                if flags & 1:
+                    blocks.pop()
+                if flags & 2:
+                    link_depth -= 1
+                if flags & 4:
+                    open_suspects.pop()
+                ranges[element_id] = (len(pieces), len(pieces))
+        # the next node in document order, leaving the elements we finish
+        following = node.next
+        while following is None and frames:
+            node, element_id, flags, start = frames.pop()
+            if flags:
+                if flags & 5 and parts:
+                    flush()
+                if flags & 1:
+                    blocks.pop()
+                if flags & 2:
+                    link_depth -= 1
+                if flags & 4:
+                    open_suspects.pop()
+            ranges[element_id] = (start, len(pieces))
+            following = node.next
+        node = following
+    if parts:
+        flush()
+    return scan
 
 
-def _first(*values: str | None) -> str | None:
-    for value in values:
-        if value and value.strip():
-            return _collapse(value)
-    return None
-
-
-def _same_text(a: str, b: str) -> bool:
-    return _WORD.findall(a.casefold()) == _WORD.findall(b.casefold())
-
-
-def _host(url: str | None) -> str | None:
-    if not url or "://" not in url:
-        return None
-    host = (urlsplit(url).hostname or "").casefold()
-    host = host[4:] if host.startswith("www.") else host
-    return host or None
-
-
-def _meta_index(tree: LexborHTMLParser) -> dict[tuple[str, str], str]:
-    """First content of each meta tag by (attribute kind, casefolded name): ("property", "og:title")."""
-    index: dict[tuple[str, str], str] = {}
-    for meta in tree.css("meta"):
-        attrs = meta.attributes
+def _read_head_tag(scan: _Scan, node: LexborNode, tag: str) -> None:
+    if tag == "meta":
+        attrs = node.attributes
         content = attrs.get("content")
         if content is None:
-            continue
+            return
         for kind in ("property", "name", "itemprop"):
             key = attrs.get(kind)
             if key:
-                index.setdefault((kind, key.strip().casefold()), content)
-    return index
+                scan.metas.setdefault((kind, key.strip().casefold()), content)
+                if kind == "itemprop" and key.strip().casefold() == "datepublished":
+                    scan.date_props.append(content)
+    elif tag == "link":
+        attrs = node.attributes
+        rel = (attrs.get("rel") or "").casefold().split()
+        if "canonical" in rel and scan.canonical is None:
+            scan.canonical = attrs.get("href")
+    elif tag == "title":
+        if scan.title_tag is None:
+            scan.title_tag = " ".join((node.text() or "").split())
 
 
-# ---- JSON-LD
+def _read_attrs(scan: _Scan, node: LexborNode, attrs: dict, tag: str, element_id: int,
+                open_suspects: list[int]) -> int:
+    """Metadata and structure an element's attributes say; the block/suspect flags they add."""
+    flags = 0
+    if len(attrs) == 1 and "href" in attrs:
+        return 0  # the commonest case by far: a plain link
+    itemprop = attrs.get("itemprop")
+    if itemprop:
+        itemprop = itemprop.casefold()
+        if "articlebody" in itemprop:
+            scan.holds_article.update(open_suspects)
+            scan.semantic.append((element_id, True))
+            flags |= 1
+        elif "datepublished" in itemprop:
+            value = attrs.get("content") or attrs.get("datetime") or node.text()
+            if value:
+                scan.date_props.append(value)
+        elif "author" in itemprop and len(scan.bylines) < BYLINE_MAX_NODES:
+            scan.bylines.append((node, True, len(scan.pieces)))
+        elif itemprop == "blogpost":
+            scan.semantic.append((element_id, True))
+        itemtype = attrs.get("itemtype")
+        if itemtype and ("Article" in itemtype or "BlogPosting" in itemtype):
+            scan.semantic.append((element_id, True))
+    elif "itemtype" in attrs:
+        itemtype = attrs.get("itemtype") or ""
+        if "Article" in itemtype or "BlogPosting" in itemtype:
+            scan.semantic.append((element_id, True))
+    if tag == "time":
+        value = attrs.get("datetime")
+        if value and len(scan.times) < MAX_TIMES:
+            scan.times.append((value, len(scan.pieces), tuple(open_suspects)))
+    if tag == "article" or tag == "main":
+        scan.semantic.append((element_id, False))
+        return flags | 1
+    role = attrs.get("role")
+    if role:
+        role = role.casefold()
+        if role == "main":
+            scan.semantic.append((element_id, False))
+        elif role in FURNITURE_ROLES:
+            scan.suspects.append(element_id)
+            return flags | 4
+    classes, element_id_attr = attrs.get("class"), attrs.get("id")
+    verdict = _names_verdict(classes, element_id_attr) if classes or element_id_attr else 0
+    if verdict & 2 or "rel" in attrs and "author" in (attrs.get("rel") or ""):
+        if len(scan.bylines) < BYLINE_MAX_NODES:
+            scan.bylines.append((node, False, len(scan.pieces)))
+    if tag in STRUCTURE_TAGS or verdict & 1 or _is_hidden(attrs):
+        scan.suspects.append(element_id)
+        flags |= 4
+    return flags
 
 
-def _json_ld_objects(tree: LexborHTMLParser) -> list[dict]:
-    """Every JSON object in the page's JSON-LD scripts, flattened (lists and @graph)."""
+def _is_hidden(attrs: dict) -> bool:
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    style = attrs.get("style")
+    if style:
+        style = style.replace(" ", "").casefold()
+        return "display:none" in style or "visibility:hidden" in style
+    return False
+
+
+@lru_cache(maxsize=NAMES_CACHE_SIZE)
+def _names_verdict(classes: str | None, element_id: str | None) -> int:
+    """What an element's class and id say: 1 furniture, 2 byline (cached: pages repeat them)."""
+    names = f"{classes or ''} {element_id or ''}".casefold()
+    verdict = 2 if "author" in names or "byline" in names else 0
+    if _is_furniture_name(names):
+        verdict |= 1
+    return verdict
+
+
+def _is_furniture_name(names: str) -> bool:
+    """Whether a furniture word is among the words of ``names`` (class and id, casefolded)."""
+    if not _FURNITURE_HINT.search(names):
+        return False  # the cheap test first: no furniture word starts anywhere in the names
+    for token in names.split():
+        parts = [part for part in _NAME_PARTS.split(token) if part]
+        for index, word in enumerate(parts):
+            if index and parts[index - 1] in LAYOUT_MODIFIERS:
+                continue  # "has-sidebar": the page has one, this element is not it
+            if word in NOT_BOILERPLATE_WORDS:
+                continue
+            if word in SHORT_BOILERPLATE_WORDS or word.startswith(LONG_BOILERPLATE_WORDS):
+                return True
+    return False
+
+
+# --------------------------------------------------------------------------------------------------
+# HTML: the body from the scan
+
+
+@dataclass(slots=True)
+class _Body:
+    """The body chosen from a scan: its blocks, and which pieces are furniture or outside it."""
+
+    blocks: list[str]
+    start: int  # piece range of the main container
+    end: int
+    dropped: bytearray  # 1 for pieces inside dropped furniture containers
+
+
+def _choose_body(scan: _Scan) -> _Body:
+    pieces, ranges = scan.pieces, scan.ranges
+    count = len(pieces)
+    # Content characters per piece: paragraph-sized text only, teasers of other articles discounted.
+    weights = [0.0] * count
+    for index, text in enumerate(pieces):
+        size = len(text)
+        if size >= MIN_SCORED_BLOCK_CHARS:
+            weights[index] = size * (TEASER_VOTE_WEIGHT if text.endswith(_TEASER_ENDS) else 1.0)
+    before = _prefix(weights)
+    total = before[-1] or 1.0
+
+    # Furniture containers: dropped unless they hold much of the page's text (the article wearing an
+    # unlucky class) or the itemprop=articleBody.
+    dropped = bytearray(count)
+    for element_id in scan.suspects:
+        if element_id in scan.holds_article or element_id not in ranges:
+            continue
+        start, end = ranges[element_id]
+        if start < end and before[end] - before[start] <= BOILERPLATE_MAX_TEXT_SHARE * total:
+            dropped[start:end] = b"\x01" * (end - start)
+
+    kept = [0.0 if dropped[i] else w for i, w in enumerate(weights)]
+    content = _prefix(kept)
+    sizes = _prefix([0 if dropped[i] else len(t) for i, t in enumerate(pieces)])
+    links = _prefix([0 if dropped[i] else n for i, n in enumerate(scan.piece_links)])
+
+    def chars(element_id: int) -> float:
+        start, end = ranges.get(element_id, (0, 0))
+        return content[end] - content[start]
+
+    # Readability-style votes: each paragraph-sized piece for its block's parent (and half for the
+    # grandparent), weighted by the block's tag.
+    scores: dict[int, float] = {}
+    for index, (block_id, tag, parent, grandparent) in enumerate(scan.piece_blocks):
+        weight = kept[index]
+        if not weight:
+            continue
+        vote = weight * BLOCK_VOTE_WEIGHTS.get(tag, 1.0)
+        if vote:
+            if parent >= 0:
+                scores[parent] = scores.get(parent, 0.0) + vote
+            if grandparent >= 0:
+                scores[grandparent] = scores.get(grandparent, 0.0) + 0.5 * vote
+
+    def link_density(element_id: int) -> float:
+        start, end = ranges.get(element_id, (0, 0))
+        size = sizes[end] - sizes[start]
+        return min(1.0, (links[end] - links[start]) / size) if size else 1.0
+
+    container = scan.body_id
+    if scores:
+        top = sorted(scores, key=scores.__getitem__, reverse=True)[:SCORED_CANDIDATES]
+        container = max(top, key=lambda i: scores[i] * (1 - link_density(i)))
+    scored_chars = chars(container) if scores else 0.0
+
+    semantic = [(chars(i), i, marked) for i, marked in scan.semantic if i in ranges]
+    semantic = [item for item in semantic if item[0] > 0]
+    if semantic:
+        most = max(item[0] for item in semantic)
+        # Microdata that says "this is the article" beats a bigger block of teaser <article>s.
+        marked = [item for item in semantic if item[2] and item[0] >= MARKED_MIN_SHARE * most]
+        if marked:
+            semantic = marked
+            most = max(item[0] for item in semantic)
+        if most >= SEMANTIC_MIN_SHARE * scored_chars:
+            # The innermost of the containers that hold (nearly) all of it: the tightest fit.
+            fitting = [i for c, i, _ in semantic if c >= NESTED_KEEP_SHARE * most]
+            container = min(fitting, key=lambda i: sizes[ranges[i][1]] - sizes[ranges[i][0]])
+
+    start, end = ranges.get(container, (0, count))
+    blocks = [pieces[i] for i in range(start, end)
+              if not dropped[i] and scan.piece_links[i] <= LINK_BLOCK_MAX_DENSITY * len(pieces[i])]
+    return _Body(blocks, start, end, dropped)
+
+
+def _prefix(values: list[float]) -> list[float]:
+    sums = [0.0]
+    running = 0.0
+    for value in values:
+        running += value
+        sums.append(running)
+    return sums
+
+
+# --------------------------------------------------------------------------------------------------
+# HTML: metadata from the scan
+
+
+def _page_metadata(scan: _Scan, url: str, body: _Body) -> PageMetadata:
+    ld_objects = _json_ld_objects(scan.ld_texts)
+    by_id = {obj["@id"]: obj for obj in ld_objects if isinstance(obj.get("@id"), str)}
+    ld_article = _ld_article(ld_objects)
+    metas = scan.metas
+    page_is_web = urlsplit(url).scheme in ("http", "https")
+
+    canonical = _canonical_url(scan.canonical, metas, url if page_is_web else None)
+    site = _first(metas.get(("property", "og:site_name")),
+                  _ld_name(_ld_resolve(ld_article.get("publisher"), by_id)),
+                  _ld_name(_ld_find(ld_objects, ("newsmediaorganization", "organization"), "name")),
+                  _ld_name(_ld_find(ld_objects, ("website",), "name")))
+    if not site:
+        site = _host(canonical) or (_host(url) if page_is_web else None)
+    title = _title(scan, metas, ld_article, site, body, url)
+    # Where the headline stands: the date and byline are next to it.
+    anchor = next((position for text, position, _ in scan.h1s if text == title), None)
+    zone = _ArticleHead(body.start, body.end, anchor)
+    published, stated = _published(scan, metas, ld_article, ld_objects, url, body, zone)
+    modified = _first_date([_ld_text(ld_article.get("dateModified"))]
+                           + [metas.get(key) for key in MODIFIED_META])
+    return PageMetadata(
+        title=title,
+        canonical_url=canonical,
+        site=site or None,
+        published_at=_as_utc(published) if published else None,
+        published_date=stated,
+        modified_at=_as_utc(modified) if modified else None,
+        authors=_authors(scan, metas, ld_article, by_id, zone),
+        language=_language(scan, metas, ld_article),
+    )
+
+
+def _language(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict) -> str | None:
+    value = _first(scan.language, metas.get(("property", "og:locale")), _ld_text(ld_article.get("inLanguage")),
+                   metas.get(("http-equiv", "content-language")))
+    if not value:
+        return None
+    value = value.replace("_", "-").split(",")[0].strip()
+    return value or None
+
+
+def _json_ld_objects(texts: list[str]) -> list[dict]:
+    """Every JSON object in the page's JSON-LD scripts, flattened (lists, @graph, mainEntity)."""
     objects: list[dict] = []
-    for script in tree.css('script[type="application/ld+json"]'):
-        raw = script.text() or ""
+    for raw in texts:
         try:
             data = json.loads(raw, strict=False)
         except ValueError:
             # Pages often leave a trailing comma or an HTML comment around the JSON.
             try:
-                data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw.strip().strip("<!->")), strict=False)
+                data = json.loads(_TRAILING_COMMA.sub(r"\1", raw.strip().strip("<!->")), strict=False)
             except ValueError:
                 continue
         pending = [data]
-        while pending and len(objects) < 500:
+        while pending and len(objects) < LD_MAX_OBJECTS:
             item = pending.pop()
             if isinstance(item, list):
                 pending.extend(reversed(item))
             elif isinstance(item, dict):
                 objects.append(item)
-                graph = item.get("@graph")
-                if isinstance(graph, (list, dict)):
-                    pending.append(graph)
-                main = item.get("mainEntity")
-                if isinstance(main, (list, dict)):
-                    pending.append(main)
+                for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
+                    nested = item.get(key)
+                    if isinstance(nested, (list, dict)):
+                        pending.append(nested)
     return objects
 
 
@@ -352,24 +884,37 @@ def _ld_types(obj: dict) -> set[str]:
     types = obj.get("@type")
     if isinstance(types, str):
         types = [types]
-    return {str(t).casefold() for t in types} if isinstance(types, list) else set()
+    return {str(t).casefold().rpartition("/")[2] for t in types} if isinstance(types, list) else set()
 
 
 def _ld_article(objects: list[dict]) -> dict:
-    for obj in objects:
-        if _ld_types(obj) & ARTICLE_TYPES:
+    """The JSON-LD object describing the article: an article type with a date or headline first."""
+    articles = [obj for obj in objects if _ld_types(obj) & ARTICLE_TYPES]
+    for obj in articles:
+        if obj.get("datePublished") or obj.get("headline"):
             return obj
+    if articles:
+        return articles[0]
     for obj in objects:
         if "headline" in obj or "articleBody" in obj:
             return obj
     return {}
 
 
-def _ld_find(objects: list[dict], types: tuple[str, ...], field: str):
+def _ld_find(objects: list[dict], types: tuple[str, ...], field_name: str):
     for obj in objects:
-        if _ld_types(obj) & set(types) and obj.get(field):
-            return obj.get(field)
+        if _ld_types(obj) & set(types) and obj.get(field_name):
+            return obj.get(field_name)
     return None
+
+
+def _ld_resolve(value, by_id: dict[str, dict]):
+    """A {"@id": …} reference replaced by the object it names (in @graph pages)."""
+    if isinstance(value, list):
+        return [_ld_resolve(item, by_id) for item in value]
+    if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in by_id:
+        return by_id[value["@id"]]
+    return value
 
 
 def _ld_text(value) -> str | None:
@@ -390,41 +935,82 @@ def _ld_name(value) -> str | None:
     return None
 
 
-# ---- title, canonical URL, date, authors
+# ---- title
 
 
-def _page_title(tree: LexborHTMLParser, site: str | None) -> str | None:
-    node = tree.css_first("title")
-    title = _collapse(node.text()) if node is not None else ""
-    if not title:
-        return None
+def _title(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict, site: str | None,
+           body: _Body, url: str) -> str | None:
+    """The on-page headline: an <h1> of the article that the page's declared titles agree with;
+    else the declared title without its " | Site" part; else the article's <h1>; else <title>.
+
+    An <h1> that only repeats the site's name (a logo) is never the headline.
+    """
+    declared = [" ".join(t.split()) for t in (
+        _ld_text(ld_article.get("headline")), metas.get(("property", "og:title")), metas.get(("name", "og:title")),
+        metas.get(("name", "twitter:title")), metas.get(("property", "twitter:title"))) if t and t.strip()]
+    title_tag = scan.title_tag or ""
+    site_names = {_joined_words(name) for name in (site, _host(url), (_host(url) or "").rpartition(".")[0]) if name}
+    declared_words = [_WORD.findall(t.casefold()) for t in (*declared, title_tag) if t]
+    headings = [(text, position) for text, position, _ in scan.h1s
+                if text and len(text.split()) <= TITLE_MAX_WORDS and _joined_words(text) not in site_names]
+    in_article = [text for text, position in headings
+                  if body.start - ARTICLE_HEAD_PIECES_BEFORE <= position <= body.end]
+    for text in in_article + [text for text, _ in headings]:
+        words = _WORD.findall(text.casefold())
+        # "Headline | Site" and "Section: Headline" both carry the headline as a run of words.
+        if words and any(_contains_run(d, words) for d in declared_words):
+            return text
+    for title in (*declared, title_tag):
+        if title:
+            stripped = _without_site_suffix(title, site_names, title_tag if title is not title_tag else "")
+            if _joined_words(stripped) not in site_names:
+                if in_article and title is title_tag:
+                    return in_article[0]
+                return stripped
+    if in_article:
+        return in_article[0]
+    return headings[0][0] if headings else None
+
+
+def _joined_words(text: str | None) -> str:
+    return "".join(_WORD.findall((text or "").casefold()))
+
+
+def _contains_run(words: list[str], run: list[str]) -> bool:
+    if len(run) > len(words):
+        return False
+    if len(run) < TITLE_MIN_MATCH_WORDS and words != run:
+        return False
+    first = run[0]
+    for index in range(len(words) - len(run) + 1):
+        if words[index] == first and words[index : index + len(run)] == run:
+            return True
+    return False
+
+
+def _without_site_suffix(title: str, site_names: set[str], title_tag: str) -> str:
+    """"Headline | Site" → "Headline" (and "Site | Headline" → "Headline") when that part names
+    the site, or when <title> ends with the same part (the site's suffix on every page)."""
     for separator in TITLE_SEPARATORS:
-        if separator in title:
-            head, _, tail = title.rpartition(separator)
-            is_site = site and _WORD.findall(tail.casefold()) == _WORD.findall(site.casefold())
-            if head and (is_site or len(tail.split()) <= TITLE_SUFFIX_MAX_WORDS):
+        if separator not in title:
+            continue
+        head, _, tail = title.rpartition(separator)
+        if head.strip() and (_joined_words(tail) in site_names
+                             or (title_tag and title_tag != title and title_tag.endswith(separator + tail))):
+            return head.strip()
+        head, _, tail = title.partition(separator)
+        if tail.strip() and _joined_words(head) in site_names:
+            return tail.strip()
+    if not title_tag:  # <title> itself: a short last part is the site's name
+        for separator in TITLE_SEPARATORS:
+            head, found, tail = title.rpartition(separator)
+            if found and head.strip() and len(tail.split()) <= TITLE_SUFFIX_MAX_WORDS and \
+                    len(head.split()) >= len(tail.split()):
                 return head.strip()
     return title
 
 
-def _without_site_suffix(title: str, site: str | None) -> str:
-    """"Headline | Site" → "Headline" when the tail names the site (og:title often carries it)."""
-    if not site:
-        return title
-    site_words = _WORD.findall(site.casefold())
-    for separator in TITLE_SEPARATORS:
-        head, found, tail = title.rpartition(separator)
-        if found and head.strip() and _WORD.findall(tail.casefold()) == site_words:
-            return head.strip()
-    return title
-
-
-def _canonical_url(tree: LexborHTMLParser, metas: dict[tuple[str, str], str], base: str | None) -> str | None:
-    href = None
-    for link in tree.css("link[rel][href]"):
-        if "canonical" in (link.attributes.get("rel") or "").casefold().split():
-            href = link.attributes.get("href")
-            break
+def _canonical_url(href: str | None, metas: dict[tuple[str, str], str], base: str | None) -> str | None:
     href = (href or metas.get(("property", "og:url")) or "").strip()
     if not href:
         return None
@@ -433,33 +1019,55 @@ def _canonical_url(tree: LexborHTMLParser, metas: dict[tuple[str, str], str], ba
     return href if urlsplit(href).scheme in ("http", "https") else None
 
 
+# ---- dates
+
+
 def parse_datetime(value: str | None) -> datetime | None:
     """A timezone-aware UTC datetime from an ISO 8601, RFC 2822 or bare YYYY-MM-DD string (naive
     times are taken as UTC); None when the string is not a date."""
+    moment = _parse_moment(value)
+    return _as_utc(moment) if moment is not None else None
+
+
+def _parse_moment(value: str | None) -> datetime | None:
+    """Like :func:`parse_datetime`, but in the offset the string states (its calendar day is the
+    page's own); naive times get UTC."""
     if not value or not isinstance(value, str):
         return None
     value = value.strip()
-    if not value:
+    if not value or len(value) > DATE_MAX_CHARS:
         return None
     candidate = value.replace("Z", "+00:00").replace("z", "+00:00")
-    candidate = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", candidate)  # +0530 → +05:30
-    candidate = re.sub(r"^(\d{4}-\d{2}-\d{2}) (\d)", r"\1T\2", candidate)
+    candidate = _COMPACT_OFFSET.sub(r"\1:\2", candidate)  # +0530 → +05:30
+    candidate = _SPACE_BEFORE_TIME.sub(r"\1T\2", candidate)
     for attempt in (candidate, candidate[:25], candidate[:19], candidate[:10]):
         try:
-            return _as_utc(datetime.fromisoformat(attempt))
+            return _with_zone(datetime.fromisoformat(attempt))
         except ValueError:
             continue
     try:
-        return _as_utc(parsedate_to_datetime(value))
+        return _with_zone(parsedate_to_datetime(value))
     except (TypeError, ValueError, IndexError):
         pass
-    match = re.search(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b", value)
+    match = _YMD.search(value)
     if match:
-        try:
-            return datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=timezone.utc)
-        except ValueError:
-            return None
+        return _checked_date(int(match[1]), int(match[2]), int(match[3]))
     return None
+
+
+def _with_zone(moment: datetime) -> datetime | None:
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def _checked_date(year: int, month: int, day: int) -> datetime | None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    try:
+        return datetime(year, month, day, tzinfo=timezone.utc)
+    except ValueError:
+        return None
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -468,44 +1076,167 @@ def _as_utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
-def _published_at(
-    tree: LexborHTMLParser, metas: dict[tuple[str, str], str], ld_article: dict, ld_objects: list[dict]
-) -> datetime | None:
-    candidates = [_ld_text(ld_article.get("datePublished"))]
-    candidates += [_ld_text(obj.get("datePublished")) for obj in ld_objects if obj is not ld_article]
-    candidates += [metas.get(key) for key in PUBLISHED_META]
-    for node in tree.css('[itemprop="datePublished"]'):
-        candidates.append(node.attributes.get("content") or node.attributes.get("datetime") or node.text())
-    container = tree.css_first("article") or tree.body
-    if container is not None:
-        for node in container.css("time[datetime]"):
-            candidates.append(node.attributes.get("datetime"))
-            break
+def _first_date(candidates) -> datetime | None:
     for candidate in candidates:
-        moment = parse_datetime(candidate)
+        moment = _parse_moment(candidate)
         if moment is not None:
             return moment
     return None
 
 
-def _authors(tree: LexborHTMLParser, metas: dict[tuple[str, str], str], ld_article: dict) -> tuple[str, ...]:
-    """Author names: JSON-LD and meta tags when they name anyone, else bylines in the page."""
-    names: list[str] = []
-    authors = ld_article.get("author")
+def _published(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict, ld_objects: list[dict],
+               url: str, body: _Body, zone: _ArticleHead) -> tuple[datetime | None, date | None]:
+    """The publication time, strongest source first, and the calendar day the page states.
+
+    Declared dates (JSON-LD, meta, microdata) first; then a <time> in the article's head (the
+    pieces just before and at the start of the main container, where the byline stands); then a
+    full date in the URL path; then a date written in a short line of the article's head or tail.
+    Dates elsewhere (related-article lists, comments, sidebars) and modification dates are never used.
+    """
+    declared = [_ld_text(ld_article.get("datePublished"))]
+    declared += [metas.get(key) for key in PUBLISHED_META]
+    declared += scan.date_props
+    declared += [_ld_text(obj.get("datePublished")) for obj in ld_objects if obj is not ld_article]
+    declared += [_ld_text(ld_article.get("dateCreated"))]
+    moment = _first_date(declared)
+    if moment is not None:
+        stated = moment.date()
+        if moment.utcoffset() == timedelta(0):
+            # A UTC timestamp does not say which day it was where the page was published; the
+            # date the page shows beside its headline does (23:00Z on the 4th is the 5th in Berlin).
+            shown = _text_date(scan, zone)
+            if shown is not None and abs((shown.date() - stated).days) == 1:
+                stated = shown.date()
+        return moment, stated
+    if moment is None:
+        moment = _first_date(_head_times(scan, body, zone))
+    if moment is None:  # a <time> anywhere in the article, outside dropped furniture
+        moment = _first_date(value for value, position, _ in scan.times
+                             if body.start <= position < body.end and not body.dropped[position])
+    if moment is None:
+        moment = _url_date(url)
+    if moment is None:
+        moment = _text_date(scan, zone)
+    if moment is None:
+        return None, None
+    return moment, moment.date()
+
+
+def _head_times(scan: _Scan, body: _Body, zone: _ArticleHead) -> list[str]:
+    """The <time> values in the article's head, nearest to the headline first; never one of a
+    dropped furniture block that holds several (a list of related articles, comments)."""
+    per_block: dict[int, int] = {}
+    for _, _, suspects in scan.times:
+        if suspects:
+            per_block[suspects[-1]] = per_block.get(suspects[-1], 0) + 1
+    found = []
+    for value, position, suspects in scan.times:
+        if not zone.holds(position):
+            continue
+        if suspects and per_block[suspects[-1]] > 1 and _is_dropped(body, position):
+            continue
+        distance = abs(position - zone.anchor) if zone.anchor is not None else 0
+        found.append((distance, value))
+    found.sort(key=lambda item: item[0])
+    return [value for _, value in found]
+
+
+def _is_dropped(body: _Body, position: int) -> bool:
+    """Whether piece ``position`` (or the one before it, for an element without text) was dropped."""
+    dropped = body.dropped
+    return (0 <= position < len(dropped) and dropped[position]) or (0 < position <= len(dropped)
+                                                                   and dropped[position - 1])
+
+
+@dataclass(frozen=True, slots=True)
+class _ArticleHead:
+    """Where an article states its date and byline, in piece indices: around its headline <h1>,
+    just before its main container, in the container's first pieces, and in its last ones (blog
+    footers). Dates and names elsewhere belong to teasers, sidebars and comments."""
+
+    start: int  # the main container's piece range
+    end: int
+    anchor: int | None  # the piece index where the headline <h1> stood
+
+    def holds(self, position: int) -> bool:
+        start, end, anchor = self.start, self.end, self.anchor
+        if anchor is not None and anchor - HEADLINE_PIECES_BEFORE <= position <= anchor + HEADLINE_PIECES_AFTER:
+            return True
+        return (start - ARTICLE_HEAD_PIECES_BEFORE <= position <= min(end, start + ARTICLE_HEAD_PIECES_AFTER)
+                or max(start, end - ARTICLE_TAIL_PIECES) <= position <= end)
+
+
+def _url_date(url: str) -> datetime | None:
+    match = _URL_DATE.search(urlsplit(url).path) if url else None
+    if not match:
+        return None
+    return _checked_date(int(match["y"]), int(match["m"]), int(match["d"]))
+
+
+def _text_date(scan: _Scan, zone: _ArticleHead) -> datetime | None:
+    """A date written in a short line of the article's head or tail ("Published 5 March 2024",
+    "Benni, 10. September 2017"), never in a line that says it is an update."""
+    low = min(zone.start - ARTICLE_HEAD_PIECES_BEFORE,
+              zone.anchor - HEADLINE_PIECES_BEFORE if zone.anchor is not None else zone.start)
+    for index in range(max(0, low), min(len(scan.pieces), max(zone.end, zone.anchor or 0) + HEADLINE_PIECES_AFTER)):
+        if not zone.holds(index):
+            continue
+        text = scan.pieces[index]
+        if len(text) > TEXT_DATE_MAX_CHARS:
+            text = text[:DATELINE_MAX_CHARS]  # prose: only a dateline opening it ("31. Oktober 2023. Die …")
+        if _MODIFIED_WORDS.search(text):
+            continue
+        moment = _date_in_text(text)
+        if moment is not None:
+            return moment
+    return None
+
+
+def _date_in_text(text: str) -> datetime | None:
+    match = _DMY_NUMERIC.search(text)
+    if match:
+        return _checked_date(int(match["y"]), int(match["m"]), int(match["d"]))
+    match = _YMD.search(text)
+    if match:
+        return _checked_date(int(match[1]), int(match[2]), int(match[3]))
+    match = _DMY_WORDS.search(text)
+    if match:
+        month = MONTHS.get(match["mon"].casefold().rstrip("."))
+        if month:
+            return _checked_date(int(match["y"]), month, int(match["d"]))
+    match = _MDY_WORDS.search(text)
+    if match:
+        month = MONTHS.get(match["mon"].casefold().rstrip("."))
+        if month:
+            return _checked_date(int(match["y"]), month, int(match["d"]))
+    return None
+
+
+# ---- authors
+
+
+def _authors(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict, by_id: dict[str, dict],
+             zone: _ArticleHead) -> tuple[str, ...]:
+    """Author names: JSON-LD persons, then meta tags, then the byline in the article's head, then
+    JSON-LD organisations. One source only: mixing them mixes people up."""
+    people: list[str] = []
+    organisations: list[str] = []
+    authors = _ld_resolve(ld_article.get("author") or ld_article.get("creator"), by_id)
     for author in authors if isinstance(authors, list) else [authors]:
-        names.append(_ld_name(author) or "")
-    for key in (("name", "author"), ("property", "article:author"), ("name", "article:author")):
-        names.append(metas.get(key) or "")
-    cleaned = [name for name in map(_clean_author, names) if name]
+        name = _clean_author(_ld_name(author))
+        if name:
+            is_organisation = isinstance(author, dict) and _ld_types(author) & ORGANISATION_TYPES
+            (organisations if is_organisation else people).append(name)
+    cleaned = people
     if not cleaned:
-        # Page bylines are noisier (dates, job titles, "Biography" links): only as a fallback.
-        for node in tree.css('[rel~="author"], [itemprop="author"], [class*="byline"], [class*="author"]')[
-            :BYLINE_MAX_NODES
-        ]:
-            inner = node.css_first('[itemprop="name"]')
-            name = _clean_author((inner or node).text())
-            if name:
-                cleaned.append(name)
+        for key in AUTHOR_META:
+            cleaned = [name for name in map(_clean_author, _split_names(metas.get(key))) if name]
+            if cleaned:
+                break
+    if not cleaned:
+        cleaned = _byline(scan, zone)
+    if not cleaned:
+        cleaned = organisations
     unique: list[str] = []
     for name in cleaned:
         folded = name.casefold()
@@ -515,224 +1246,39 @@ def _authors(tree: LexborHTMLParser, metas: dict[tuple[str, str], str], ld_artic
     return tuple(unique)
 
 
+def _byline(scan: _Scan, zone: _ArticleHead) -> list[str]:
+    """The names of the first byline in the article's head (microdata first); bylines elsewhere
+    belong to comments, teasers and author boxes of other articles."""
+    candidates = [item for item in scan.bylines if zone.holds(item[2])]
+    for node, is_microdata, _ in sorted(candidates, key=lambda item: not item[1]):
+        inner = node.css_first('[itemprop="name"]') if is_microdata else None
+        target = inner or node
+        text = target.attributes.get("content") or target.text(separator=" ")
+        names = [name for name in map(_clean_author, _split_names(text)) if name]
+        if names:
+            return names
+    return []
+
+
+def _split_names(value: str | None) -> list[str]:
+    if not value:
+        return []
+    return [part for part in _AUTHOR_SEPARATORS.split(value) if part.strip()]
+
+
 def _clean_author(value: str | None) -> str | None:
-    """A person's name from a byline string, or None when it is not one (a date, a URL, a handle)."""
-    name = _collapse(value)
+    """A person's name from a byline string, or None when it is not one (a date, a URL, a handle,
+    a form label)."""
+    name = " ".join((value or "").split())
     name = _BYLINE_PREFIX.sub("", name)
-    name = re.split(r"\s+(?:\||•|·|–|—|-)\s+|,\s*(?=[A-Z][\w ]*(?:Writer|Editor|Reporter|Correspondent|Staff))",
-                    name)[0]
-    name = name.strip(" ,;:|")
+    name = _BYLINE_TAIL.split(name)[0]
+    name = _BYLINE_VERB.sub("", name)
+    name = name.strip(" ,;:|*()")
     if not name or len(name.split()) > BYLINE_MAX_WORDS or any(ch.isdigit() for ch in name):
         return None
     if "://" in name or "@" in name or not name[0].isalpha():
         return None
-    if name.casefold() in {"biography", "author", "authors", "staff", "admin", "by"}:
+    folded = name.casefold()
+    if folded in NOT_AUTHOR_WORDS or folded.split()[0] in NOT_AUTHOR_WORDS:
         return None
     return name
-
-
-# ---- body
-
-
-def _class_words(node: LexborNode) -> list[str]:
-    """The words of the class and id, without those that describe the layout around the element
-    ("has-sidebar", "and-w-sidebar", "no-comments" name a page that has one, not the element)."""
-    attrs = node.attributes
-    words = []
-    for token in f"{attrs.get('class') or ''} {attrs.get('id') or ''}".casefold().split():
-        parts = [part for part in re.split(r"[_\-]+", token) if part]
-        words.extend(part for index, part in enumerate(parts) if index == 0 or parts[index - 1] not in LAYOUT_MODIFIERS)
-    return words
-
-
-def _is_boilerplate_container(node: LexborNode) -> bool:
-    attrs = node.attributes
-    if attrs.get("hidden") is not None or attrs.get("aria-hidden") == "true":
-        return True
-    style = (attrs.get("style") or "").replace(" ", "").casefold()
-    if "display:none" in style or "visibility:hidden" in style:
-        return True
-    if (attrs.get("role") or "").casefold() in ("navigation", "banner", "contentinfo", "complementary"):
-        return True
-    for word in _class_words(node):
-        if word in NOT_BOILERPLATE_WORDS:
-            continue
-        for marker in BOILERPLATE_WORDS:
-            # Short markers ("ad", "nav") only as whole words: "header" and "canvas" are not ads.
-            if word == marker or (len(marker) > 3 and word.startswith(marker)):
-                return True
-    return False
-
-
-def _content_chars(node: LexborNode) -> int:
-    """Characters of paragraph-like text under ``node``: text runs of at least
-    MIN_SCORED_BLOCK_CHARS, whatever element holds them (menus and link lists are short runs)."""
-    total = 0.0
-    for run in (node.text(separator="\x00") or "").split("\x00"):
-        run = run.strip()
-        if len(run) >= MIN_SCORED_BLOCK_CHARS:
-            total += len(run) * (TEASER_VOTE_WEIGHT if run.endswith(("...", "…")) else 1.0)
-    return int(total)
-
-
-def _drop_furniture_containers(body: LexborNode) -> None:
-    """Drop page-structure and furniture-classed elements in place.
-
-    One depth-first pass that does not descend into a dropped element; the text-share guard (a
-    subtree walk) runs for at most FURNITURE_MAX_CHECKS suspects, so nested furniture-classed
-    wrappers cannot make the pass quadratic. All removals happen after the pass.
-    """
-    total = _content_chars(body) or 1
-    chosen: list[LexborNode] = []
-    checks = 0
-    stack = list(reversed(list(body.iter())))
-    while stack:
-        node = stack.pop()
-        suspect = node.tag not in ("article", "main") and (
-            node.tag in STRUCTURE_TAGS or (bool(node.attributes) and _is_boilerplate_container(node))
-        )
-        if suspect and checks < FURNITURE_MAX_CHECKS:
-            checks += 1
-            holds_article = node.css_first('[itemprop="articleBody"]') is not None
-            if not holds_article and _content_chars(node) <= BOILERPLATE_MAX_TEXT_SHARE * total:
-                chosen.append(node)
-                continue
-        stack.extend(reversed(list(node.iter())))
-    for node in chosen:
-        node.decompose()
-
-
-def _main_container(body: LexborNode) -> LexborNode:
-    """The element holding the article: a semantic container with enough text, else the best-scored one."""
-    scored = _best_scored(body)
-    scored_chars = _content_chars(scored) if scored is not None else 0
-    semantic = []
-    for node in body.css(f'[itemprop="articleBody"], article, [role="main"], main, {ARTICLE_MICRODATA}')[
-        :SEMANTIC_MAX_CANDIDATES
-    ]:
-        chars = _content_chars(node)
-        if chars:
-            semantic.append((chars, node))
-    if semantic:
-        most = max(chars for chars, _ in semantic)
-        # Microdata that says "this is the article" beats a bigger block of teaser <article>s.
-        marked = [(chars, node) for chars, node in semantic
-                  if chars >= MARKED_MIN_SHARE * most and node.css_matches(ARTICLE_MICRODATA)]
-        if marked:
-            semantic = marked
-            most = max(chars for chars, _ in semantic)
-        if most >= SEMANTIC_MIN_SHARE * scored_chars:
-            # The innermost of the containers that hold (nearly) all of it: the tightest fit.
-            fitting = [node for chars, node in semantic if chars >= NESTED_KEEP_SHARE * most]
-            return min(fitting, key=lambda n: len(n.text() or ""))
-    return scored if scored is not None else body
-
-
-def _best_scored(body: LexborNode) -> LexborNode | None:
-    """Readability-style scoring: each paragraph-like block votes its text length for its parent
-    (and half for its grandparent); link-dense candidates are penalised."""
-    direct_chars: dict[int, int] = {}
-    teasers: set[int] = set()
-    lineage: dict[int, tuple[LexborNode | None, LexborNode | None, str]] = {}
-    stack: list[tuple[LexborNode, bool]] = [(body, False)]
-    open_blocks: list[LexborNode] = []
-    while stack:
-        node, leaving = stack.pop()
-        if leaving:
-            open_blocks.pop()
-            continue
-        if node.is_text_node:
-            if open_blocks:
-                block_id = open_blocks[-1].mem_id
-                value = (node.text_content or "").strip()
-                if value:
-                    direct_chars[block_id] = direct_chars.get(block_id, 0) + len(value)
-                    if value.endswith(("...", "…")):
-                        teasers.add(block_id)
-                    else:
-                        teasers.discard(block_id)
-            continue
-        if not node.is_element_node:
-            continue
-        if node.tag in BLOCK_TAGS:
-            parent = node.parent
-            lineage[node.mem_id] = (parent, parent.parent if parent is not None else None, node.tag)
-            open_blocks.append(node)
-            stack.append((node, True))
-        stack.extend((child, False) for child in reversed(list(node.iter(include_text=True))))
-    scores: dict[int, float] = {}
-    nodes: dict[int, LexborNode] = {}
-    for block_id, chars in direct_chars.items():
-        if chars < MIN_SCORED_BLOCK_CHARS:
-            continue
-        parent, grandparent, tag = lineage[block_id]
-        vote = chars * BLOCK_VOTE_WEIGHTS.get(tag, 1.0) * (TEASER_VOTE_WEIGHT if block_id in teasers else 1.0)
-        for ancestor, weight in ((parent, 1.0), (grandparent, 0.5)):
-            if vote and ancestor is not None and ancestor.is_element_node:
-                scores[ancestor.mem_id] = scores.get(ancestor.mem_id, 0.0) + weight * vote
-                nodes[ancestor.mem_id] = ancestor
-    if not scores:
-        return None
-    top = sorted(scores, key=scores.get, reverse=True)[:5]
-    return max((nodes[i] for i in top), key=lambda n: scores[n.mem_id] * (1 - _link_density(n)))
-
-
-def _link_density(node: LexborNode) -> float:
-    total = len(_collapse(node.text()))
-    if not total:
-        return 1.0
-    links = sum(len(_collapse(a.text())) for a in node.css("a"))
-    return min(1.0, links / total)
-
-
-def _blocks(container: LexborNode) -> list[str]:
-    """Block texts of ``container`` in document order, inline whitespace collapsed (a <br> is a newline)."""
-    blocks: list[str] = []
-    pieces: list[str] = []
-    counts = {"link": 0}
-    link_depth = 0
-
-    def flush() -> None:
-        text = "".join(pieces)
-        pieces.clear()
-        link_chars = counts["link"]
-        counts["link"] = 0
-        lines = [_WS.sub(" ", line).strip() for line in text.split("\n")]
-        text = "\n".join(line for line in lines if line)
-        if not text:
-            return
-        if link_chars > LINK_BLOCK_MAX_DENSITY * len(text):
-            return
-        blocks.append(text)
-
-    stack: list[tuple[LexborNode, bool]] = [(container, False)]
-    while stack:
-        node, leaving = stack.pop()
-        if leaving:
-            if node.tag == "a":
-                link_depth -= 1
-            elif node.tag in BLOCK_TAGS:
-                flush()
-            continue
-        if node.is_text_node:
-            value = (node.text_content or "").replace("\n", " ")
-            pieces.append(value)
-            if link_depth:
-                counts["link"] += len(value.strip())
-            continue
-        if not node.is_element_node:
-            continue
-        tag = node.tag
-        if tag in SKIP_BLOCK_TAGS:
-            continue
-        if tag == "br":
-            pieces.append("\n")
-            continue
-        if tag in BLOCK_TAGS:
-            flush()
-        elif tag == "a":
-            link_depth += 1
-        stack.append((node, True))
-        stack.extend((child, False) for child in reversed(list(node.iter(include_text=True))))
-    flush()
-    return blocks

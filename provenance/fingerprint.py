@@ -48,6 +48,10 @@ class Shingled:
     shingles: np.ndarray
     quoted: np.ndarray
     n: int
+    short_shingles: np.ndarray  # hashes of the short n-grams (``short_n`` tokens) at each position
+    short_n: int
+    shingle_set: np.ndarray  # sorted distinct values of ``shingles`` (for fast exact comparison)
+    short_set: np.ndarray  # sorted distinct values of ``short_shingles``
 
     @property
     def num_content_tokens(self) -> int:
@@ -67,10 +71,13 @@ def shingle_article(article: Article, settings: Settings = DEFAULT_SETTINGS) -> 
     content = np.flatnonzero(~excluded)
     quoted = span_mask(tokens, quoted_spans(article.text))[content]
     n = settings.shingle_chars if tokens.unspaced else settings.shingle_words
+    short_n = max(2, n - (settings.shingle_words - settings.short_shingle_words))
     hashes = token_hashes(tokens.words[i] for i in content)
     if 0 < len(hashes) < n:
         n = len(hashes)  # a very short text is one shingle
-    return Shingled(tokens, content, ngram_hashes(hashes, n), quoted, n)
+    short_n = min(short_n, n)
+    shingles, short = ngram_hashes(hashes, n), ngram_hashes(hashes, short_n)
+    return Shingled(tokens, content, shingles, quoted, n, short, short_n, np.unique(shingles), np.unique(short))
 
 
 @lru_cache(maxsize=8)
@@ -149,9 +156,9 @@ def fingerprint_article(shingled: Shingled, settings: Settings = DEFAULT_SETTING
     keys: set[tuple[int, int]] = set()
     if len(inputs):
         keys.update(_band_keys(signature, settings.doc_bands, 0))
-        width = max(1, settings.window_words - shingled.n + 1)
-        starts = _window_starts(len(shingled.shingles), width, settings.window_stride)
-        windows = window_minhashes(shingled.shingles, starts, width, settings.window_perm, settings.seed + 1)
+        width = max(1, settings.window_words - shingled.short_n + 1)
+        starts = _window_starts(len(shingled.short_shingles), width, settings.window_stride)
+        windows = window_minhashes(shingled.short_shingles, starts, width, settings.window_perm, settings.seed + 1)
         keys.update(_window_band_keys(windows, settings.window_bands))
     return Fingerprint(
         content_hash=content_hash,

@@ -202,6 +202,21 @@ def _fmt_gap(seconds: float) -> str:
     return f"{hours // 24} days"
 
 
+def _day_only(t: datetime) -> bool:
+    """A time of exactly midnight UTC is, in practice, a date without a time of day (a URL's
+    /2026/03/14/, a date-only meta tag): it orders days, not hours."""
+    return t.hour == 0 and t.minute == 0 and t.second == 0 and t.microsecond == 0
+
+
+def _time_gap(ta: datetime, tb: datetime) -> float | None:
+    """Seconds from ``ta`` to ``tb``; None when one is a bare date and both fall on the same day."""
+    if _day_only(ta) or _day_only(tb):
+        if ta.date() == tb.date():
+            return None
+        return (tb.date() - ta.date()).total_seconds()
+    return (tb - ta).total_seconds()
+
+
 def _seen(doc: StoredDocument) -> datetime | None:
     """When the document is known to have existed, without its own claim of publication."""
     times = [t for t in (doc.article.fetched_at, doc.first_seen) if t is not None]
@@ -240,8 +255,10 @@ def infer_direction(a: StoredDocument, b: StoredDocument, alignment: Alignment,
     ta, tb = a.article.published_at, b.article.published_at
     min_gap = settings.min_time_gap_minutes * 60
     if ta and tb:
-        gap = (tb - ta).total_seconds()
-        if abs(gap) >= min_gap:
+        gap = _time_gap(ta, tb)
+        if gap is None:
+            reasons.append("published the same day (one date has no time of day)")
+        elif abs(gap) >= min_gap:
             first, second = (name_a, name_b) if gap > 0 else (name_b, name_a)
             t_first = ta if gap > 0 else tb
             score += math.copysign(settings.weight_published, gap)
@@ -252,8 +269,8 @@ def infer_direction(a: StoredDocument, b: StoredDocument, alignment: Alignment,
         # one side has no publication date: compare what is known of each (claimed or seen)
         ea = ta or _seen(a)
         eb = tb or _seen(b)
-        if ea and eb and abs((eb - ea).total_seconds()) >= min_gap:
-            gap = (eb - ea).total_seconds()
+        gap = _time_gap(ea, eb) if ea and eb else None
+        if gap is not None and abs(gap) >= min_gap:
             first, second = (name_a, name_b) if gap > 0 else (name_b, name_a)
             how = "published" if (ta if gap > 0 else tb) else "first seen"
             score += math.copysign(settings.weight_first_seen, gap)
@@ -306,23 +323,21 @@ def _relation(containment: float, verbatim: float, settings: Settings) -> str:
     return "copy" if containment >= settings.copy_min_containment else "excerpt"
 
 
-def _verbatim_share(passages: tuple[Passage, ...], copy_shingled: Shingled) -> float:
-    """Share of the copy's words inside copied passages that the aligned seeds cover."""
-    if not passages:
-        return 0.0
-    spanned = span_mask(copy_shingled.tokens, [(p.copy_start, p.copy_end) for p in passages])
-    total = int(np.count_nonzero(spanned))
-    return min(1.0, sum(p.words for p in passages) / total) if total else 0.0
+def _verbatim_share(alignment: Alignment, copy_is_b: bool) -> float:
+    """How verbatim the reuse is: the copy's words covered by shared 5-grams over those covered by
+    shared 3-grams (1.0 for a verbatim copy; edits between shared phrases lower it)."""
+    c5, c3 = (alignment.b_cover5, alignment.b_cover3) if copy_is_b else (alignment.a_cover5, alignment.a_cover3)
+    return min(1.0, c5 / c3) if c3 else 1.0
 
 
-def _edge(source: StoredDocument, copy: StoredDocument, copy_shingled: Shingled, alignment: Alignment,
+def _edge(source: StoredDocument, copy: StoredDocument, alignment: Alignment,
           relation: str | None, direction: Direction, settings: Settings, *, via_id: int | None = None,
           extra_reasons: tuple[str, ...] = ()) -> Edge:
     source_is_a = alignment.a_id == source.doc_id
     passages = orient_passages(alignment, source_is_a)
     containment = alignment.a_in_b if source_is_a else alignment.b_in_a
     copy_containment = alignment.b_in_a if source_is_a else alignment.a_in_b
-    verbatim = _verbatim_share(passages, copy_shingled) if copy_shingled is not None else 1.0
+    verbatim = _verbatim_share(alignment, copy_is_b=source_is_a)
     if relation is None:
         relation = _relation(containment, verbatim, settings)
     credited = bool(_credits_naming(copy, source))
@@ -375,8 +390,7 @@ def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Mat
             when = [f"{display_name(d)} seen {_fmt_time(_seen(d))}" for d in (older, newer) if _seen(d)]
             reason = ("same article page (URL or canonical URL): a later version",) + tuple(when)
             direction = Direction(older.doc_id, 0.99, reason, 5.0)
-            newer_shingled = doc_shingled if newer is doc else shingled.get(newer.doc_id)
-            edges.append(_edge(older, newer, newer_shingled, al, "version", direction, settings))
+            edges.append(_edge(older, newer, al, "version", direction, settings))
             continue
         direction = infer_direction(other, doc, al, settings)
         if direction.upstream_id == doc.doc_id:
@@ -403,10 +417,10 @@ def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Mat
         if explained:
             older, newer = sorted((doc, other), key=_time_key)
             shared = Direction(None, direction.confidence, direction.reasons, direction.score)
-            edge = _edge(older, newer, None, m.alignment, "shares_source", shared, settings, via_id=via,
+            edge = _edge(older, newer, m.alignment, "shares_source", shared, settings, via_id=via,
                          extra_reasons=(f"both carry text of {_name_of(via, matches)}",))
         else:
-            edge = _edge(doc, other, shingled.get(other.doc_id), m.alignment, None, direction, settings)
+            edge = _edge(doc, other, m.alignment, None, direction, settings)
         edges.append(edge)
         graph.add(edge.source_id, edge.copy_id, edge.relation, [(p.copy_start, p.copy_end) for p in edge.passages])
     return edges
@@ -458,7 +472,7 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
                      "the shared text is explained by this document's other sources",)
             sd = Direction(None, direction.confidence, direction.reasons, direction.score)
             older, newer = sorted((m.other, doc), key=_time_key)
-            edges.append(_edge(older, newer, None, m.alignment, "shares_source", sd, settings,
+            edges.append(_edge(older, newer, m.alignment, "shares_source", sd, settings,
                                via_id=via, extra_reasons=extra))
     return edges
 
@@ -472,12 +486,12 @@ def _oriented_edge(doc: StoredDocument, doc_shingled: Shingled, m: Match, direct
         if common:
             reason = f"both credit {sorted(common)[0]} and neither is earlier by evidence"
             older, newer = sorted((m.other, doc), key=_time_key)
-            return _edge(older, newer, None, m.alignment, "shares_source", direction, settings,
+            return _edge(older, newer, m.alignment, "shares_source", direction, settings,
                          extra_reasons=(reason,))
     extra = () if direction.upstream_id is not None else (
         f"no evidence says which came first (confidence {direction.confidence:.2f}); "
         f"{display_name(m.other)} is shown as upstream because it was stored first",)
-    return _edge(m.other, doc, doc_shingled, m.alignment, None, direction, settings, extra_reasons=extra)
+    return _edge(m.other, doc, m.alignment, None, direction, settings, extra_reasons=extra)
 
 
 def _has_direct_evidence(doc: StoredDocument, other: StoredDocument) -> bool:

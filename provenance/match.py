@@ -23,7 +23,14 @@ from .fingerprint import Shingled
 from .models import Alignment, Passage
 from .settings import DEFAULT_SETTINGS, Settings
 
-__all__ = ["align_texts", "is_copy_evidence", "TokenPassage"]
+__all__ = ["align_texts", "is_copy_evidence", "TokenPassage", "REWRITE_GAP_FACTOR"]
+
+#: Revisions are aligned on 3-word shingles with gaps this many times wider and passages this
+#: many times shorter than verbatim copies: edits leave only short shared phrases, farther apart.
+REWRITE_GAP_FACTOR = 2
+#: A revised passage keeps most of its words in shared 3-grams; chance phrases strung over a long
+#: stretch of unrelated text ("pct from a year", team names in results tables) cover far fewer.
+REWRITE_MIN_DENSITY = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,17 +111,23 @@ def _covered(starts: list[int], n: int) -> np.ndarray:
     return np.unique((s[:, None] + np.arange(n)[None, :]).ravel())
 
 
-def _token_passages(a: Shingled, b: Shingled, settings: Settings) -> list[TokenPassage]:
-    i, j = _seed_pairs(a.shingles, b.shingles, settings.max_seed_repeats)
+def _token_passages(a: Shingled, b: Shingled, settings: Settings, *, short: bool = False) -> list[TokenPassage]:
+    a_sh, b_sh, n = (a.short_shingles, b.short_shingles, a.short_n) if short else (a.shingles, b.shingles, a.n)
+    i, j = _seed_pairs(a_sh, b_sh, settings.max_seed_repeats)
     if len(i) == 0:
         return []
-    n = a.n
+    # a revision's shared phrases are short and far apart: chain them across wider gaps
+    max_gap = settings.max_gap_words * (REWRITE_GAP_FACTOR if short else 1)
+    min_words = settings.min_passage_words // (REWRITE_GAP_FACTOR if short else 1)
     passages = []
-    for a_seeds, b_seeds in _chain(i, j, n, settings.max_gap_words):
+    for a_seeds, b_seeds in _chain(i, j, n, max_gap):
         a_cov = _covered(a_seeds, n)
         b_cov = _covered(b_seeds, n)
-        if min(len(a_cov), len(b_cov)) < settings.min_passage_words:
+        if min(len(a_cov), len(b_cov)) < min_words:
             continue
+        if short and min(len(a_cov) / (a_cov[-1] - a_cov[0] + 1), len(b_cov) / (int(b_cov.max()) - int(b_cov.min()) + 1)) \
+                < REWRITE_MIN_DENSITY:
+            continue  # common phrases scattered over unrelated texts, not a revised passage
         passages.append(TokenPassage(int(a_cov[0]), int(a_cov[-1]), int(min(b_cov)), int(max(b_cov)), a_cov, b_cov))
     # a passage inside another in both texts (a repeat of the same text) adds nothing
     passages.sort(key=lambda p: (-(len(p.a_covered)), p.a_first))
@@ -133,21 +146,30 @@ def align_texts(a_id: int, a: Shingled, b_id: int, b: Shingled, settings: Settin
 
     Passages are reported with ``a`` as "source" and ``b`` as "copy"; lineage orients them.
     """
-    a_set = np.unique(a.shingles)
-    b_set = np.unique(b.shingles)
+    a_set, b_set = a.shingle_set, b.shingle_set
     shared = len(np.intersect1d(a_set, b_set, assume_unique=True))
     union = len(a_set) + len(b_set) - shared
     jaccard = shared / union if union else 0.0
     a_in_b = shared / len(a_set) if len(a_set) else 0.0
     b_in_a = shared / len(b_set) if len(b_set) else 0.0
-    token_passages = _token_passages(a, b, settings) if shared and a.n == b.n else []
+    shared_short = len(np.intersect1d(a.short_set, b.short_set, assume_unique=True))
+    if shared * a.n < settings.min_evidence_words and shared_short * a.short_n < settings.min_evidence_words:
+        # too few shared phrases to make evidence either way: skip the alignment (most candidates)
+        return Alignment(a_id, b_id, int(shared), round(float(jaccard), 4), round(float(a_in_b), 4),
+                         round(float(b_in_a), 4), (), 0)
+    a5, b5 = _cover(a, b.shingles, a.n, short=False), _cover(b, a.shingles, b.n, short=False)
+    a3, b3 = _cover(a, b.short_shingles, a.short_n, short=True), _cover(b, a.short_shingles, b.short_n, short=True)
+    rewrite_words = min(a3[1], b3[1])
+    comparable = a.n == b.n and a.short_n == b.short_n
+    token_passages = _token_passages(a, b, settings) if shared and comparable else []
+    if comparable and not token_passages and _is_rewrite(a3[0], b3[0], rewrite_words, settings):
+        token_passages = _token_passages(a, b, settings, short=True)  # a revision: align on 3-grams
     passages = []
-    evidence = 0
+    evidence = 0.0
     for p in token_passages:
         a_start, a_end = a.char_span(p.a_first, p.a_last)
         b_start, b_end = b.char_span(p.b_first, p.b_last)
         passages.append(Passage(a_start, a_end, b_start, b_end, words=int(len(p.b_covered))))
-        # copy evidence: aligned words outside quotations, in both texts
         unquoted = min(np.count_nonzero(~a.quoted[p.a_covered]), np.count_nonzero(~b.quoted[p.b_covered]))
         evidence += unquoted + settings.quoted_word_weight * (len(p.b_covered) - unquoted)
     return Alignment(
@@ -159,9 +181,33 @@ def align_texts(a_id: int, a: Shingled, b_id: int, b: Shingled, settings: Settin
         b_in_a=round(float(b_in_a), 4),
         passages=tuple(passages),
         evidence_words=int(evidence),
+        a_cover5=round(a5[0], 4),
+        b_cover5=round(b5[0], 4),
+        a_cover3=round(a3[0], 4),
+        b_cover3=round(b3[0], 4),
+        rewrite_words=int(rewrite_words),
     )
 
 
+def _cover(x: Shingled, other: np.ndarray, n: int, *, short: bool) -> tuple[float, int]:
+    """(share, count) of x's words outside quotations covered by shingles that ``other`` also has."""
+    own = x.short_shingles if short else x.shingles
+    unquoted = int(np.count_nonzero(~x.quoted))
+    if len(own) == 0 or unquoted == 0:
+        return 0.0, 0
+    starts = np.flatnonzero(np.isin(own, other))
+    covered = np.zeros(len(x.content), dtype=bool)
+    for k in range(n):  # n is small: mark each shingle's n words
+        covered[np.minimum(starts + k, len(covered) - 1)] = True
+    count = int(np.count_nonzero(covered & ~x.quoted))
+    return count / unquoted, count
+
+
+def _is_rewrite(a_cover3: float, b_cover3: float, words: int, settings: Settings) -> bool:
+    return max(a_cover3, b_cover3) >= settings.rewrite_min_coverage and words >= settings.min_evidence_words
+
+
 def is_copy_evidence(alignment: Alignment, settings: Settings = DEFAULT_SETTINGS) -> bool:
-    """Whether an alignment shows reuse: enough aligned prose outside quotations."""
+    """Whether an alignment shows reuse: enough aligned prose outside quotations, in verbatim
+    passages or (for a revision, see :func:`align_texts`) in dense passages of shared 3-grams."""
     return bool(alignment.passages) and alignment.evidence_words >= settings.min_evidence_words

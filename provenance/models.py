@@ -70,7 +70,8 @@ class Credit:
 
     ``kind`` is one of: ``source_line`` ("Source: X", "Source of information and images 'X'"),
     ``via``, ``courtesy``, ``agencies`` ("(With inputs from agencies)"), ``wire`` (a wire byline or
-    dateline such as "ISLAMABAD (Reuters) -" or "(PTI)"), ``canonical`` (rel=canonical / og:url to
+    dateline such as "ISLAMABAD (Reuters) -" or "(PTI)"), ``reported`` (a prose credit: "As Reuters
+    reported"), ``canonical`` (rel=canonical / og:url to
     another host), ``meta`` (syndication-source / original-source meta). Offsets are into
     ``Article.text``; both are -1 for markers that are not in the text (canonical, meta).
     """
@@ -171,6 +172,13 @@ class Alignment:
     b_in_a: float
     passages: tuple[Passage, ...]
     evidence_words: int  # aligned words, quoted ones discounted: what counts as copy evidence
+    # share of each text's words outside quotations covered by the 5-word and by the 3-word
+    # shingles the two share: how much is reused, and how verbatim (a revision keeps 3-grams)
+    a_cover5: float = 0.0
+    b_cover5: float = 0.0
+    a_cover3: float = 0.0
+    b_cover3: float = 0.0
+    rewrite_words: int = 0  # words outside quotations covered by shared 3-grams (the smaller side)
 
 
 @dataclass(frozen=True, slots=True)

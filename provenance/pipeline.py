@@ -30,6 +30,7 @@ from .store import Store
 
 __all__ = [
     "PreparedDocument",
+    "ShingleCache",
     "IngestReport",
     "Hop",
     "TraceResult",
@@ -193,10 +194,11 @@ def _single_input(target: str, settings: Settings, stdin: BinaryIO | None, fetch
     return items[0]
 
 
-class _ShingleCache:
-    """Shingled texts of stored documents, so a batch does not re-tokenise the same sources."""
+class ShingleCache:
+    """Shingled texts of stored documents, so a batch (or a caller tracing many documents) does not
+    re-tokenise the same sources. Most recently used kept."""
 
-    def __init__(self, settings: Settings, size: int = SHINGLE_CACHE_SIZE) -> None:
+    def __init__(self, settings: Settings = DEFAULT_SETTINGS, size: int = SHINGLE_CACHE_SIZE) -> None:
         self._settings = settings
         self._size = size
         self._items: OrderedDict[int, Shingled] = OrderedDict()
@@ -213,7 +215,7 @@ class _ShingleCache:
         return item
 
 
-def _find_links(store: Store, prepared: PreparedDocument, cache: _ShingleCache,
+def _find_links(store: Store, prepared: PreparedDocument, cache: ShingleCache,
                 settings: Settings) -> list[Edge]:
     """Candidates from the band index and same-page lookups, verified, then linked."""
     doc = prepared.document
@@ -262,7 +264,7 @@ def ingest(store: Store, targets: Sequence[str], *, settings: Settings = DEFAULT
 
 def _ingest_items(store: Store, items: Iterable[RawDocument | InputError], *, settings: Settings,
                   progress: Callable[[str], None] | None) -> IngestReport:
-    cache = _ShingleCache(settings)
+    cache = ShingleCache(settings)
     added = unchanged = 0
     errors: list[InputError] = []
     edges: list[Edge] = []
@@ -301,7 +303,7 @@ def _ingest_items(store: Store, items: Iterable[RawDocument | InputError], *, se
 # --- trace -------------------------------------------------------------------------------------
 
 def trace(store: Store, target: str, *, settings: Settings = DEFAULT_SETTINGS, stdin: BinaryIO | None = None,
-          fetcher: Fetcher | None = None, save: bool = False) -> TraceResult:
+          fetcher: Fetcher | None = None, save: bool = False, cache: ShingleCache | None = None) -> TraceResult:
     """The lineage of one document: its upstream chain, its known downstream copies, and the
     texts it shares a source with. The document need not be in the store; ``save`` adds it."""
     prepared = with_site_furniture(store, prepare_document(_single_input(target, settings, stdin, fetcher), settings),
@@ -315,7 +317,7 @@ def trace(store: Store, target: str, *, settings: Settings = DEFAULT_SETTINGS, s
         direct = store.upstream_edges(twin.doc_id) + store.downstream_edges(twin.doc_id)
         subject = twin
     else:
-        direct = _find_links(store, prepared, _ShingleCache(settings), settings)
+        direct = _find_links(store, prepared, cache or ShingleCache(settings), settings)
         subject = doc
         if save:
             with store.transaction():

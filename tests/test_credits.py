@@ -142,3 +142,80 @@ def credit(outlet: str, host: str | None, kind: str = "source_line") -> Credit:
 )
 def test_outlet_matches(the_credit, site, url, expected):
     assert outlet_matches(the_credit, site, url) is expected
+
+
+# ---- wire datelines and bylines of every agency in the alias table
+
+
+@pytest.mark.parametrize(
+    "line, outlet, host",
+    [
+        ("ISLAMABAD (Reuters) - Pakistan said on Monday it would hold talks.", "Reuters", "reuters.com"),
+        ("NEW DELHI (ANI): The minister met the delegation today.", "ANI", "aninews.in"),
+        ("Kolkata, Jan 5 (IANS) - The state announced relief.", "IANS", "ianslive.in"),
+        ("CHENNAI, Mar 2 (UNI) – The port reopened on Tuesday.", "United News of India", "uniindia.com"),
+        ("BERLIN (dpa) - Die Regierung hat beschlossen.", "dpa", "dpa.com"),
+        ("BEIJING, May 1 (Xinhua) -- China said on Friday it would respond.", "Xinhua", "xinhuanet.com"),
+        ("PARIS (AFP) - France said it would send aid.", "Agence France-Presse", "afp.com"),
+        ("WASHINGTON (AP) — The Senate voted on Monday.", "Associated Press", "apnews.com"),
+    ],
+)
+def test_wire_datelines(line, outlet, host):
+    credit = only(PROSE + "\n\n" + line + "\n")
+    assert (credit.outlet, credit.host, credit.kind) == (outlet, host, "wire")
+
+
+# ---- prose attributions
+
+
+@pytest.mark.parametrize(
+    "sentence, outlet, host",
+    [
+        ("As Reuters reported, the talks failed after midnight.", "Reuters", "reuters.com"),
+        ("The plan was dropped, as first reported by The Hindu.", "The Hindu", "thehindu.com"),
+        ("The Economic Times reported on Tuesday that the deal was off.", "The Economic Times",
+         "economictimes.indiatimes.com"),
+        ("ET reported on Monday that prices rose again.", "The Economic Times", "economictimes.indiatimes.com"),
+        ("As Geo News reported yesterday, the road stayed closed.", "Geo News", "geo.tv"),
+        ("As the Daily Callow Herald reported, the mayor resigned.", "the Daily Callow Herald", None),
+    ],
+)
+def test_prose_attribution_is_a_reported_credit(sentence, outlet, host):
+    text = PROSE + " " + sentence
+    credit = only(text)
+    assert (credit.outlet, credit.host, credit.kind) == (outlet, host, "reported")
+    assert text[credit.start : credit.end] == credit.phrase
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "As police reported, nobody was hurt in the crash.",
+        "Officials reported on Monday that the road was closed.",
+        "As the minister reported to parliament, the budget grew.",
+        "Witnesses reported on Sunday that they heard shots.",
+    ],
+)
+def test_prose_reports_by_people_are_not_credits(sentence):
+    assert find_credits(PROSE + " " + sentence) == ()
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("The Economic Times", ("The Economic Times", "economictimes.indiatimes.com")),
+        ("economictimes.com", ("The Economic Times", "economictimes.indiatimes.com")),
+        ("apnews", ("Associated Press", "apnews.com")),
+        ("HT", ("Hindustan Times", "hindustantimes.com")),
+        ("Al Jazeera", ("Al Jazeera", "aljazeera.com")),
+    ],
+)
+def test_more_aliases(name, expected):
+    assert resolve_outlet(name) == expected
+
+
+def test_credit_needles_do_not_change_results_on_long_text():
+    # The cheap substring tests skip patterns; a credit deep in a long text is still found.
+    text = (PROSE + "\n\n") * 200 + "(With inputs from PTI)\n\n" + (PROSE + "\n\n") * 50 + "Source: Dawn\n"
+    assert [(c.kind, c.outlet) for c in find_credits(text)] == [
+        ("agencies", "Press Trust of India"), ("source_line", "Dawn")]

@@ -93,3 +93,14 @@ def test_excerpt_relation_and_shares_source_with_a_sibling_copy():
     rel = {(e.source_id, e.copy_id): e.relation for e in edges}
     assert rel[(1, 3)] == "excerpt"  # the earliest of two equal explanations: the origin
     assert rel[(2, 3)] == "shares_source"
+
+
+def test_a_bare_date_does_not_order_two_texts_of_the_same_day():
+    day = datetime(2026, 3, 14, tzinfo=timezone.utc)  # from a URL such as /2026/03/14/
+    a = _doc(1, WIRE, "https://wire.example/a", site="Wire", published=day + timedelta(hours=6))
+    b = _doc(2, WIRE, "https://agg.example/2026/03/14/b", site="Agg", published=day)
+    d = infer_direction(a, b, _match(a, b))
+    assert d.upstream_id is None or d.confidence < 0.7
+    assert not any("earlier" in r for r in d.reasons)
+    c = _doc(3, WIRE, "https://agg.example/2026/03/13/c", site="Agg", published=day - timedelta(days=1))
+    assert infer_direction(a, c, _match(a, c)).upstream_id == 3  # an earlier day still counts
