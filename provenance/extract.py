@@ -401,7 +401,9 @@ def _is_section_label(line: str) -> bool:
 
 def _looks_like_headline(line: str) -> bool:
     words = line.split()
-    return 1 < len(words) <= TITLE_MAX_WORDS and not line.endswith((".", ":", ";", ","))
+    if not (1 < len(words) <= TITLE_MAX_WORDS) or line.endswith((".", ":", ";", ",")):
+        return False
+    return not find_credits(line)  # "Source: Reuters" on the first line is a credit, not a title
 
 
 # HTML: decoding fast path

@@ -383,3 +383,11 @@ def test_benchmark_f1(benchmark_results):
     print(f"\narticle-extraction-benchmark: F1 {f1:.3f} (P {precision:.3f}, R {recall:.3f}) on {len(recalls)} pages")
     assert f1 >= BENCHMARK_MIN_F1, f"F1 {f1:.3f} (P {precision:.3f}, R {recall:.3f})"
     assert precision >= BENCHMARK_MIN_PRECISION, f"P {precision:.3f} (F1 {f1:.3f}, R {recall:.3f})"
+
+
+def test_a_credit_line_on_the_first_line_is_a_credit_not_the_title():
+    text = ("Source: Reuters\n\nThe minister said on Tuesday that the harbour would reopen next week after a "
+            "long dispute with the dockworkers union over pay and automation plans for the terminal.\n")
+    article = extract_article(raw(text, url="file:///tmp/c1.txt"))
+    assert article.title != "Source: Reuters"
+    assert any(c.outlet == "Reuters" or (c.host or "").startswith("reuters") for c in article.credits)
