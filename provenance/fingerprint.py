@@ -25,10 +25,13 @@ from .models import Article, Fingerprint
 from .settings import DEFAULT_SETTINGS, Settings
 from .text import Tokens, mix64, ngram_hashes, quoted_spans, span_mask, token_hashes, tokenize
 
-__all__ = ["Shingled", "shingle_article", "fingerprint_article", "WINDOW_BAND_OFFSET", "estimate_jaccard"]
+__all__ = ["Shingled", "shingle_article", "fingerprint_article", "WINDOW_BAND_OFFSET", "PHRASE_BAND",
+           "estimate_jaccard"]
 
 #: Window-level band numbers start here, so they never collide with whole-text band numbers.
 WINDOW_BAND_OFFSET = 1000
+#: The band number of phrase-index keys (sampled informative 3-grams).
+PHRASE_BAND = 3000
 _SCHEME = "affine32"
 _U64 = np.uint64
 _LOW32 = _U64(0xFFFFFFFF)
@@ -52,6 +55,7 @@ class Shingled:
     short_n: int
     shingle_set: np.ndarray  # sorted distinct values of ``shingles`` (for fast exact comparison)
     short_set: np.ndarray  # sorted distinct values of ``short_shingles``
+    informative: np.ndarray  # per short shingle: holds a long word, so it is not a banal phrase
 
     @property
     def num_content_tokens(self) -> int:
@@ -77,7 +81,22 @@ def shingle_article(article: Article, settings: Settings = DEFAULT_SETTINGS) -> 
         n = len(hashes)  # a very short text is one shingle
     short_n = min(short_n, n)
     shingles, short = ngram_hashes(hashes, n), ngram_hashes(hashes, short_n)
-    return Shingled(tokens, content, shingles, quoted, n, short, short_n, np.unique(shingles), np.unique(short))
+    informative = _informative(tokens, content, short_n, len(short), settings.rewrite_min_word_chars)
+    return Shingled(tokens, content, shingles, quoted, n, short, short_n, np.unique(shingles), np.unique(short),
+                    informative)
+
+
+def _informative(tokens: Tokens, content: np.ndarray, n: int, count: int, min_chars: int) -> np.ndarray:
+    """Whether each n-gram holds a word of at least ``min_chars`` letters: "pct from a year" and
+    "mln dlrs in" recur across unrelated wire stories; "the class hierarchy" says something."""
+    if tokens.unspaced:
+        return np.ones(count, dtype=bool)  # one character a token: word length says nothing
+    long_word = np.fromiter((len(tokens.words[i]) >= min_chars and not tokens.words[i].isdigit() for i in content),
+                            dtype=bool, count=len(content))
+    out = np.zeros(count, dtype=bool)
+    for k in range(n):  # n is small
+        out |= long_word[k: k + count]
+    return out
 
 
 @lru_cache(maxsize=8)
@@ -160,6 +179,7 @@ def fingerprint_article(shingled: Shingled, settings: Settings = DEFAULT_SETTING
         starts = _window_starts(len(shingled.short_shingles), width, settings.window_stride)
         windows = window_minhashes(shingled.short_shingles, starts, width, settings.window_perm, settings.seed + 1)
         keys.update(_window_band_keys(windows, settings.window_bands))
+        keys.update(_phrase_keys(shingled, settings.phrase_sample))
     return Fingerprint(
         content_hash=content_hash,
         num_tokens=len(words),
@@ -167,6 +187,14 @@ def fingerprint_article(shingled: Shingled, settings: Settings = DEFAULT_SETTING
         signature=signature.astype("<u4").tobytes(),
         band_keys=tuple(sorted(keys)),
     )
+
+
+def _phrase_keys(shingled: Shingled, sample: int) -> set[tuple[int, int]]:
+    """A hash-chosen sample of the informative 3-grams, each its own index key."""
+    phrases = np.unique(shingled.short_shingles[shingled.informative])
+    chosen = phrases[(phrases >> np.uint64(40)) % np.uint64(sample) == 0]
+    keys = mix64(chosen ^ mix64(np.array([PHRASE_BAND], dtype=_U64)))
+    return {(PHRASE_BAND, int(k)) for k in keys}
 
 
 def _window_band_keys(windows: np.ndarray, bands: int) -> set[tuple[int, int]]:

@@ -31,6 +31,9 @@ REWRITE_GAP_FACTOR = 2
 #: A revised passage keeps most of its words in shared 3-grams; chance phrases strung over a long
 #: stretch of unrelated text ("pct from a year", team names in results tables) cover far fewer.
 REWRITE_MIN_DENSITY = 0.5
+# Stand-ins for banal 3-grams when seeding a revision: distinct per position and per side.
+_SENTINEL_A = np.uint64(1 << 63)
+_SENTINEL_B = np.uint64(3 << 62)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +115,12 @@ def _covered(starts: list[int], n: int) -> np.ndarray:
 
 
 def _token_passages(a: Shingled, b: Shingled, settings: Settings, *, short: bool = False) -> list[TokenPassage]:
-    a_sh, b_sh, n = (a.short_shingles, b.short_shingles, a.short_n) if short else (a.shingles, b.shingles, a.n)
+    if short:  # a revision is seeded by informative 3-grams only; the rest can never match
+        a_sh = np.where(a.informative, a.short_shingles, _SENTINEL_A + np.arange(len(a.short_shingles), dtype=np.uint64))
+        b_sh = np.where(b.informative, b.short_shingles, _SENTINEL_B + np.arange(len(b.short_shingles), dtype=np.uint64))
+        n = a.short_n
+    else:
+        a_sh, b_sh, n = a.shingles, b.shingles, a.n
     i, j = _seed_pairs(a_sh, b_sh, settings.max_seed_repeats)
     if len(i) == 0:
         return []
@@ -159,10 +167,14 @@ def align_texts(a_id: int, a: Shingled, b_id: int, b: Shingled, settings: Settin
                          round(float(b_in_a), 4), (), 0)
     a5, b5 = _cover(a, b.shingles, a.n, short=False), _cover(b, a.shingles, b.n, short=False)
     a3, b3 = _cover(a, b.short_shingles, a.short_n, short=True), _cover(b, a.short_shingles, b.short_n, short=True)
-    rewrite_words = min(a3[1], b3[1])
+    # revision evidence counts informative 3-grams only (banal phrases recur everywhere)
+    ai = _cover(a, b.short_shingles, a.short_n, short=True, informative=True)
+    bi = _cover(b, a.short_shingles, b.short_n, short=True, informative=True)
+    rewrite_words = min(ai[1], bi[1])
+    rewrite_share = max(ai[0], bi[0])
     comparable = a.n == b.n and a.short_n == b.short_n
     token_passages = _token_passages(a, b, settings) if shared and comparable else []
-    if comparable and not token_passages and _is_rewrite(a3[0], b3[0], rewrite_words, settings):
+    if comparable and not token_passages and _is_rewrite(rewrite_share, rewrite_words, settings):
         token_passages = _token_passages(a, b, settings, short=True)  # a revision: align on 3-grams
     passages = []
     evidence = 0.0
@@ -186,16 +198,20 @@ def align_texts(a_id: int, a: Shingled, b_id: int, b: Shingled, settings: Settin
         a_cover3=round(a3[0], 4),
         b_cover3=round(b3[0], 4),
         rewrite_words=int(rewrite_words),
+        rewrite_share=round(float(rewrite_share), 4),
     )
 
 
-def _cover(x: Shingled, other: np.ndarray, n: int, *, short: bool) -> tuple[float, int]:
+def _cover(x: Shingled, other: np.ndarray, n: int, *, short: bool, informative: bool = False) -> tuple[float, int]:
     """(share, count) of x's words outside quotations covered by shingles that ``other`` also has."""
     own = x.short_shingles if short else x.shingles
     unquoted = int(np.count_nonzero(~x.quoted))
     if len(own) == 0 or unquoted == 0:
         return 0.0, 0
-    starts = np.flatnonzero(np.isin(own, other))
+    hit = np.isin(own, other)
+    if informative:
+        hit &= x.informative
+    starts = np.flatnonzero(hit)
     covered = np.zeros(len(x.content), dtype=bool)
     for k in range(n):  # n is small: mark each shingle's n words
         covered[np.minimum(starts + k, len(covered) - 1)] = True
@@ -203,11 +219,14 @@ def _cover(x: Shingled, other: np.ndarray, n: int, *, short: bool) -> tuple[floa
     return count / unquoted, count
 
 
-def _is_rewrite(a_cover3: float, b_cover3: float, words: int, settings: Settings) -> bool:
-    return max(a_cover3, b_cover3) >= settings.rewrite_min_coverage and words >= settings.min_evidence_words
+def _is_rewrite(share: float, words: int, settings: Settings) -> bool:
+    return share >= settings.rewrite_min_coverage and words >= settings.min_evidence_words
 
 
 def is_copy_evidence(alignment: Alignment, settings: Settings = DEFAULT_SETTINGS) -> bool:
-    """Whether an alignment shows reuse: enough aligned prose outside quotations, in verbatim
-    passages or (for a revision, see :func:`align_texts`) in dense passages of shared 3-grams."""
-    return bool(alignment.passages) and alignment.evidence_words >= settings.min_evidence_words
+    """Whether an alignment shows reuse: enough aligned prose outside quotations, verbatim, or
+    revised (informative 3-grams covering a good share of one text, in dense passages)."""
+    if not alignment.passages:
+        return False
+    return alignment.evidence_words >= settings.min_evidence_words or _is_rewrite(
+        alignment.rewrite_share, alignment.rewrite_words, settings)

@@ -178,7 +178,8 @@ class Alignment:
     b_cover5: float = 0.0
     a_cover3: float = 0.0
     b_cover3: float = 0.0
-    rewrite_words: int = 0  # words outside quotations covered by shared 3-grams (the smaller side)
+    rewrite_words: int = 0  # words outside quotations covered by shared informative 3-grams (smaller side)
+    rewrite_share: float = 0.0  # the larger side's share of words covered by them
 
 
 @dataclass(frozen=True, slots=True)
