@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from .credits import outlet_matches
+from .credits import KNOWN_WIRES, outlet_matches, resolve_outlet
 from .diff import diff_copy
 from .fingerprint import Shingled
 from .models import Alignment, Edge, Passage, StoredDocument
@@ -182,6 +182,18 @@ def _credits_naming(doc: StoredDocument, other: StoredDocument) -> list[str]:
                                           or outlet_matches(c, None, other.article.url))]
 
 
+_WIRE_HOSTS = frozenset(h for h in (resolve_outlet(w)[1] for w in KNOWN_WIRES) if h)
+
+
+def _is_wire_page(doc: StoredDocument) -> bool:
+    """Whether the document is on a news agency's own site (by its site name or host)."""
+    art = doc.article
+    if art.site and (art.site in KNOWN_WIRES or resolve_outlet(art.site)[1] in _WIRE_HOSTS):
+        return True
+    host = _host(art.canonical_url) or _host(art.url)
+    return bool(host) and any(host == w or host.endswith("." + w) for w in _WIRE_HOSTS)
+
+
 def _credited_outlets(doc: StoredDocument) -> set[str]:
     return {(c.host or c.outlet).casefold() for c in doc.article.credits if c.kind != "canonical"}
 
@@ -275,6 +287,13 @@ def infer_direction(a: StoredDocument, b: StoredDocument, alignment: Alignment,
             how = "published" if (ta if gap > 0 else tb) else "first seen"
             score += math.copysign(settings.weight_first_seen, gap)
             reasons.append(f"{first} was {how} {_fmt_gap(gap)} before {second} was first seen or published")
+
+    wire_a, wire_b = _is_wire_page(a), _is_wire_page(b)
+    if wire_a != wire_b:
+        wire, other_doc = (a, b) if wire_a else (b, a)
+        score += settings.weight_wire_origin * (1.0 if wire_a else -1.0)
+        reasons.append(f"{display_name(wire)} is a news agency: its own story is where copies like "
+                       f"{display_name(other_doc)}'s start")
 
     # containment: where a text lies wholly inside the other tells how the other was made
     for inner, outer, sign in ((a, b, 1.0), (b, a, -1.0)):

@@ -104,3 +104,12 @@ def test_a_bare_date_does_not_order_two_texts_of_the_same_day():
     assert not any("earlier" in r for r in d.reasons)
     c = _doc(3, WIRE, "https://agg.example/2026/03/13/c", site="Agg", published=day - timedelta(days=1))
     assert infer_direction(a, c, _match(a, c)).upstream_id == 3  # an earlier day still counts
+
+
+def test_a_news_agencys_own_story_is_the_likely_origin():
+    a = _doc(1, WIRE, "https://www.reuters.com/world/story-1", site="Reuters")
+    b = _doc(2, WIRE, "https://aggregator.example/story", site="Aggregator")
+    d = infer_direction(b, a, _match(b, a))
+    assert d.upstream_id == 1 and any("news agency" in r for r in d.reasons)
+    c = _doc(3, WIRE, "https://paper.example/story", site="The Paper")
+    assert infer_direction(b, c, _match(b, c)).upstream_id is None  # neither is an agency

@@ -183,8 +183,6 @@ def test_direction_with_publication_times(measured):
     assert r.direction >= MIN_DIRECTION_TIMES
 
 
-@pytest.mark.xfail(strict=True, reason="measured 55/70 = 0.786 (shuffled): credited 40/40, uncredited 15/30 - with no "
-                   "credit, time or truncation evidence the edge falls back to 'stored first' (confidence 0.5)")
 def test_direction_from_credits_and_content_alone(measured):
     r = measured.by_condition["content"]
     assert r.found >= 50
