@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import sys
 import tempfile
@@ -40,6 +41,10 @@ class Pan13Result:
     src_coverage: float
     ingest_seconds: float
     trace_seconds: float
+    plagdet: float = 0.0  # PAN's measure over the gold pairs (see plagdet())
+    char_precision: float = 0.0
+    char_recall: float = 0.0
+    granularity: float = 0.0
 
     @property
     def recall(self) -> float:
@@ -108,8 +113,48 @@ def run(data: Path = DEFAULT_DATA, db: Path | None = None) -> Pan13Result:
             src_total += src_len
             susp_hit += _covered([(p.copy_start, p.copy_end) for p in passages], this_off, this_len)
             src_hit += _covered([(p.source_start, p.source_end) for p in passages], src_off, src_len)
+    prec, rec, gran, score = plagdet(gold, found)
     return Pan13Result(len(gold), found_pairs, len(found), correct, susp_hit / susp_total, src_hit / src_total,
-                       ingest_seconds, trace_seconds)
+                       ingest_seconds, trace_seconds, score, prec, rec, gran)
+
+
+def plagdet(gold: dict, found: dict) -> tuple[float, float, float, float]:
+    """PAN's plagdet over the gold pairs (the text-alignment protocol: each pair is given, so only
+    detections for gold pairs count). A case and a detection are character sets in both documents;
+    a detection detects a case when they overlap in both. Returns (precision, recall, granularity,
+    plagdet = F1 / log2(1 + granularity))."""
+    cases = [(key, (to, to + tl), (so, so + sl)) for key, feats in gold.items() for to, tl, so, sl in feats]
+    dets = [(key, (p.copy_start, p.copy_end), (p.source_start, p.source_end))
+            for key, passages in found.items() if key in gold for p in passages]
+
+    def inter(x, y):
+        return max(0, min(x[1], y[1]) - max(x[0], y[0]))
+
+    def detects(c, d):
+        return c[0] == d[0] and inter(c[1], d[1]) > 0 and inter(c[2], d[2]) > 0
+
+    rec_sum, detected, gran_sum = 0.0, 0, 0
+    for c in cases:
+        ds = [d for d in dets if detects(c, d)]
+        if not ds:
+            continue
+        detected += 1
+        gran_sum += len(ds)
+        covered = _covered([d[1] for d in ds], c[1][0], c[1][1] - c[1][0]) + \
+            _covered([d[2] for d in ds], c[2][0], c[2][1] - c[2][0])
+        rec_sum += covered / ((c[1][1] - c[1][0]) + (c[2][1] - c[2][0]))
+    prec_sum = 0.0
+    for d in dets:
+        cs = [c for c in cases if detects(c, d)]
+        size = (d[1][1] - d[1][0]) + (d[2][1] - d[2][0])
+        if cs and size:
+            prec_sum += (_covered([c[1] for c in cs], d[1][0], d[1][1] - d[1][0])
+                         + _covered([c[2] for c in cs], d[2][0], d[2][1] - d[2][0])) / size
+    recall = rec_sum / len(cases) if cases else 0.0
+    precision = prec_sum / len(dets) if dets else 0.0
+    granularity = gran_sum / detected if detected else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, granularity, f1 / math.log2(1 + granularity)
 
 
 def main() -> None:
@@ -123,6 +168,8 @@ def main() -> None:
     figures = {"gold_pairs": r.gold_pairs, "found_pairs": r.found_pairs, "recall": round(r.recall, 4),
                "reported_pairs": r.reported_pairs, "precision": round(r.precision, 4),
                "susp_passage_coverage": round(r.susp_coverage, 4), "src_passage_coverage": round(r.src_coverage, 4),
+               "plagdet": round(r.plagdet, 4), "char_precision": round(r.char_precision, 4),
+               "char_recall": round(r.char_recall, 4), "granularity": round(r.granularity, 4),
                "ingest_seconds": round(r.ingest_seconds, 1), "trace_seconds": round(r.trace_seconds, 1)}
     if args.json:
         print(json.dumps(figures, indent=2))
