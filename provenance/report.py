@@ -128,9 +128,16 @@ def _snip(text: str, limit: int = SNIPPET_CHARS) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
+def _published(t: datetime) -> str:
+    # midnight UTC exactly is a date without a time of day (a URL's /2026/03/14/): say only the day
+    if (t.hour, t.minute, t.second, t.microsecond) == (0, 0, 0, 0):
+        return f"published {t:%Y-%m-%d} (no time of day)"
+    return f"published {t:%Y-%m-%d %H:%M} UTC"
+
+
 def _when(doc: StoredDocument) -> str:
     art = doc.article
-    parts = [f"published {art.published_at:%Y-%m-%d %H:%M} UTC" if art.published_at else "no publication date"]
+    parts = [_published(art.published_at) if art.published_at else "no publication date"]
     seen = art.fetched_at or doc.first_seen
     if seen:
         parts.append(f"first seen {seen:%Y-%m-%d %H:%M} UTC")
