@@ -372,8 +372,7 @@ def _judge(pair: _Pair, source: tuple[StoredDocument, Shingled], copy: tuple[Sto
     if not linked:
         return PairOutcome(**base, predicted_label="none", predicted_upstream=None, relation=None,
                            confidence=None, **measures)
-    edges = link_document(copy_doc, copy_sh, [Match(source_doc, alignment)], LineageGraph(),
-                          {source_doc.doc_id: source_sh}, settings)
+    edges = link_document(copy_doc, copy_sh, [Match(source_doc, alignment)], LineageGraph(), settings)
     edge = next((e for e in edges if {e.source_id, e.copy_id} == {source_doc.doc_id, copy_doc.doc_id}), None)
     if edge is None:  # lineage declined the link (it never does for a lone pair; be safe)
         return PairOutcome(**base, predicted_label="none", predicted_upstream=None, relation=None,

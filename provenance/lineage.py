@@ -393,12 +393,9 @@ def _time_key(doc: StoredDocument) -> float:
 
 
 def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Match], graph: LineageGraph,
-                  shingled: dict[int, Shingled], settings: Settings = DEFAULT_SETTINGS) -> list[Edge]:
-    """Edges between a new document and the stored documents it matches.
-
-    ``shingled`` maps each matched document's id to its shingled text (to measure the verbatim
-    share of copies in the other direction). The returned edges are also added to ``graph``.
-    """
+                  settings: Settings = DEFAULT_SETTINGS) -> list[Edge]:
+    """Edges between a new document and the stored documents it matches (``doc_shingled`` is
+    the new document's shingled text). The returned edges are also added to ``graph``."""
     edges: list[Edge] = []
     upstream: list[tuple[Match, Direction, np.ndarray]] = []
     downstream: list[tuple[Match, Direction]] = []
@@ -479,7 +476,7 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
         chosen_lineage |= graph.versions(i)  # another version of a source is not a separate source
     for i in chosen:
         m, direction, _ = by_id[i]
-        edges.append(_oriented_edge(doc, doc_shingled, m, direction, settings))
+        edges.append(_oriented_edge(doc, m, direction, settings))
     for i, (m, direction, cov) in by_id.items():
         if i in chosen:
             continue
@@ -496,8 +493,7 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
     return edges
 
 
-def _oriented_edge(doc: StoredDocument, doc_shingled: Shingled, m: Match, direction: Direction,
-                   settings: Settings) -> Edge:
+def _oriented_edge(doc: StoredDocument, m: Match, direction: Direction, settings: Settings) -> Edge:
     """The edge ``m.other`` → ``doc``; with too little evidence of direction, two texts that both
     credit the same third outlet share a source instead."""
     if direction.upstream_id is None:

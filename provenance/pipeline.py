@@ -228,26 +228,18 @@ def _find_links(store: Store, prepared: PreparedDocument, cache: ShingleCache,
         return []
     others = store.get_documents(list(dict.fromkeys(ids)))
     matches: list[Match] = []
-    shingled: dict[int, Shingled] = {}
     for other in others.values():
-        if other.content_hash == doc.content_hash:
-            continue  # the same text at another URL is the same document's twin, checked below
-        sh = cache.get(other)
-        alignment = align_texts(other.doc_id, sh, doc.doc_id, prepared.shingled, settings)
-        if is_copy_evidence(alignment, settings) or same_page(other, doc):
+        twin = other.content_hash == doc.content_hash
+        if twin and same_page(other, doc):
+            continue  # the same text of the same page: nothing to link
+        alignment = align_texts(other.doc_id, cache.get(other), doc.doc_id, prepared.shingled, settings)
+        # the same text at another URL is a copy whatever the evidence threshold says
+        if bool(alignment.passages) if twin else (is_copy_evidence(alignment, settings) or same_page(other, doc)):
             matches.append(Match(other, alignment))
-            shingled[other.doc_id] = sh
-    for other in others.values():
-        if other.content_hash == doc.content_hash and not same_page(other, doc):
-            sh = cache.get(other)
-            alignment = align_texts(other.doc_id, sh, doc.doc_id, prepared.shingled, settings)
-            if alignment.passages:
-                matches.append(Match(other, alignment))
-                shingled[other.doc_id] = sh
     if not matches:
         return []
     graph = LineageGraph.from_rows(store.lineage_pairs([m.other.doc_id for m in matches], depth=MAX_CHAIN_DEPTH))
-    return link_document(doc, prepared.shingled, matches, graph, shingled, settings)
+    return link_document(doc, prepared.shingled, matches, graph, settings)
 
 
 def ingest(store: Store, targets: Sequence[str], *, settings: Settings = DEFAULT_SETTINGS,

@@ -62,7 +62,7 @@ def test_same_url_is_a_version():
     a = _doc(1, WIRE, "https://paper.example/story", seen=T0)
     b = _doc(2, WIRE + "\n\n" + article(101, 1), "https://paper.example/story/", seen=T0 + timedelta(hours=9))
     assert same_page(a, b)
-    edges = link_document(b, shingle_article(b.article), [Match(a, _match(a, b))], LineageGraph(), {})
+    edges = link_document(b, shingle_article(b.article), [Match(a, _match(a, b))], LineageGraph())
     assert [(e.source_id, e.copy_id, e.relation) for e in edges] == [(1, 2, "version")]
 
 
@@ -74,8 +74,7 @@ def test_chain_picks_the_closest_source_and_leaves_the_wire_to_the_chain():
     agg = _doc(3, paper_text, "https://agg.example/a", site="Agg", seen=T0 + timedelta(hours=5))
     graph = LineageGraph([(1, 2, "copy")])
     sh = shingle_article(agg.article)
-    edges = link_document(agg, sh, [Match(wire, _match(wire, agg)), Match(paper, _match(paper, agg))], graph,
-                          {1: shingle_article(wire.article), 2: shingle_article(paper.article)})
+    edges = link_document(agg, sh, [Match(wire, _match(wire, agg)), Match(paper, _match(paper, agg))], graph)
     assert [(e.source_id, e.copy_id) for e in edges] == [(2, 3)]
     assert edges[0].relation == "copy"
 
@@ -89,7 +88,7 @@ def test_excerpt_relation_and_shares_source_with_a_sibling_copy():
     ex = _doc(3, excerpt_text, "https://blog.example/e", site="Blog", published=T0 + timedelta(hours=8))
     graph = LineageGraph([(1, 2, "copy")])
     edges = link_document(ex, shingle_article(ex.article), [Match(wire, _match(wire, ex)), Match(paper, _match(paper, ex))],
-                          graph, {1: shingle_article(wire.article), 2: shingle_article(paper.article)})
+                          graph)
     rel = {(e.source_id, e.copy_id): e.relation for e in edges}
     assert rel[(1, 3)] == "excerpt"  # the earliest of two equal explanations: the origin
     assert rel[(2, 3)] == "shares_source"
