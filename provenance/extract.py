@@ -17,6 +17,7 @@ there and are marked (``Article.credits`` / ``Article.furniture``).
 from __future__ import annotations
 
 import codecs
+import html
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -111,6 +112,16 @@ TITLE_MAX_WORDS = 25
 TITLE_MIN_MATCH_WORDS = 3
 #: <h1> elements read at most (index pages repeat them per teaser).
 MAX_H1S = 20
+#: class/id words of a kicker (the topic line above or before a headline) inside an <h1>.
+KICKER_CLASS_WORDS = ("kicker", "overline", "topline", "supertitle", "dachzeile", "roofline", "eyebrow",
+                      "spitzmarke")
+#: class/id words of an element only screen readers see.
+HIDDEN_CLASS_WORDS = ("visually-hidden", "visuallyhidden", "sr-only", "screen-reader", "screenreader",
+                      "hiddendash", "hidden")
+#: Elements of an <h1> that are not headline text (ruby annotations, scripts).
+HEADLINE_SKIP_TAGS = frozenset({"rt", "rp", "script", "style", "noscript", "template", "svg", "button"})
+#: Separator characters left at the ends of a headline once its kicker is removed ("Kicker : Headline").
+HEADLINE_STRIP_CHARS = " :|–—-·•/"
 #: Separators between a headline and the site name in <title>.
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", " · ", " / ", " : ")
 #: A trailing <title> segment this short is a site name, not part of the headline.
@@ -119,6 +130,11 @@ TITLE_SUFFIX_MAX_WORDS = 5
 BYLINE_MAX_WORDS = 8
 #: Byline elements read at most (a page may tag every comment with class "author").
 BYLINE_MAX_NODES = 50
+#: A furniture block holding more <time>s than this is a list (related articles, comments); up to
+#: this many are an article's own "published … updated …" line.
+MAX_TIMES_PER_META_BLOCK = 2
+#: <script> elements kept for the last-resort date search.
+MAX_SCRIPTS = 100
 #: <time> elements read at most.
 MAX_TIMES = 50
 #: JSON-LD objects read at most from one page.
@@ -131,16 +147,26 @@ MIN_YEAR, MAX_YEAR = 1995, 2035
 #: The article's head, where its date and byline stand: this many pieces before the main container
 #: (the header with headline, byline and date) and its first ones (a dateline, "Date 23.05.2011"
 #: under a lead); and its last ones (blog footers: "Posted by Benni, 10. September 2017").
-ARTICLE_HEAD_PIECES_BEFORE = 8
-ARTICLE_HEAD_PIECES_AFTER = 12
+ARTICLE_HEAD_PIECES_BEFORE = 12
+ARTICLE_HEAD_PIECES_AFTER = 15
 ARTICLE_TAIL_PIECES = 2
 #: …and around the headline <h1>: the pieces just above it (kicker, date) and below it (byline, date).
 HEADLINE_PIECES_BEFORE = 3
 HEADLINE_PIECES_AFTER = 10
 #: A piece longer than this is prose, whose dates are events, not the publication…
 TEXT_DATE_MAX_CHARS = 160
-#: …except a dateline opening it, within this many characters ("(21. November 2022) Energie…").
-DATELINE_MAX_CHARS = 32
+#: …except a dateline opening it, within this many characters ("(21. November 2022) Energie…",
+#: "Pressemitteilung vom 25. Januar 2022 | Berlin – …").
+DATELINE_MAX_CHARS = 40
+#: A UTC timestamp exactly on the hour from this hour on is a date-only value stored as local
+#: midnight east of Greenwich (UTC+1 … UTC+4: "2022-11-06T23:00:00Z" is 7 November in Berlin);
+#: articles are rarely stamped on the second at that hour.
+LOCAL_MIDNIGHT_MIN_UTC_HOUR = 20
+#: Languages (html lang) whose pages write numeric dates month first ("05/10/2022" is 10 May elsewhere).
+MONTH_FIRST_LANGUAGES = frozenset({"en", "en-us"})
+#: The furthest UTC offsets of inhabited time zones (UTC−12 … UTC+14): a UTC timestamp can be shown
+#: as the next day only from hour 24 − 14 on, and as the day before only before hour 12.
+MAX_EAST_OFFSET_HOURS, MAX_WEST_OFFSET_HOURS = 14, 12
 #: JSON-LD types that describe the article itself.
 ARTICLE_TYPES = frozenset({"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
                            "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "techarticle",
@@ -160,6 +186,8 @@ PUBLISHED_META = (
     ("name", "citation_publication_date"), ("name", "citation_date"), ("name", "originalpublicationdate"),
     ("itemprop", "datecreated"), ("name", "created"),
 )  # names casefolded, as the scan stores them
+#: RDFa properties (on any element, after their vocabulary prefix) that carry the publication time.
+RDFA_DATE_PROPERTIES = ("datepublished", "datecreated", "dc:date", "dc:created", "dcterms:created", "dcterms:issued")
 #: Meta tags that carry the modification time (stored apart, never taken as the publication).
 MODIFIED_META = (("property", "article:modified_time"), ("property", "og:updated_time"),
                  ("itemprop", "datemodified"), ("name", "last-modified"), ("name", "dcterms.modified"))
@@ -171,19 +199,27 @@ AUTHOR_META = (("name", "author"), ("property", "article:author"), ("name", "art
 NOT_AUTHOR_WORDS = frozenset({"biography", "author", "authors", "staff", "admin", "by", "editor", "editorial",
                               "anonymous", "unknown", "guest", "autor", "autorin", "autoren", "auteurs", "gast",
                               "name", "posted", "published", "veröffentlicht", "kommentare", "comments", "share",
-                              "teilen", "website", "instagram", "twitter", "facebook", "email", "e-mail"})
+                              "teilen", "website", "instagram", "twitter", "facebook", "email", "e-mail",
+                              "phd", "ph.d.", "ph.d", "md", "m.d."})  # degrees split off by a comma
 #: JSON-LD types of an organisation: a publisher named as author, used only when no person is named.
 ORGANISATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation", "organisation"})
-#: Month names (and abbreviations) of English, German, French and Spanish pages.
+#: Month names (and abbreviations) of English, German, French, Spanish, Italian, Portuguese, Dutch,
+#: Russian and Ukrainian pages (Slavic names in the genitive, as dates write them: "15 августа 2016").
 MONTHS = {
-    **{name: number for number, names in enumerate((
-        ("january", "jan", "januar", "jänner", "janvier", "enero"), ("february", "feb", "februar", "février", "febrero"),
-        ("march", "mar", "märz", "maerz", "mars", "marzo"), ("april", "apr", "avril", "abril"),
-        ("may", "mai", "mayo"), ("june", "jun", "juni", "juin", "junio"), ("july", "jul", "juli", "juillet", "julio"),
-        ("august", "aug", "août", "agosto"), ("september", "sep", "sept", "septembre", "septiembre"),
-        ("october", "oct", "oktober", "okt", "octobre", "octubre"), ("november", "nov", "novembre", "noviembre"),
-        ("december", "dec", "dezember", "dez", "décembre", "diciembre"),
-    ), start=1) for name in names},
+    name: number for number, names in enumerate((
+        ("january", "jan", "januar", "jänner", "janvier", "enero", "gennaio", "janeiro", "januari", "января", "січня"),
+        ("february", "feb", "februar", "février", "febrero", "febbraio", "fevereiro", "februari", "февраля", "лютого"),
+        ("march", "mar", "märz", "maerz", "mars", "marzo", "março", "maart", "марта", "березня"),
+        ("april", "apr", "avril", "abril", "aprile", "апреля", "квітня"),
+        ("may", "mai", "mayo", "maggio", "maio", "mei", "мая", "травня"),
+        ("june", "jun", "juni", "juin", "junio", "giugno", "junho", "июня", "червня"),
+        ("july", "jul", "juli", "juillet", "julio", "luglio", "julho", "июля", "липня"),
+        ("august", "aug", "août", "agosto", "augustus", "августа", "серпня"),
+        ("september", "sep", "sept", "septembre", "septiembre", "settembre", "setembro", "сентября", "вересня"),
+        ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "outubro", "октября", "жовтня"),
+        ("november", "nov", "novembre", "noviembre", "novembro", "ноября", "листопада"),
+        ("december", "dec", "dezember", "dez", "décembre", "diciembre", "dicembre", "dezembro", "декабря", "грудня"),
+    ), start=1) for name in names
 }
 
 _WS = re.compile(r"[^\S\n]+")
@@ -195,25 +231,46 @@ _FURNITURE_HINT = re.compile(
     r"(?:^|[\s_\-])(?:" + "|".join(LONG_BOILERPLATE_WORDS) + r"|(?:nav|ads?)(?=$|[\s_\-]))"
 )
 _TEASER_ENDS = ("...", "…")
+_KICKER_CLASS = re.compile("|".join(KICKER_CLASS_WORDS))
+_HIDDEN_CLASS = re.compile("|".join(HIDDEN_CLASS_WORDS))
 _NON_UTF8_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _COMPACT_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
 _SPACE_BEFORE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(\d)")
 _YMD = re.compile(r"\b((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})\b")
 _DMY_NUMERIC = re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.\s?(?P<y>(?:19|20)\d{2})(?!\d)")
+# "23.09.22" under a headline (a two-digit year: this century); not a version number or a time.
+_DMY_SHORT_YEAR = re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{2})(?![\d.:])")
+_SCRIPT_DATE = re.compile(r'"(?:datePublished|published_at|publishedDate|publishDate|publish_date|date_published|'
+                          r'pubDate)"\s*:\s*"([^"]{8,40})"')
+_TWO_DIGITS = re.compile(r"\d\d")
+_SLASH_DATE = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>(?:19|20)\d{2})(?![\d/])")
 _MONTH_WORD = r"(?P<mon>[^\W\d_]{3,9}\.?)"
-_DMY_WORDS = re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:\.|st|nd|rd|th)?\s+(?:de\s+)?" + _MONTH_WORD
-                        + r"\s+(?:de\s+)?(?P<y>(?:19|20)\d{2})(?!\d)")
+_DMY_WORDS = re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:\.\s*|(?:st|nd|rd|th)?\s+)(?:de\s+)?" + _MONTH_WORD
+                        + r",?\s+(?:de\s+)?(?P<y>(?:19|20)\d{2})(?!\d)")
 _MDY_WORDS = re.compile(_MONTH_WORD + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})(?!\d)")
-_MODIFIED_WORDS = re.compile(r"\b(?:updated?|modified|aktualisiert|geändert|mis à jour|actualizado)\b", re.I)
+# Lines whose date is not the article's: a forum member's registration, the clock of the page.
+_NOT_PUBLISHED_WORDS = re.compile(r"\b(?:registriert|registered|joined|member since|mitglied seit|"
+                                  r"aktuelle zeit|current time|it is currently)\b", re.I)
+_MODIFIED_WORDS = re.compile(r"\b(?:updated?|modified|aktualisiert|geändert|(?:letzte )?änderung|zuletzt|"
+                             r"mis à jour|actualizado|aggiornato|bijgewerkt|обновлено)\b", re.I)
 _URL_DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<sep>[/\-_]?)(?P<m>0[1-9]|1[0-2])(?P=sep)(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
 )
+_URL_DATE_DAY_FIRST = re.compile(
+    r"(?<![\d])(?P<d>0[1-9]|[12]\d|3[01])(?P<sep>[\-_.])(?P<m>0[1-9]|1[0-2])(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)")
 _AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\||\band\b|\bund\b|&)\s*")
 _BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|reported|story|text|ein beitrag|veröffentlicht|geschrieben|artikel|beitrag|"
-    r"zeige alle beiträge|alle beiträge|publié|publicado|escrito)\s+)?"
-    r"(?:(?:by|von|vom|par|por|di|from)\b\s*:?\s*|(?:autor(?:in)?|author|auteur|redakteur(?:in)?)\s*:\s*)", re.I)
+    r"zeige alle beiträge|alle beiträge|publié|publicado|escrito|eingestellt|erstellt|verfasst)\s+)?"
+    r"(?:(?:by|von|vom|par|por|di|from)\b\s*:?\s*|(?:autor(?:in)?|author|auteur|redakteur(?:in)?|interview|"
+    r"text und fotos?|text)\s*:\s*)", re.I)
+# A role or link label after the name ("Christoph Hein Chefredakteur", "Grant Tinsley, PhD",
+# "Johanna Kropfitsch Alle Artikel", "Steven Salentin Mitglied der … Redaktion").
+_BYLINE_ROLE = re.compile(
+    r"(?:,?\s+(?:chefredakteur(?:in)?|redakteur(?:in)?|redaktionsleiter(?:in)?|volontär(?:in)?|"
+    r"mitglied der\b.*|alle artikel|alle beiträge|mehr artikel|more articles|ph\.?\s?d\.?|m\.d\.|"
+    r"fr|freie[rn]? (?:autor(?:in)?|journalist(?:in)?))\s*)+$", re.I)
 # A verb that comment bylines put after the name ("Karoline sagt", "Anna says").
 _BYLINE_VERB = re.compile(r"\s+(?:sagt|says|said|schreibt|writes|meint|dit)\s*:?$", re.I)
 _BYLINE_TAIL = re.compile(
@@ -328,7 +385,7 @@ def extract_html(html: str | bytes, url: str) -> Article:
         published_at=meta.published_at,
         authors=meta.authors,
         credits=tuple(credits),
-        furniture=find_furniture(text),
+        furniture=find_furniture(text, credits),
     )
 
 
@@ -385,13 +442,14 @@ def extract_text(content: str, url: str) -> Article:
         if not blocks[title_index]:
             del blocks[title_index]
     text = "\n\n".join("\n".join(lines) for lines in blocks)
+    credits = find_credits(text)
     return Article(
         url=url,
         text=text,
         format="text",
         title=title,
-        credits=find_credits(text),
-        furniture=find_furniture(text),
+        credits=credits,
+        furniture=find_furniture(text, credits),
     )
 
 
@@ -488,6 +546,7 @@ class _Scan:
     holds_article: set[int] = field(default_factory=set)  # suspects around an itemprop=articleBody
     semantic: list[tuple[int, bool]] = field(default_factory=list)  # (element id, marked by microdata)
     body_id: int = -1
+    scripts: list[LexborNode] = field(default_factory=list)  # other <script>s, read only as a last resort
 
 
 def _scan(tree: LexborHTMLParser) -> _Scan:
@@ -533,13 +592,24 @@ def _scan(tree: LexborHTMLParser) -> _Scan:
                 elif tag in head_tags:
                     _read_head_tag(scan, node, tag)
             elif tag in drop_tags:
-                if tag == "script" and "ld+json" in (node.attrs.get("type") or ""):
-                    scan.ld_texts.append(node.text() or "")
+                if tag == "script":
+                    if "ld+json" in (node.attrs.get("type") or ""):
+                        scan.ld_texts.append(node.text() or "")
+                    elif len(scan.scripts) < MAX_SCRIPTS:
+                        scan.scripts.append(node)
             elif tag in skip_tags:
                 if parts:
                     flush()
                 if tag == "h1" and len(scan.h1s) < MAX_H1S:
-                    scan.h1s.append((" ".join((node.text() or "").split()), len(pieces), tuple(open_suspects)))
+                    headline, kicker = _headline_text(node)
+                    scan.h1s.append((headline, len(pieces), tuple(open_suspects)))
+                    # A date line built into the headline: a <time>, or a date as its kicker.
+                    values = [time.attributes.get("datetime") or "" for time in node.css("time[datetime]")]
+                    kicker_date = _date_in_text(kicker) if kicker else None
+                    if kicker_date is not None:
+                        values.append(kicker_date.date().isoformat())
+                    for value in values[: MAX_TIMES - len(scan.times)]:
+                        scan.times.append((value, len(pieces), tuple(open_suspects)))
             elif tag in head_tags:
                 _read_head_tag(scan, node, tag)
             else:
@@ -599,6 +669,53 @@ def _scan(tree: LexborHTMLParser) -> _Scan:
     return scan
 
 
+def _headline_text(h1: LexborNode) -> tuple[str, str]:
+    """The headline an <h1> shows, without its kicker; and the kicker's text.
+
+    Headlines are often built from spans: a kicker ("Klimaschutz", a section, a date), a separator
+    that only screen readers see (": ", " – "), then the headline. The kicker is an element whose
+    class says so (KICKER_CLASS_WORDS), a leading <small> before a line break, or everything before
+    a hidden separator; it is left out. Ruby annotations (<rt>) are not part of the text.
+    """
+    segments: list[list[str]] = [[]]
+    kickers: list[str] = []
+
+    def walk(parent: LexborNode) -> None:
+        child = parent.child
+        leading = True  # no text yet in this element: a <small> here is a kicker
+        while child is not None:
+            tag = child.tag
+            if tag == "-text":
+                value = child.text_content or ""
+                segments[-1].append(value)
+                leading = leading and value.isspace()
+            elif tag == "br":
+                segments[-1].append(" ")
+            elif tag in HEADLINE_SKIP_TAGS or not tag or tag[0] == "-":
+                pass
+            else:
+                attrs = child.attributes
+                names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".casefold() if attrs else ""
+                if names and _KICKER_CLASS.search(names) or (
+                        leading and tag == "small" and child.next is not None and child.next.tag == "br"):
+                    kickers.append(child.text() or "")
+                elif attrs and (attrs.get("aria-hidden") == "true" or _HIDDEN_CLASS.search(names)) \
+                        and not _WORD.search(child.text() or ""):
+                    segments.append([])  # a separator only screen readers see: the kicker was before it
+                else:
+                    walk(child)
+                    leading = False
+            child = child.next
+
+    walk(h1)
+    text = " ".join("".join(segments[-1]).split()).strip(HEADLINE_STRIP_CHARS)
+    if not text and len(segments) > 1:  # nothing after the separator: keep the whole
+        text = " ".join(" ".join("".join(part) for part in segments).split()).strip(HEADLINE_STRIP_CHARS)
+    else:
+        kickers.extend("".join(part) for part in segments[:-1])
+    return text, " ".join(" ".join(kickers).split())
+
+
 def _read_head_tag(scan: _Scan, node: LexborNode, tag: str) -> None:
     if tag == "meta":
         attrs = node.attributes
@@ -649,6 +766,10 @@ def _read_attrs(scan: _Scan, node: LexborNode, attrs: dict, tag: str, element_id
         itemtype = attrs.get("itemtype") or ""
         if "Article" in itemtype or "BlogPosting" in itemtype:
             scan.semantic.append((element_id, True))
+    elif "property" in attrs and "content" in attrs:  # RDFa: property="schema:datePublished" content="…"
+        prop = (attrs.get("property") or "").casefold()
+        if prop.endswith(RDFA_DATE_PROPERTIES):
+            scan.date_props.append(attrs.get("content") or "")
     if tag == "time":
         value = attrs.get("datetime")
         if value and len(scan.times) < MAX_TIMES:
@@ -947,20 +1068,39 @@ def _title(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict, sit
 
     An <h1> that only repeats the site's name (a logo) is never the headline.
     """
-    declared = [" ".join(t.split()) for t in (
+    declared = [" ".join(_unescaped(t).split()) for t in (
         _ld_text(ld_article.get("headline")), metas.get(("property", "og:title")), metas.get(("name", "og:title")),
         metas.get(("name", "twitter:title")), metas.get(("property", "twitter:title"))) if t and t.strip()]
-    title_tag = scan.title_tag or ""
+    title_tag = _unescaped(scan.title_tag or "")
     site_names = {_joined_words(name) for name in (site, _host(url), (_host(url) or "").rpartition(".")[0]) if name}
     declared_words = [_WORD.findall(t.casefold()) for t in (*declared, title_tag) if t]
     headings = [(text, position) for text, position, _ in scan.h1s
                 if text and len(text.split()) <= TITLE_MAX_WORDS and _joined_words(text) not in site_names]
     in_article = [text for text, position in headings
                   if body.start - ARTICLE_HEAD_PIECES_BEFORE <= position <= body.end]
+    headline_words = [(t, _WORD.findall(t.casefold())) for t in declared]
+    tag_words = declared_words[len(declared):]
     for text in in_article + [text for text, _ in headings]:
         words = _WORD.findall(text.casefold())
+        if not words:
+            continue
         # "Headline | Site" and "Section: Headline" both carry the headline as a run of words.
-        if words and any(_contains_run(d, words) for d in declared_words):
+        if any(_contains_run(d, words) for _, d in headline_words):
+            return text
+        for declared_text, declared_run in headline_words:
+            size = len(declared_run)
+            if TITLE_MIN_MATCH_WORDS <= size < len(words):
+                # "Kicker Headline" (or "Headline | Site") in the <h1> where the page declares
+                # only "Headline": the kicker (the site's name) is extra.
+                if words[-size:] == declared_run or (words[:size] == declared_run
+                                                     and "".join(words[size:]) in site_names):
+                    return declared_text
+        for _, run in headline_words:
+            # "Site | Headline" declared for a headline too short to be matched as a run.
+            if len(run) > len(words) and ("".join(run[len(words):]) in site_names and run[:len(words)] == words
+                                          or "".join(run[:-len(words)]) in site_names and run[-len(words):] == words):
+                return text
+        if any(_contains_run(d, words) for d in tag_words):
             return text
     for title in (*declared, title_tag):
         if title:
@@ -972,6 +1112,11 @@ def _title(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict, sit
     if in_article:
         return in_article[0]
     return headings[0][0] if headings else None
+
+
+def _unescaped(text: str) -> str:
+    """A declared title with the entities a CMS escaped twice ("Thermen- &#038; Vulkanland")."""
+    return html.unescape(text) if "&" in text else text
 
 
 def _joined_words(text: str | None) -> str:
@@ -1094,24 +1239,38 @@ def _published(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict,
     pieces just before and at the start of the main container, where the byline stands); then a
     full date in the URL path; then a date written in a short line of the article's head or tail.
     Dates elsewhere (related-article lists, comments, sidebars) and modification dates are never used.
+
+    The date the page shows beside its headline arbitrates between declared dates: when it differs
+    from the first declared one but another declared source gives the same day, that source is the
+    one the page stands by (a stale JSON-LD block, a CMS "created" date). A UTC timestamp one day
+    off the shown day is the same instant seen from the page's own time zone.
     """
     declared = [_ld_text(ld_article.get("datePublished"))]
     declared += [metas.get(key) for key in PUBLISHED_META]
     declared += scan.date_props
     declared += [_ld_text(obj.get("datePublished")) for obj in ld_objects if obj is not ld_article]
     declared += [_ld_text(ld_article.get("dateCreated"))]
-    moment = _first_date(declared)
-    if moment is not None:
+    moments = [moment for moment in map(_parse_moment, filter(None, declared)) if moment is not None]
+    shown = _shown_date(scan, body, zone)
+    if moments:
+        moment = moments[0]
         stated = moment.date()
+        if shown is not None and shown.date() != stated:
+            agreeing = next((m for m in moments if m.date() == shown.date()), None)
+            if agreeing is not None:
+                return agreeing, agreeing.date()
+        # A UTC timestamp does not say which day it was where the page was published; the day
+        # the page shows beside its headline (or in its URL) does (23:00Z on the 4th is the 5th in Berlin).
         if moment.utcoffset() == timedelta(0):
-            # A UTC timestamp does not say which day it was where the page was published; the
-            # date the page shows beside its headline does (23:00Z on the 4th is the 5th in Berlin).
-            shown = _text_date(scan, zone)
-            if shown is not None and abs((shown.date() - stated).days) == 1:
-                stated = shown.date()
+            for local in (shown, _url_date(url)):
+                if local is not None and _is_zone_shift(moment, local.date()):
+                    return moment, local.date()
+            if moment.hour >= LOCAL_MIDNIGHT_MIN_UTC_HOUR and not (moment.minute or moment.second
+                                                                    or moment.microsecond):
+                # "2022-11-06T23:00:00Z": a date without a time, stored as midnight in Berlin.
+                return moment, stated + timedelta(days=1)
         return moment, stated
-    if moment is None:
-        moment = _first_date(_head_times(scan, body, zone))
+    moment = _first_date(_head_times(scan, body, zone))
     if moment is None:  # a <time> anywhere in the article, outside dropped furniture
         moment = _first_date(value for value, position, _ in scan.times
                              if body.start <= position < body.end and not body.dropped[position])
@@ -1119,9 +1278,39 @@ def _published(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict,
         moment = _url_date(url)
     if moment is None:
         moment = _text_date(scan, zone)
+    if moment is None:  # the page's own data in a script ({"published_at": "…"})
+        moment = _first_date(match[1] for node in scan.scripts
+                             for match in [_SCRIPT_DATE.search(node.text() or "")] if match)
     if moment is None:
         return None, None
     return moment, moment.date()
+
+
+def _is_zone_shift(moment: datetime, day: date) -> bool:
+    """Whether the UTC ``moment`` can fall on ``day`` in some time zone (UTC−12 … UTC+14)."""
+    hours = moment.hour + moment.minute / 60
+    if day == moment.date() + timedelta(days=1):
+        return hours >= 24 - MAX_EAST_OFFSET_HOURS
+    if day == moment.date() - timedelta(days=1):
+        return hours < MAX_WEST_OFFSET_HOURS
+    return False
+
+
+def _shown_date(scan: _Scan, body: _Body, zone: _ArticleHead) -> datetime | None:
+    """The date the page shows nearest to its headline: a <time> of the article's head or a date
+    in a short line there (nearest first; a <time> before a line at the same distance)."""
+    anchor = zone.anchor if zone.anchor is not None else zone.start
+    best: tuple[int, int, datetime] | None = None
+    for value, position, suspects in scan.times:
+        if zone.holds(position):
+            moment = _parse_moment(value)
+            if moment is not None and (best is None or abs(position - anchor) < best[0]):
+                best = (abs(position - anchor), 0, moment)
+    for distance, moment in _text_dates(scan, zone, anchor):
+        if best is None or (distance, 1) < best[:2]:
+            best = (distance, 1, moment)
+        break
+    return best[2] if best else None
 
 
 def _head_times(scan: _Scan, body: _Body, zone: _ArticleHead) -> list[str]:
@@ -1135,7 +1324,7 @@ def _head_times(scan: _Scan, body: _Body, zone: _ArticleHead) -> list[str]:
     for value, position, suspects in scan.times:
         if not zone.holds(position):
             continue
-        if suspects and per_block[suspects[-1]] > 1 and _is_dropped(body, position):
+        if suspects and per_block[suspects[-1]] > MAX_TIMES_PER_META_BLOCK and _is_dropped(body, position):
             continue
         distance = abs(position - zone.anchor) if zone.anchor is not None else 0
         found.append((distance, value))
@@ -1169,35 +1358,66 @@ class _ArticleHead:
 
 
 def _url_date(url: str) -> datetime | None:
-    match = _URL_DATE.search(urlsplit(url).path) if url else None
-    if not match:
-        return None
-    return _checked_date(int(match["y"]), int(match["m"]), int(match["d"]))
+    """A full date in the URL's path: /2024/03/05/, 20240305, or a day-first 05-03-2024."""
+    path = urlsplit(url).path if url else ""
+    match = _URL_DATE.search(path)
+    if match:
+        return _checked_date(int(match["y"]), int(match["m"]), int(match["d"]))
+    match = _URL_DATE_DAY_FIRST.search(path)
+    if match:
+        return _checked_date(int(match["y"]), int(match["m"]), int(match["d"]))
+    return None
 
 
 def _text_date(scan: _Scan, zone: _ArticleHead) -> datetime | None:
     """A date written in a short line of the article's head or tail ("Published 5 March 2024",
-    "Benni, 10. September 2017"), never in a line that says it is an update."""
+    "Benni, 10. September 2017"), nearest to the headline; never in a line that says it is an
+    update."""
+    anchor = zone.anchor if zone.anchor is not None else zone.start
+    return next((moment for _, moment in _text_dates(scan, zone, anchor)), None)
+
+
+def _text_dates(scan: _Scan, zone: _ArticleHead, anchor: int):
+    """(distance to ``anchor``, date) of the dates in short lines of the article's head and tail,
+    nearest first."""
     low = min(zone.start - ARTICLE_HEAD_PIECES_BEFORE,
               zone.anchor - HEADLINE_PIECES_BEFORE if zone.anchor is not None else zone.start)
+    found = []
+    month_first = (scan.language or "").strip().casefold() in MONTH_FIRST_LANGUAGES
     for index in range(max(0, low), min(len(scan.pieces), max(zone.end, zone.anchor or 0) + HEADLINE_PIECES_AFTER)):
         if not zone.holds(index):
             continue
         text = scan.pieces[index]
         if len(text) > TEXT_DATE_MAX_CHARS:
             text = text[:DATELINE_MAX_CHARS]  # prose: only a dateline opening it ("31. Oktober 2023. Die …")
-        if _MODIFIED_WORDS.search(text):
-            continue
-        moment = _date_in_text(text)
-        if moment is not None:
-            return moment
-    return None
+        for line in text.split("\n"):  # "Last change: 31.10.2023<br>Published: 01.11.2023"
+            if _MODIFIED_WORDS.search(line) or _NOT_PUBLISHED_WORDS.search(line):
+                continue
+            moment = _date_in_text(line, month_first)
+            if moment is not None:
+                found.append((abs(index - anchor), index, moment))
+                break
+    found.sort(key=lambda item: item[:2])
+    return [(distance, moment) for distance, _, moment in found]
 
 
-def _date_in_text(text: str) -> datetime | None:
+def _date_in_text(text: str, month_first: bool = False) -> datetime | None:
+    """The first date written in ``text``; "03/05/2022" is read as month first only when the page's
+    language writes dates that way (unless one of the numbers cannot be a month)."""
+    if not _TWO_DIGITS.search(text):
+        return None  # every date form below has a year of two digits or more: one search, not six
     match = _DMY_NUMERIC.search(text)
     if match:
         return _checked_date(int(match["y"]), int(match["m"]), int(match["d"]))
+    match = _DMY_SHORT_YEAR.search(text)
+    if match:
+        return _checked_date(2000 + int(match["y"]), int(match["m"]), int(match["d"]))
+    match = _SLASH_DATE.search(text)
+    if match:
+        first, second, year = int(match["a"]), int(match["b"]), int(match["y"])
+        if first > 12 or (second <= 12 and not month_first):
+            return _checked_date(year, second, first)
+        return _checked_date(year, first, second)
     match = _YMD.search(text)
     if match:
         return _checked_date(int(match[1]), int(match[2]), int(match[3]))
@@ -1275,6 +1495,7 @@ def _clean_author(value: str | None) -> str | None:
     name = _BYLINE_PREFIX.sub("", name)
     name = _BYLINE_TAIL.split(name)[0]
     name = _BYLINE_VERB.sub("", name)
+    name = _BYLINE_ROLE.sub("", name)
     name = name.strip(" ,;:|*()")
     if not name or len(name.split()) > BYLINE_MAX_WORDS or any(ch.isdigit() for ch in name):
         return None

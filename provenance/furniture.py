@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from provenance.credits import find_credits
-from provenance.models import Furniture
+from provenance.models import Credit, Furniture
 
 __all__ = ["find_furniture", "line_signatures", "learned_furniture", "FURNITURE_MAX_WORDS", "RELATED_LIST_MAX_WORDS", "SECTION_LABEL_MAX_WORDS"]
 
@@ -116,10 +116,16 @@ def _looks_like_section_label(content: str, following: str | None) -> bool:
     )
 
 
-def find_furniture(text: str) -> tuple[Furniture, ...]:
-    """Every furniture line of ``text`` as a span with a short reason, in text order."""
+def find_furniture(text: str, credits: Sequence[Credit] | None = None) -> tuple[Furniture, ...]:
+    """Every furniture line of ``text`` as a span with a short reason, in text order.
+
+    ``credits`` are the credit lines already found in ``text`` (:func:`find_credits`), when the
+    caller has them: finding them again costs as much as the rest of this function.
+    """
     lines = _lines(text)
-    credit_spans = [(c.start, c.end) for c in find_credits(text)]
+    if credits is None:
+        credits = find_credits(text)
+    credit_spans = [(c.start, c.end) for c in credits if c.start >= 0]
 
     def is_credit(start: int, end: int) -> bool:
         return any(start < c_end and c_start < end for c_start, c_end in credit_spans)

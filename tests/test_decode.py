@@ -373,3 +373,17 @@ def test_broken_html_never_crashes_and_stays_fast(page):
     text, _ = decode_bytes(page)
     looks_like_html(text)
     assert time.perf_counter() - started < 1.0
+
+
+def test_looks_binary_counts_control_bytes_not_text_controls():
+    assert not looks_binary(b"line one\r\n\tline two\x0c\x1b[0m\n" * 50)
+    assert looks_binary(bytes(range(1, 32)) * 40)
+    assert looks_binary(b"PK\x03\x04\x00\x00")
+    assert not looks_binary("\ufeffText".encode("utf-16"))
+
+
+def test_normalise_newlines():
+    from provenance.decode import normalise_newlines
+    assert normalise_newlines("a\r\nb\rc\u2028d\u2029e") == "a\nb\nc\nd\n\ne"
+    text = "no carriage returns here\n"
+    assert normalise_newlines(text) is text  # nothing to replace: not copied

@@ -391,3 +391,91 @@ def test_a_credit_line_on_the_first_line_is_a_credit_not_the_title():
     article = extract_article(raw(text, url="file:///tmp/c1.txt"))
     assert article.title != "Source: Reuters"
     assert any(c.outlet == "Reuters" or (c.host or "").startswith("reuters") for c in article.credits)
+
+
+# ---- headline kickers, shown dates, bylines (issue 3, metadata)
+
+
+def test_headline_without_its_kicker():
+    kicker = ('<h1><span class="article-heading__kicker">Harbour</span><span class="visually-hidden">: </span>'
+              '<span>Strike enters third day</span></h1>')
+    meta = extract_metadata(raw(page().replace("<h1>Harbour strike enters third day</h1>", kicker)))
+    assert meta.title == "Strike enters third day"
+    hidden_dash = ('<h1><span>Port dispute</span><span aria-hidden="true"> – </span>'
+                   '<span>Strike enters third day</span></h1>')
+    meta = extract_metadata(raw(page().replace("<h1>Harbour strike enters third day</h1>", hidden_dash)))
+    assert meta.title == "Strike enters third day"
+    # An inline topic the declared title keeps is part of the headline.
+    inline = page(head='<meta property="og:title" content="Port: Harbour strike enters third day">').replace(
+        "<h1>Harbour strike enters third day</h1>", "<h1>Port: Harbour strike enters third day</h1>")
+    assert extract_metadata(raw(inline)).title == "Port: Harbour strike enters third day"
+
+
+def test_headline_kicker_dropped_when_declared_title_lacks_it():
+    html = page(head='<meta property="og:title" content="Harbour strike enters third day">').replace(
+        "<h1>Harbour strike enters third day</h1>",
+        "<h1><span>Open Port</span><br><span>Harbour strike enters third day</span></h1>")
+    assert extract_metadata(raw(html)).title == "Harbour strike enters third day"
+
+
+def test_declared_title_entities_and_ruby():
+    html = page(head='<meta property="og:title" content="Harbour &amp;#038; strike enters third day">').replace(
+        "<h1>Harbour strike enters third day</h1>", "<h1>Harbour &amp; strike enters third day</h1>")
+    assert extract_metadata(raw(html)).title == "Harbour & strike enters third day"
+    ruby = page().replace("<h1>Harbour strike enters third day</h1>",
+                          "<h1><ruby>港<rt>みなと</rt></ruby>のストライキ</h1>")
+    assert extract_metadata(raw(ruby)).title == "港のストライキ"
+
+
+def test_more_month_languages_and_short_years():
+    for line, day in (("15 августа 2016, 13:43", "2016-08-15"), ("3 maggio 2020", "2020-05-03"),
+                      ("12 de março de 2021", "2021-03-12"), ("26 Mai, 2008 | Jane", "2008-05-26"),
+                      ("8.Dezember 2010 um 09:43", "2010-12-08"), ("23.09.22", "2022-09-23")):
+        html = page().replace("</h1>", f"</h1><p>{line}</p>")
+        meta = extract_metadata(raw(html, url="https://news.example/harbour-strike"))
+        assert meta.published_date.isoformat() == day, line
+
+
+def test_a_shown_date_picks_among_disagreeing_declared_dates():
+    # JSON-LD says 3 March, the meta tag and the date beside the headline say 6 March.
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-03-03T10:00:00+01:00"}</script>'
+    head = ld + '<meta property="article:published_time" content="2024-03-06T10:00:00+01:00">'
+    html = page(head=head).replace("</h1>", "</h1><p>6. März 2024</p>")
+    assert extract_metadata(raw(html)).published_date.isoformat() == "2024-03-06"
+    # Without a shown date the strongest declared source stands.
+    assert extract_metadata(raw(page(head=head))).published_date.isoformat() == "2024-03-03"
+
+
+def test_utc_timestamp_read_in_the_pages_zone():
+    # 05:30Z on the 9th is the evening of the 8th in America: the URL says the 8th.
+    html = page(head='<meta property="article:published_time" content="2023-11-09T05:30:59+00:00">')
+    meta = extract_metadata(raw(html, url="https://news.example/2023/11/08/harbour-strike/"))
+    assert meta.published_date.isoformat() == "2023-11-08"
+    # 13:00Z cannot be the next day anywhere west of UTC+11 … but a header clock line is ignored anyway:
+    # the date nearest to the headline counts.
+    html = page(head='<meta property="article:published_time" content="2023-10-30T13:01:18+00:00">',
+                body_prefix="<div><p>31. Oktober 2023</p></div>").replace("</h1>", "</h1><p>30. Oktober 2023</p>")
+    assert extract_metadata(raw(html)).published_date.isoformat() == "2023-10-30"
+    # A date-only value stored as Berlin midnight.
+    html = page(head='<meta property="article:published_time" content="2022-11-06T23:00:00.000Z">')
+    assert extract_metadata(raw(html)).published_date.isoformat() == "2022-11-07"
+
+
+def test_last_resort_dates():
+    script = '<script>var product = {"title": "x", "published_at": "2019-03-02T06:22:28+01:00"};</script>'
+    meta = extract_metadata(raw(page(head=script), url="https://shop.example/p/coffee"))
+    assert meta.published_date.isoformat() == "2019-03-02"
+    meta = extract_metadata(raw(page(), url="https://news.example/meldungen/29-10-2021"))
+    assert meta.published_date.isoformat() == "2021-10-29"
+    # Last change and publication on one footer line: the publication.
+    html = page().replace("</h1>", "</h1><p>Letzte Änderung: 31.10.2023<br>Erschienen am: 01.11.2023</p>")
+    meta = extract_metadata(raw(html, url="https://news.example/review"))
+    assert meta.published_date.isoformat() == "2023-11-01"
+
+
+def test_byline_roles_and_prefixes_are_not_names():
+    for byline, name in (("Christoph Hein Chefredakteur", "Christoph Hein"), ("Grant Tinsley, PhD", "Grant Tinsley"),
+                         ("Eingestellt von der Michel", "der Michel"), ("Interview: Julia Lauter", "Julia Lauter"),
+                         ("Johanna Kropfitsch Alle Artikel", "Johanna Kropfitsch")):
+        html = page().replace("</h1>", f"</h1><p class='byline'>{byline}</p>")
+        assert extract_metadata(raw(html)).authors == (name,), byline

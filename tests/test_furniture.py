@@ -105,3 +105,10 @@ def test_section_label_only_at_the_top():
     text = "Military\n\n" + PARAGRAPH + "\n\nMilitary\n\n" + PARAGRAPH
     spans = find_furniture(text)
     assert [(s.start, s.reason) for s in spans] == [(0, "section label")]
+
+
+def test_credits_found_by_the_caller_are_reused():
+    from provenance.credits import find_credits
+    text = "Subscribe to our newsletter\n\nThe harbour strike went on.\n\nSource: Reuters"
+    credits = find_credits(text)
+    assert find_furniture(text, credits) == find_furniture(text)
