@@ -160,8 +160,9 @@ _SIGNATURE_WORD = re.compile(r"\w+")
 
 
 def _signature(content: str) -> int | None:
-    """A line's identity across pages: its casefolded words, digits folded (dates and counts vary)."""
-    words = [re.sub(r"\d", "0", w) for w in _SIGNATURE_WORD.findall(content.casefold())]
+    """A line's identity across pages: its casefolded words. Digits are kept: a line that differs
+    only in its numbers ("Shr 1.25 dlrs vs 1.10 dlrs") is templated data, not furniture."""
+    words = _SIGNATURE_WORD.findall(content.casefold())
     if not words:
         return None
     digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest()

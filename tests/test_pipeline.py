@@ -191,3 +191,23 @@ def test_a_late_source_is_linked_to_a_copy_its_other_source_does_not_explain(sto
     edges = _site_edges(store)
     assert ("Paper", "Agg", "copy") in edges
     assert ("Wire", "Paper", "excerpt") in edges or ("Wire", "Paper", "copy") in edges
+
+
+def test_templated_data_lines_are_not_learned_as_furniture(store, tmp_path):
+    # earnings briefs share their row labels but not their numbers: the rows are the content
+    from provenance.pipeline import extract_input
+    briefs = []
+    for i in range(5):
+        rows = "\n\n".join(f"{label} {1 + i}.{10 + k} dlrs vs {2 + k}.{20 + i} dlrs"
+                           for k, label in enumerate(("Shr", "Net", "Revs", "Avg shrs", "Nine mths shr")))
+        briefs.append({"url": f"https://wire.example/earn-{i}", "site": "Wire",
+                       "text": f"Company {i} reported results for the quarter ended in March.\n\n" + rows +
+                               "\n\nThe company said results included a one-time gain on the sale of a unit."})
+    batch = tmp_path / "earn.jsonl"
+    batch.write_text("\n".join(json.dumps(b) for b in briefs) + "\n", encoding="utf-8")
+    ingest(store, [str(batch)])
+    page = tmp_path / "earn5.jsonl"
+    page.write_text(json.dumps(dict(briefs[0], url="https://wire.example/earn-new")) + "\n", encoding="utf-8")
+    article = extract_input(str(page), store=store)
+    learned = [article.text[f.start:f.end] for f in article.furniture if "recurs on" in f.reason]
+    assert not any("dlrs" in line for line in learned)
