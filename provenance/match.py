@@ -15,6 +15,8 @@ independent reports of one event share quotes, a copy shares prose.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,14 +25,15 @@ from .fingerprint import Shingled
 from .models import Alignment, Passage
 from .settings import DEFAULT_SETTINGS, Settings
 
-__all__ = ["align_texts", "is_copy_evidence", "TokenPassage", "REWRITE_GAP_FACTOR"]
+__all__ = ["align_texts", "is_copy_evidence", "required_evidence", "TokenPassage", "REWRITE_GAP_FACTOR"]
 
 #: Revisions are aligned on 3-word shingles with gaps this many times wider and passages this
 #: many times shorter than verbatim copies: edits leave only short shared phrases, farther apart.
 REWRITE_GAP_FACTOR = 2
-#: A revised passage keeps most of its words in shared 3-grams; chance phrases strung over a long
-#: stretch of unrelated text ("pct from a year", team names in results tables) cover far fewer.
-REWRITE_MIN_DENSITY = 0.5
+#: A revised passage keeps at least this share of its span in shared informative 3-grams; chance
+#: phrases strung over a long stretch of unrelated text cover less. (Clough & Stevenson's heavy
+#: revisions run at 0.25-0.5; 0.5 lost four of them.)
+REWRITE_MIN_DENSITY = 0.2
 # Stand-ins for banal 3-grams when seeding a revision: distinct per position and per side.
 _SENTINEL_A = np.uint64(1 << 63)
 _SENTINEL_B = np.uint64(3 << 62)
@@ -161,10 +164,10 @@ def align_texts(a_id: int, a: Shingled, b_id: int, b: Shingled, settings: Settin
     a_in_b = shared / len(a_set) if len(a_set) else 0.0
     b_in_a = shared / len(b_set) if len(b_set) else 0.0
     shared_short = len(np.intersect1d(a.short_set, b.short_set, assume_unique=True))
-    if shared * a.n < settings.min_evidence_words and shared_short * a.short_n < settings.min_evidence_words:
+    if shared * a.n < settings.min_passage_words and shared_short * a.short_n < settings.min_evidence_words:
         # too few shared phrases to make evidence either way: skip the alignment (most candidates)
         return Alignment(a_id, b_id, int(shared), round(float(jaccard), 4), round(float(a_in_b), 4),
-                         round(float(b_in_a), 4), (), 0)
+                         round(float(b_in_a), 4), (), 0, a_words=len(a.content), b_words=len(b.content))
     a5, b5 = _cover(a, b.shingles, a.n, short=False), _cover(b, a.shingles, b.n, short=False)
     a3, b3 = _cover(a, b.short_shingles, a.short_n, short=True), _cover(b, a.short_shingles, b.short_n, short=True)
     # revision evidence counts informative 3-grams only (banal phrases recur everywhere)
@@ -199,6 +202,8 @@ def align_texts(a_id: int, a: Shingled, b_id: int, b: Shingled, settings: Settin
         b_cover3=round(b3[0], 4),
         rewrite_words=int(rewrite_words),
         rewrite_share=round(float(rewrite_share), 4),
+        a_words=len(a.content),
+        b_words=len(b.content),
     )
 
 
@@ -228,5 +233,13 @@ def is_copy_evidence(alignment: Alignment, settings: Settings = DEFAULT_SETTINGS
     revised (informative 3-grams covering a good share of one text, in dense passages)."""
     if not alignment.passages:
         return False
-    return alignment.evidence_words >= settings.min_evidence_words or _is_rewrite(
+    return alignment.evidence_words >= required_evidence(alignment, settings) or _is_rewrite(
         alignment.rewrite_share, alignment.rewrite_words, settings)
+
+
+def required_evidence(alignment: Alignment, settings: Settings = DEFAULT_SETTINGS) -> int:
+    """Aligned words needed to call two texts a copy: ``min_evidence_words``, or for a text shorter
+    than that (a wire brief of 30 words) most of it — a copy cannot share more than it has."""
+    shorter = min(alignment.a_words, alignment.b_words) or settings.min_evidence_words
+    needed = math.ceil(settings.short_text_evidence_share * shorter)
+    return max(settings.min_passage_words, min(settings.min_evidence_words, needed))

@@ -180,6 +180,8 @@ class Alignment:
     b_cover3: float = 0.0
     rewrite_words: int = 0  # words outside quotations covered by shared informative 3-grams (smaller side)
     rewrite_share: float = 0.0  # the larger side's share of words covered by them
+    a_words: int = 0  # content words (outside furniture and credit lines) of each text
+    b_words: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,9 @@ class Settings:
     #: Aligned words outside quotations needed to call two texts a copy. Independent reports of one
     #: event share names and quotes; a copy shares prose.
     min_evidence_words: int = 30
+    #: Between texts shorter than min_evidence_words (wire briefs), this share of the shorter text
+    #: aligned is enough (never under min_passage_words).
+    short_text_evidence_share: float = 0.7
     #: Each aligned word inside a quotation (in both texts) counts this much towards the evidence:
     #: a long quotation copied with the prose around it is still reuse; a shared quote alone is not.
     quoted_word_weight: float = 0.25

@@ -90,3 +90,14 @@ def test_a_repeated_phrase_does_not_split_or_bend_the_alignment():
     assert len(al.passages) == 1
     p = al.passages[0]
     assert (p.source_start, p.copy_start) == (0, 0) and p.source_end == p.copy_end
+
+
+def test_a_short_brief_copied_almost_whole_is_evidence_though_shorter_than_the_minimum():
+    rng = random.Random(21)
+    brief = paragraph(rng, 24)
+    copy = brief + " " + paragraph(rng, 8)
+    al = align_texts(1, _sh(brief), 2, _sh(copy))
+    assert 15 <= al.evidence_words < Settings().min_evidence_words
+    assert is_copy_evidence(al)
+    other = paragraph(random.Random(22), 24)
+    assert not is_copy_evidence(align_texts(1, _sh(brief), 2, _sh(other)))
