@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
+from itertools import accumulate, islice
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -311,7 +312,8 @@ def extract_article(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS) -> 
     content, is_html = _checked_content(raw, settings)
     article = extract_html(content, raw.url) if is_html else extract_text(content, raw.url)
     article = _with_overrides(article, raw)
-    words = len(_WORD.findall(article.body))
+    # Counted only up to the minimum: the whole count matters only when there are fewer.
+    words = sum(1 for _ in islice(_WORD.finditer(article.body), settings.min_article_words))
     if words < settings.min_article_words:
         raise ExtractionError(raw.origin, f"no article text found ({words} words)")
     return article
@@ -549,6 +551,25 @@ class _Scan:
     scripts: list[LexborNode] = field(default_factory=list)  # other <script>s, read only as a last resort
 
 
+# What the scan does with a node, by its tag (elements not listed: 0, inline and descended into).
+_TEXT, _IGNORE, _BREAK, _HEAD, _DROP, _SKIP = 3, 4, 5, 6, 7, 8
+
+
+def _tag_kinds() -> dict[str | None, int]:
+    kinds: dict[str | None, int] = dict.fromkeys(BLOCK_TAGS, 1)
+    kinds["a"] = 2
+    kinds.update(dict.fromkeys(HEAD_TAGS, _HEAD))  # before the void ones: <title> has content
+    kinds.update(dict.fromkeys(SKIP_BLOCK_TAGS, _SKIP))
+    kinds.update(dict.fromkeys(DROP_TAGS, _DROP))
+    kinds.update({tag: _HEAD if tag in HEAD_TAGS else _IGNORE for tag in VOID_TAGS})
+    kinds["br"] = _BREAK
+    kinds.update({"-text": _TEXT, "-comment": _IGNORE, "-doctype": _IGNORE, "-document": _IGNORE, None: _IGNORE})
+    return kinds
+
+
+_TAG_KINDS = _tag_kinds()
+
+
 def _scan(tree: LexborHTMLParser) -> _Scan:
     scan = _Scan()
     pieces, piece_links, piece_blocks, ranges = scan.pieces, scan.piece_links, scan.piece_blocks, scan.ranges
@@ -561,15 +582,19 @@ def _scan(tree: LexborHTMLParser) -> _Scan:
     blocks: list[tuple[int, str, int, int]] = [(-1, "body", -1, -1)]
     open_suspects: list[int] = []
     next_id = 0
-    block_tags, drop_tags, head_tags, skip_tags, void_tags = BLOCK_TAGS, DROP_TAGS, HEAD_TAGS, SKIP_BLOCK_TAGS, VOID_TAGS
+    tag_kinds, structure_tags, attr_tags, name_verdict = (_TAG_KINDS.get, STRUCTURE_TAGS, _ATTRIBUTE_READ_TAGS,
+                                                          _name_verdict)
+    plain_attrs = _SPECIAL_ATTRIBUTES.isdisjoint
 
     def flush() -> None:
         nonlocal link_chars
         text = "".join(parts)
         parts.clear()
         if not text.isspace():
-            lines = [" ".join(line.split()) for line in text.split("\n")]
-            text = "\n".join(line for line in lines if line)
+            if "\n" in text:  # a <br> inside: keep its line breaks
+                text = "\n".join(line for line in [" ".join(line.split()) for line in text.split("\n")] if line)
+            else:
+                text = " ".join(text.split())
             if text:
                 pieces.append(text)
                 piece_links.append(link_chars)
@@ -579,53 +604,41 @@ def _scan(tree: LexborHTMLParser) -> _Scan:
     node: LexborNode | None = tree.root
     while node is not None:
         tag = node.tag
-        if tag == "-text":
+        kind = tag_kinds(tag, 0)  # 0 inline element, 1 block, 2 link; the others see _TAG_KINDS
+        if kind == _TEXT:
             value = node.text_content
             if value and (parts or not value.isspace()):  # leading whitespace of a piece is nothing
                 parts.append(value.replace("\n", " ") if "\n" in value else value)
                 if link_depth:
                     link_chars += len(value.strip())
-        elif tag and tag[0] != "-":  # elements; "-comment", "-doctype" … are not
-            if tag in void_tags:
-                if tag == "br":
-                    parts.append("\n")
-                elif tag in head_tags:
-                    _read_head_tag(scan, node, tag)
-            elif tag in drop_tags:
-                if tag == "script":
-                    if "ld+json" in (node.attrs.get("type") or ""):
-                        scan.ld_texts.append(node.text() or "")
-                    elif len(scan.scripts) < MAX_SCRIPTS:
-                        scan.scripts.append(node)
-            elif tag in skip_tags:
-                if parts:
-                    flush()
-                if tag == "h1" and len(scan.h1s) < MAX_H1S:
-                    headline, kicker = _headline_text(node)
-                    scan.h1s.append((headline, len(pieces), tuple(open_suspects)))
-                    # A date line built into the headline: a <time>, or a date as its kicker.
-                    values = [time.attributes.get("datetime") or "" for time in node.css("time[datetime]")]
-                    kicker_date = _date_in_text(kicker) if kicker else None
-                    if kicker_date is not None:
-                        values.append(kicker_date.date().isoformat())
-                    for value in values[: MAX_TIMES - len(scan.times)]:
-                        scan.times.append((value, len(pieces), tuple(open_suspects)))
-            elif tag in head_tags:
-                _read_head_tag(scan, node, tag)
-            else:
-                element_id = next_id
-                next_id += 1
-                flags = 1 if tag in block_tags else 2 if tag == "a" else 0
-                attrs = node.attributes
-                if attrs:
-                    flags |= _read_attrs(scan, node, attrs, tag, element_id, open_suspects)
-                elif tag in STRUCTURE_TAGS:
+        elif kind < _TEXT:  # elements we descend into
+            element_id = next_id
+            next_id += 1
+            flags = kind
+            attrs = node.attributes
+            if not attrs:
+                if tag in structure_tags:
                     flags |= 4
                     scan.suspects.append(element_id)
-                if tag == "body":
-                    scan.body_id = element_id
-                elif tag == "html" and attrs:
+            elif plain_attrs(attrs) and tag not in attr_tags:
+                # Only class, id and the like (most elements): what the names say, cached.
+                if len(attrs) > 1 or "href" not in attrs:
+                    classes, name = attrs.get("class"), attrs.get("id")
+                    verdict = name_verdict(classes) if classes else 0
+                    if name:
+                        verdict |= name_verdict(name)
+                    if verdict & 2 and len(scan.bylines) < BYLINE_MAX_NODES:
+                        scan.bylines.append((node, False, len(pieces)))
+                    if verdict & 1 or tag in structure_tags:
+                        flags |= 4
+                        scan.suspects.append(element_id)
+            else:
+                flags |= _read_attrs(scan, node, attrs, tag, element_id, open_suspects)
+                if tag == "html":
                     scan.language = attrs.get("lang") or attrs.get("xml:lang")
+            if tag == "body":
+                scan.body_id = element_id
+            if flags:
                 if flags & 5 and parts:
                     flush()
                 if flags & 1:
@@ -635,19 +648,43 @@ def _scan(tree: LexborHTMLParser) -> _Scan:
                     link_depth += 1
                 if flags & 4:
                     open_suspects.append(element_id)
-                child = node.child
-                if child is not None:
-                    frames.append((node, element_id, flags, len(pieces)))
-                    node = child
-                    continue
-                # An empty element: entered and left at once.
+            child = node.first_child
+            if child is not None:
+                frames.append((node, element_id, flags, len(pieces)))
+                node = child
+                continue
+            # An empty element: entered and left at once.
+            if flags:
                 if flags & 1:
                     blocks.pop()
                 if flags & 2:
                     link_depth -= 1
                 if flags & 4:
                     open_suspects.pop()
-                ranges[element_id] = (len(pieces), len(pieces))
+            ranges[element_id] = (len(pieces), len(pieces))
+        elif kind == _BREAK:
+            parts.append("\n")
+        elif kind == _HEAD:
+            _read_head_tag(scan, node, tag)
+        elif kind == _DROP:
+            if tag == "script":
+                if "ld+json" in (node.attrs.get("type") or ""):
+                    scan.ld_texts.append(node.text() or "")
+                elif len(scan.scripts) < MAX_SCRIPTS:
+                    scan.scripts.append(node)
+        elif kind == _SKIP:
+            if parts:
+                flush()
+            if tag == "h1" and len(scan.h1s) < MAX_H1S:
+                headline, kicker = _headline_text(node)
+                scan.h1s.append((headline, len(pieces), tuple(open_suspects)))
+                # A date line built into the headline: a <time>, or a date as its kicker.
+                values = [time.attributes.get("datetime") or "" for time in node.css("time[datetime]")]
+                kicker_date = _date_in_text(kicker) if kicker else None
+                if kicker_date is not None:
+                    values.append(kicker_date.date().isoformat())
+                for value in values[: MAX_TIMES - len(scan.times)]:
+                    scan.times.append((value, len(pieces), tuple(open_suspects)))
         # the next node in document order, leaving the elements we finish
         following = node.next
         while following is None and frames:
@@ -738,6 +775,13 @@ def _read_head_tag(scan: _Scan, node: LexborNode, tag: str) -> None:
             scan.title_tag = " ".join((node.text() or "").split())
 
 
+#: Attributes that :func:`_read_attrs` reads besides class and id; an element without any of them
+#: (and not of a tag it reads) is judged by its class and id alone.
+_SPECIAL_ATTRIBUTES = frozenset({"itemprop", "itemtype", "property", "role", "rel", "hidden", "aria-hidden",
+                                 "style"})
+_ATTRIBUTE_READ_TAGS = frozenset({"time", "article", "main", "html"})
+
+
 def _read_attrs(scan: _Scan, node: LexborNode, attrs: dict, tag: str, element_id: int,
                 open_suspects: list[int]) -> int:
     """Metadata and structure an element's attributes say; the block/suspect flags they add."""
@@ -806,10 +850,16 @@ def _is_hidden(attrs: dict) -> bool:
     return False
 
 
-@lru_cache(maxsize=NAMES_CACHE_SIZE)
 def _names_verdict(classes: str | None, element_id: str | None) -> int:
-    """What an element's class and id say: 1 furniture, 2 byline (cached: pages repeat them)."""
-    names = f"{classes or ''} {element_id or ''}".casefold()
+    """What an element's class and id say: 1 furniture, 2 byline. Each is judged on its own (no
+    word spans the two), so the verdict of a class string is shared by every element wearing it."""
+    return (_name_verdict(classes) if classes else 0) | (_name_verdict(element_id) if element_id else 0)
+
+
+@lru_cache(maxsize=NAMES_CACHE_SIZE)
+def _name_verdict(names: str) -> int:
+    """What a class or id string says: 1 furniture, 2 byline (cached: pages and sites repeat them)."""
+    names = names.casefold()
     verdict = 2 if "author" in names or "byline" in names else 0
     if _is_furniture_name(names):
         verdict |= 1
@@ -868,10 +918,15 @@ def _choose_body(scan: _Scan) -> _Body:
         if start < end and before[end] - before[start] <= BOILERPLATE_MAX_TEXT_SHARE * total:
             dropped[start:end] = b"\x01" * (end - start)
 
-    kept = [0.0 if dropped[i] else w for i, w in enumerate(weights)]
+    if any(dropped):
+        kept = [0.0 if gone else w for gone, w in zip(dropped, weights)]
+        sizes = _prefix([0 if gone else len(t) for gone, t in zip(dropped, pieces)])
+        links = _prefix([0 if gone else n for gone, n in zip(dropped, scan.piece_links)])
+    else:
+        kept = weights
+        sizes = _prefix(map(len, pieces))
+        links = _prefix(scan.piece_links)
     content = _prefix(kept)
-    sizes = _prefix([0 if dropped[i] else len(t) for i, t in enumerate(pieces)])
-    links = _prefix([0 if dropped[i] else n for i, n in enumerate(scan.piece_links)])
 
     def chars(element_id: int) -> float:
         start, end = ranges.get(element_id, (0, 0))
@@ -923,12 +978,7 @@ def _choose_body(scan: _Scan) -> _Body:
 
 
 def _prefix(values: list[float]) -> list[float]:
-    sums = [0.0]
-    running = 0.0
-    for value in values:
-        running += value
-        sums.append(running)
-    return sums
+    return list(accumulate(values, initial=0.0))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1391,6 +1441,8 @@ def _text_dates(scan: _Scan, zone: _ArticleHead, anchor: int):
         if len(text) > TEXT_DATE_MAX_CHARS:
             text = text[:DATELINE_MAX_CHARS]  # prose: only a dateline opening it ("31. Oktober 2023. Die …")
         for line in text.split("\n"):  # "Last change: 31.10.2023<br>Published: 01.11.2023"
+            if not _TWO_DIGITS.search(line):
+                continue  # no date here (every date form has two digits in a row): skip the word tests
             if _MODIFIED_WORDS.search(line) or _NOT_PUBLISHED_WORDS.search(line):
                 continue
             moment = _date_in_text(line, month_first)
