@@ -310,7 +310,7 @@ def extract_article(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS) -> 
     """Extract the article of ``raw``. Raises :class:`InputError` for empty or binary input and
     :class:`ExtractionError` when fewer than ``settings.min_article_words`` words of text remain."""
     content, is_html = _checked_content(raw, settings)
-    article = extract_html(content, raw.url) if is_html else extract_text(content, raw.url)
+    article = extract_html(content, raw.url) if is_html else extract_text(content, raw.url, declared_title=raw.title)
     article = _with_overrides(article, raw)
     # Counted only up to the minimum: the whole count matters only when there are fewer.
     words = sum(1 for _ in islice(_WORD.finditer(article.body), settings.min_article_words))
@@ -413,12 +413,14 @@ def _host(url: str | None) -> str | None:
 # --------------------------------------------------------------------------------------------------
 # plain text and Markdown
 
-def extract_text(content: str, url: str) -> Article:
+def extract_text(content: str, url: str, *, declared_title: str | None = None) -> Article:
     """An :class:`Article` from plain text or Markdown.
 
     Paragraphs are blocks separated by blank lines; single newlines inside a paragraph are kept.
     The first line is the title when it looks like a headline; a one-word section label above it
-    ("Military") stays in the text, marked as furniture.
+    ("Military") stays in the text, marked as furniture. When the input declares its title (a JSON
+    record's ``title``), the first line is the title only if it says the same: a record's text
+    often starts with its dateline or lead ("MONTVALE, N.J., March 17 - Qtly div …").
     """
     content = _MD_HEADING.sub(r"\1", content)
     content = _MD_QUOTE.sub("", content)
@@ -436,9 +438,10 @@ def extract_text(content: str, url: str) -> Article:
     title_index = 0
     if len(blocks) > 1 and len(blocks[0]) == 1 and _is_section_label(blocks[0][0]):
         title_index = 1
-    if title_index < len(blocks) and _looks_like_headline(blocks[title_index][0]) and (
-        len(blocks[title_index]) > 1 or title_index + 1 < len(blocks)
-    ):
+    first = blocks[title_index][0] if title_index < len(blocks) else ""
+    is_title = (_same_words(first, declared_title) if declared_title
+                else _looks_like_headline(first))
+    if title_index < len(blocks) and is_title and (len(blocks[title_index]) > 1 or title_index + 1 < len(blocks)):
         title = blocks[title_index][0]
         del blocks[title_index][0]
         if not blocks[title_index]:
@@ -453,6 +456,10 @@ def extract_text(content: str, url: str) -> Article:
         credits=credits,
         furniture=find_furniture(text, credits),
     )
+
+
+def _same_words(a: str, b: str) -> bool:
+    return re.findall(r"\w+", a.casefold()) == re.findall(r"\w+", b.casefold())
 
 
 def _is_section_label(line: str) -> bool:

@@ -479,3 +479,16 @@ def test_byline_roles_and_prefixes_are_not_names():
                          ("Johanna Kropfitsch Alle Artikel", "Johanna Kropfitsch")):
         html = page().replace("</h1>", f"</h1><p class='byline'>{byline}</p>")
         assert extract_metadata(raw(html)).authors == (name,), byline
+
+
+def test_a_records_declared_title_keeps_its_first_line_in_the_text():
+    text = ("MONTVALE, N.J., March 17 - Qtly div 17-1/4 cts vs 17-1/4 cts prior\n\nPay April 15\n\n"
+            "Record March 31 for holders of the common shares of the company")
+    record = raw(text, url="https://reuters.example/6154", format_hint="text",
+                 title="FEDERAL PAPER BOARD CO <FBT> SETS PAYOUT")
+    article = extract_article(record)
+    assert article.text.startswith("MONTVALE, N.J., March 17")
+    assert article.title == "FEDERAL PAPER BOARD CO <FBT> SETS PAYOUT"
+    same = extract_article(raw("Port strike ends\n\n" + BODY_PARAGRAPHS[0], url="https://x.example/1",
+                               format_hint="text", title="Port strike ends"))
+    assert not same.text.startswith("Port strike ends")

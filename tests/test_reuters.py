@@ -57,10 +57,6 @@ def test_corrections_and_their_first_issues_are_derived_as_reviewed(stories):
     assert first[2249] == 2016 and first[8899] == 8457 and first[550] == 505 and first[6741] == 6154
 
 
-@pytest.mark.xfail(strict=True, reason="measured 29/34 = 0.853 (shuffled, 1,000 distractors; 30/34 to any earlier "
-                   "issue): first issue 6154 refused as empty (its first line taken as a headline although the "
-                   "record has a title); 8899 linked to the intermediate correction 8580 only (8457 -> 8580 -> "
-                   "8899 as a chain); short briefs 10227 and 16490 and the reworded 8208 not linked")
 def test_corrections_are_linked_to_their_first_issue_as_upstream(result):
     assert len(result.qualifying) == 34
     assert result.share_first >= MIN_LINKED_TO_FIRST_ISSUE, result.misses
