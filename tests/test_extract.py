@@ -492,3 +492,11 @@ def test_a_records_declared_title_keeps_its_first_line_in_the_text():
     same = extract_article(raw("Port strike ends\n\n" + BODY_PARAGRAPHS[0], url="https://x.example/1",
                                format_hint="text", title="Port strike ends"))
     assert not same.text.startswith("Port strike ends")
+
+
+def test_pathologically_deep_nesting_is_flattened_not_quadratic():
+    # 100,000 nested <div>: the tree builder alone would take tens of seconds; the text must survive
+    depth = 100_000
+    html = "<html><body>" + "<div>" * depth + "<p>" + SENTENCE * 3 + "</p>" + "</div>" * depth + "</body></html>"
+    article = extract_article(raw(html))
+    assert "harbour workers stayed out" in article.text
