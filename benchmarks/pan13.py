@@ -13,6 +13,7 @@ passages (in both documents), and the time spent. Used by tests/test_pan13.py wi
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import math
 import re
@@ -21,6 +22,7 @@ import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from types import SimpleNamespace
 from pathlib import Path
 
 from provenance.pipeline import ShingleCache, ingest, trace
@@ -55,6 +57,10 @@ class Pan13Result:
         return self.correct_pairs / self.reported_pairs if self.reported_pairs else 0.0
 
 
+def _read_raw(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+
+
 def read_gold(data: Path) -> dict[tuple[str, str], list[tuple[int, int, int, int]]]:
     """(susp file, src file) → [(this_offset, this_length, source_offset, source_length)]."""
     gold: dict[tuple[str, str], list[tuple[int, int, int, int]]] = defaultdict(list)
@@ -80,6 +86,46 @@ def _covered(intervals: list[tuple[int, int]], start: int, length: int) -> int:
     return sum(marks)
 
 
+_TOKEN = re.compile(r"\w+")
+
+
+def raw_offset_map(extracted: str, raw: str):
+    """A function from offsets in ``extracted`` (the stored text: whitespace folded, a title line
+    taken out) to offsets in ``raw`` (the file, which PAN's gold offsets count in). Words are
+    matched in order; the raw words may have a few extra at the start (the title line)."""
+    e = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(extracted)]
+    r = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(raw)]
+    words_e = [w for _, _, w in e]
+    shift = next((k for k in range(0, min(200, len(r) - len(e) + 1))
+                  if [w for _, _, w in r[k:k + len(e)]] == words_e), None)
+    if shift is None:  # words differ: map through a sequence alignment of the words
+        import difflib
+        pairs = {}
+        for block in difflib.SequenceMatcher(None, words_e, [w for _, _, w in r], autojunk=False).get_matching_blocks():
+            for k in range(block.size):
+                pairs[block.a + k] = block.b + k
+        index = [pairs.get(i) for i in range(len(e))]
+    else:
+        index = [i + shift for i in range(len(e))]
+    starts = [s for s, _, _ in e]
+
+    def to_raw(offset: int) -> int:
+        i = bisect.bisect_right(starts, offset) - 1
+        if i < 0 or index[i] is None:
+            return offset
+        delta = offset - e[i][0]
+        rs, re_, _ = r[index[i]]
+        return rs + delta if delta <= re_ - rs else re_ + (delta - (e[i][1] - e[i][0]))
+    return to_raw
+
+
+def _raw_passages(passages, copy_text: str, copy_raw: str, source_text: str, source_raw: str) -> list:
+    """Passages with their offsets moved from the stored texts to the raw files."""
+    c, s = raw_offset_map(copy_text, copy_raw), raw_offset_map(source_text, source_raw)
+    return [SimpleNamespace(copy_start=c(p.copy_start), copy_end=c(p.copy_end - 1) + 1,
+                            source_start=s(p.source_start), source_end=s(p.source_end - 1) + 1) for p in passages]
+
+
 def run(data: Path = DEFAULT_DATA, db: Path | None = None) -> Pan13Result:
     gold = read_gold(data)
     with tempfile.TemporaryDirectory() as tmp:
@@ -101,7 +147,11 @@ def run(data: Path = DEFAULT_DATA, db: Path | None = None) -> Pan13Result:
                 for hop in result.upstream:
                     if hop.depth != 1:
                         continue
-                    found[(susp_path.name, src_name.get(hop.source.doc_id, "?"))] = list(hop.edge.passages)
+                    name = src_name.get(hop.source.doc_id, "?")
+                    # stored offsets count in the extracted text; PAN's count in the raw files
+                    found[(susp_path.name, name)] = _raw_passages(
+                        hop.edge.passages, hop.copy.article.text, _read_raw(susp_path),
+                        hop.source.article.text, _read_raw(data / "src" / name))
             trace_seconds = time.perf_counter() - t0
     found_pairs = sum(1 for k in gold if k in found)
     correct = sum(1 for k in found if k in gold)
