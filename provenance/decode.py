@@ -489,7 +489,7 @@ def decode_bytes(data: bytes, content_type: str | None = None, *, origin: str = 
         found = _CHARSET_IN_HEADER.search(content_type)
         declared = _codec_name(found.group(1)) if found else None
     declared = declared or _meta_charset(data)
-    if _FIRST_NON_ASCII.search(data) is None:
+    if ascii_only:
         # 7-bit: ASCII, unless declared or recognised as ISO-2022 (escape sequences switch sets).
         stateful = (declared,) if declared else ()
         if b"\x1b$" in data:

@@ -115,18 +115,6 @@ def _minhash(values: np.ndarray, num_perm: int, seed: int) -> MinHash:
     return m
 
 
-def _band_keys(hashvalues: np.ndarray, bands: int, first_band: int) -> list[tuple[int, int]]:
-    """64-bit keys of the bands of a signature; each key mixes in its band number."""
-    rows = len(hashvalues) // bands
-    table = hashvalues[: rows * bands].astype(_U64).reshape(bands, rows)
-    band_numbers = np.arange(first_band, first_band + bands, dtype=_U64)
-    with np.errstate(over="ignore"):
-        acc = mix64(band_numbers)
-        for j in range(rows):
-            acc = mix64(acc ^ table[:, j])
-    return [(int(b), int(k)) for b, k in zip(band_numbers, acc)]
-
-
 def _window_starts(count: int, width: int, stride: int) -> list[int]:
     """Start positions of overlapping windows over ``count`` shingles; the last window ends at the end."""
     if count <= width:
@@ -174,11 +162,11 @@ def fingerprint_article(shingled: Shingled, settings: Settings = DEFAULT_SETTING
     signature = _minhash(inputs, settings.num_perm, settings.seed).hashvalues
     keys: set[tuple[int, int]] = set()
     if len(inputs):
-        keys.update(_band_keys(signature, settings.doc_bands, 0))
+        keys.update(_band_keys(signature[None, :], settings.doc_bands, 0))
         width = max(1, settings.window_words - shingled.short_n + 1)
         starts = _window_starts(len(shingled.short_shingles), width, settings.window_stride)
         windows = window_minhashes(shingled.short_shingles, starts, width, settings.window_perm, settings.seed + 1)
-        keys.update(_window_band_keys(windows, settings.window_bands))
+        keys.update(_band_keys(windows, settings.window_bands, WINDOW_BAND_OFFSET))
         keys.update(_phrase_keys(shingled, settings.phrase_sample))
     return Fingerprint(
         content_hash=content_hash,
@@ -197,12 +185,13 @@ def _phrase_keys(shingled: Shingled, sample: int) -> set[tuple[int, int]]:
     return {(PHRASE_BAND, int(k)) for k in keys}
 
 
-def _window_band_keys(windows: np.ndarray, bands: int) -> set[tuple[int, int]]:
-    """Band keys of every window signature (rows of ``windows``), deduplicated."""
-    count, num_perm = windows.shape
+def _band_keys(signatures: np.ndarray, bands: int, first_band: int) -> set[tuple[int, int]]:
+    """Distinct 64-bit LSH keys of the bands of each signature (rows of ``signatures``); each key
+    mixes in its band number, so one index holds every band family."""
+    count, num_perm = signatures.shape
     rows = num_perm // bands
-    table = windows[:, : rows * bands].astype(_U64).reshape(count, bands, rows)
-    band_numbers = np.arange(WINDOW_BAND_OFFSET, WINDOW_BAND_OFFSET + bands, dtype=_U64)
+    table = signatures[:, : rows * bands].astype(_U64).reshape(count, bands, rows)
+    band_numbers = np.arange(first_band, first_band + bands, dtype=_U64)
     acc = np.broadcast_to(mix64(band_numbers), (count, bands))
     for j in range(rows):
         acc = mix64(acc ^ table[:, :, j])

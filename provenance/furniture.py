@@ -183,11 +183,13 @@ def line_signatures(text: str) -> list[tuple[int, int, int]]:
 
 
 def learned_furniture(text: str, recurring: Mapping[int, int], site: str,
-                      known: tuple[Furniture, ...] = ()) -> tuple[Furniture, ...]:
+                      known: tuple[Furniture, ...] = (), credits: tuple[Credit, ...] | None = None
+                      ) -> tuple[Furniture, ...]:
     """Furniture spans for the short lines of ``text`` that recur on other pages of ``site``
-    (``recurring`` maps a line signature to the number of pages it is on), besides ``known``."""
+    (``recurring`` maps a line signature to the number of pages it is on), besides ``known``.
+    ``credits`` are the text's credit lines when already found (else they are looked for)."""
     taken = {(f.start, f.end) for f in known}
-    credit_spans = [(c.start, c.end) for c in find_credits(text)]
+    credit_spans = [(c.start, c.end) for c in (find_credits(text) if credits is None else credits)]
     found = []
     for start, end, sig in line_signatures(text):
         pages = recurring.get(sig)

@@ -167,7 +167,8 @@ def with_site_furniture(store: Store, prepared: PreparedDocument,
     if not article.site:
         return prepared
     recurring = store.recurring_lines(article.site, settings.site_furniture_min_pages)
-    extra = learned_furniture(article.text, recurring, article.site, article.furniture) if recurring else ()
+    extra = (learned_furniture(article.text, recurring, article.site, article.furniture, article.credits)
+             if recurring else ())
     if not extra:
         return prepared
     article = dataclasses.replace(article, furniture=tuple(sorted(article.furniture + extra,

@@ -52,7 +52,6 @@ _QUOTE_PAIRS = {"“": "”", "„": "“", "«": "»", "‘": "’", '"': '"', 
 _MAX_QUOTE_CHARS = 600
 
 _U64 = np.uint64
-_MASK64 = (1 << 64) - 1
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -1,8 +1,7 @@
 import numpy as np
-import pytest
 from datasketch import MinHash
 
-from provenance.fingerprint import (WINDOW_BAND_OFFSET, _permutations, estimate_jaccard, fingerprint_article,
+from provenance.fingerprint import (WINDOW_BAND_OFFSET, estimate_jaccard, fingerprint_article,
                                     shingle_article, window_minhashes)
 from provenance.models import Article, Credit, Furniture
 from provenance.settings import Settings
