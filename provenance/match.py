@@ -34,6 +34,9 @@ REWRITE_GAP_FACTOR = 2
 #: phrases strung over a long stretch of unrelated text cover less. (Clough & Stevenson's heavy
 #: revisions run at 0.25-0.5; 0.5 lost four of them.)
 REWRITE_MIN_DENSITY = 0.2
+#: A passage whose span lies at least this much inside a longer passage's span, in either text,
+#: is dropped: it aligns the same words a second time against a repeat in the other text.
+REDUNDANT_OVERLAP_SHARE = 0.5
 # Stand-ins for banal 3-grams when seeding a revision: distinct per position and per side.
 _SENTINEL_A = np.uint64(1 << 63)
 _SENTINEL_B = np.uint64(3 << 62)
@@ -140,16 +143,24 @@ def _token_passages(a: Shingled, b: Shingled, settings: Settings, *, short: bool
                 < REWRITE_MIN_DENSITY:
             continue  # common phrases scattered over unrelated texts, not a revised passage
         passages.append(TokenPassage(int(a_cov[0]), int(a_cov[-1]), int(min(b_cov)), int(max(b_cov)), a_cov, b_cov))
-    # a passage inside another in both texts (a repeat of the same text) adds nothing
+    # A passage lying mostly over a longer one in either text is the same words aligned a second
+    # time against a repeat elsewhere (a sentence that occurs twice): one place explains them.
     passages.sort(key=lambda p: (-(len(p.a_covered)), p.a_first))
     kept: list[TokenPassage] = []
     for p in passages:
-        if any(k.a_first <= p.a_first and p.a_last <= k.a_last and k.b_first <= p.b_first and p.b_last <= k.b_last
+        if any(_overlap_share(p.a_first, p.a_last, k.a_first, k.a_last) >= REDUNDANT_OVERLAP_SHARE
+               or _overlap_share(p.b_first, p.b_last, k.b_first, k.b_last) >= REDUNDANT_OVERLAP_SHARE
                for k in kept):
             continue
         kept.append(p)
     kept.sort(key=lambda p: (p.b_first, p.a_first))
     return kept
+
+
+def _overlap_share(first: int, last: int, other_first: int, other_last: int) -> float:
+    """Share of the span [first, last] that lies inside [other_first, other_last]."""
+    inside = min(last, other_last) - max(first, other_first) + 1
+    return max(0, inside) / (last - first + 1)
 
 
 def align_texts(a_id: int, a: Shingled, b_id: int, b: Shingled, settings: Settings = DEFAULT_SETTINGS) -> Alignment:

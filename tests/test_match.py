@@ -101,3 +101,18 @@ def test_a_short_brief_copied_almost_whole_is_evidence_though_shorter_than_the_m
     assert is_copy_evidence(al)
     other = paragraph(random.Random(22), 24)
     assert not is_copy_evidence(align_texts(1, _sh(brief), 2, _sh(other)))
+
+
+def test_words_that_repeat_in_the_source_are_aligned_to_one_place_only():
+    # The source states its key paragraph twice (a summary box, then the body); the copy took the
+    # body. The repeat must not come back as a second passage over the same copied words.
+    rng = random.Random(11)
+    key = paragraph(rng, 45)
+    source = paragraph(rng, 80) + "\n\n" + key + "\n\n" + paragraph(rng, 80) + "\n\n" + paragraph(rng, 60) + \
+        "\n\n" + key + "\n\n" + paragraph(rng, 60)
+    body_start = source.index(source.split("\n\n")[3])
+    copy = source[body_start:]
+    al = align_texts(1, _sh(source), 2, _sh(copy))
+    assert len(al.passages) == 1, al.passages
+    p = al.passages[0]
+    assert p.source_start == body_start and p.copy_start == 0
