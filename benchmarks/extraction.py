@@ -9,6 +9,10 @@ so both see the same machine state; the best round of each gives pages/s. Qualit
 benchmark metric of ../shared/README.md: word 4-gram multisets per page, precision and recall
 averaged over pages, F1 of the two means. trafilatura is an optional benchmark extra
 (``pip install -e .[bench]``); without it only our figures are printed, with a note.
+
+``--floors`` also times what any extractor built on the same parser pays before doing any work:
+lexbor's parse alone, and the parse plus a bare walk over every node (selectolax's C-level
+``traverse``). They bound how fast a node-by-node extractor over this parser can be.
 """
 
 from __future__ import annotations
@@ -95,6 +99,23 @@ def _trafilatura() -> Callable[[Page], str] | None:
     return run
 
 
+def _floors() -> dict[str, Callable[[Page], str]]:
+    # The parser itself is measured here, not through provenance.extract: these rows are the
+    # library's cost, the floor under any extractor built on it.
+    from selectolax.lexbor import LexborHTMLParser
+
+    def parse_only(page: Page) -> str:
+        LexborHTMLParser(page.content)
+        return ""
+
+    def parse_and_walk(page: Page) -> str:
+        for _node in LexborHTMLParser(page.content).root.traverse(include_text=True):
+            pass
+        return ""
+
+    return {"floor: parse": parse_only, "floor: +walk": parse_and_walk}
+
+
 def time_rounds(extractors: dict[str, Callable[[Page], str]], pages: list[Page], rounds: int):
     """Best pages/s of each extractor over interleaved rounds, and its output from the last round."""
     best = dict.fromkeys(extractors, 0.0)
@@ -111,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds (best one counts)")
+    parser.add_argument("--floors", action="store_true", help="also time the parser alone and parser + bare walk")
     args = parser.parse_args(argv)
     if not (args.data / "ground-truth.json").is_file():
         print(f"benchmark data not found at {args.data} (../shared is absent in a fresh clone)", file=sys.stderr)
@@ -120,8 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     theirs = _trafilatura()
     if theirs is not None:
         extractors["trafilatura"] = theirs
-    speeds, outputs = time_rounds(extractors, pages, args.rounds)
-    scores = {name: score([(p.truth, text) for p, text in zip(pages, out)]) for name, out in outputs.items()}
+    floors = _floors() if args.floors else {}
+    speeds, outputs = time_rounds(extractors | floors, pages, args.rounds)
+    scores = {name: score([(p.truth, text) for p, text in zip(pages, out)]) for name, out in outputs.items()
+              if name not in floors}
 
     print(f"article-extraction-benchmark: {len(pages)} pages, best of {args.rounds} interleaved rounds")
     print(f"{'extractor':<14}{'pages/s':>10}{'F1':>8}{'P':>8}{'R':>8}")
@@ -132,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         print("note: trafilatura is not importable (pip install -e .[bench]); only our figures are shown")
     else:
         print(f"speed ratio provenance / trafilatura: {speeds['provenance'] / speeds['trafilatura']:.1f}x")
+    for name in floors:
+        ratio = f"  ({speeds[name] / speeds['trafilatura']:.1f}x trafilatura)" if theirs is not None else ""
+        print(f"{name:<14}{speeds[name]:>10.1f}  {1000 / speeds[name]:.2f} ms/page{ratio}")
     return 0
 
 
