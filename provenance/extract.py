@@ -131,6 +131,16 @@ TITLE_SUFFIX_MAX_WORDS = 5
 BYLINE_MAX_WORDS = 8
 #: Byline elements read at most (a page may tag every comment with class "author").
 BYLINE_MAX_NODES = 50
+#: A byline element with more text than this is a container (a <body class="single-author">, an
+#: author box with a biography), not the byline itself.
+BYLINE_NODE_MAX_CHARS = 200
+#: A line of the article's head longer than this is prose, not a byline ("Von Jane Roe, 5. Mai").
+BYLINE_LINE_MAX_CHARS = 120
+#: Words before the "by"/"von" of a byline line at most ("Veröffentlicht am 13. März 2019 von …",
+#: "Posted in News by …"); more is a sentence.
+BYLINE_LEAD_MAX_WORDS = 6
+#: Words of one personal name at most in a byline line ("José Miguel de la Cruz").
+NAME_MAX_WORDS = 5
 #: A furniture block holding more <time>s than this is a list (related articles, comments); up to
 #: this many are an article's own "published … updated …" line.
 MAX_TIMES_PER_META_BLOCK = 2
@@ -163,6 +173,13 @@ DATELINE_MAX_CHARS = 40
 #: midnight east of Greenwich (UTC+1 … UTC+4: "2022-11-06T23:00:00Z" is 7 November in Berlin);
 #: articles are rarely stamped on the second at that hour.
 LOCAL_MIDNIGHT_MIN_UTC_HOUR = 20
+#: A short date line this close to the headline (in pieces; to the main container's start when
+#: there is no headline) is the date the page shows for the article: it wins over declared dates
+#: that the article's head shows nowhere (a CMS creation date, a stale JSON-LD block).
+SHOWN_DATE_MAX_DISTANCE = 5
+#: …when the line is at most this long: a date line ("Berlin, 28.10.2021"), not prose that
+#: mentions a date ("Wir suchen zum 1. April 2016 …").
+SHOWN_DATE_LINE_MAX_CHARS = 80
 #: Languages (html lang) whose pages write numeric dates month first ("05/10/2022" is 10 May elsewhere).
 MONTH_FIRST_LANGUAGES = frozenset({"en", "en-us"})
 #: The furthest UTC offsets of inhabited time zones (UTC−12 … UTC+14): a UTC timestamp can be shown
@@ -194,16 +211,24 @@ MODIFIED_META = (("property", "article:modified_time"), ("property", "og:updated
                  ("itemprop", "datemodified"), ("name", "last-modified"), ("name", "dcterms.modified"))
 #: Meta tags that name the author, strongest first.
 AUTHOR_META = (("name", "author"), ("property", "article:author"), ("name", "article:author"),
+               ("property", "og:article:author"),
                ("name", "dc.creator"), ("name", "dcterms.creator"), ("name", "parsely-author"),
                ("name", "sailthru.author"), ("property", "author"), ("name", "byl"), ("itemprop", "author"))
 #: Strings that bylines hold but that are no one's name.
 NOT_AUTHOR_WORDS = frozenset({"biography", "author", "authors", "staff", "admin", "by", "editor", "editorial",
                               "anonymous", "unknown", "guest", "autor", "autorin", "autoren", "auteurs", "gast",
-                              "name", "posted", "published", "veröffentlicht", "kommentare", "comments", "share",
-                              "teilen", "website", "instagram", "twitter", "facebook", "email", "e-mail",
+                              "name", "posted", "published", "veröffentlicht", "publiziert", "kommentare",
+                              "comments", "share", "teilen", "website", "instagram", "twitter", "facebook", "email",
+                              "e-mail",
                               "phd", "ph.d.", "ph.d", "md", "m.d."})  # degrees split off by a comma
 #: JSON-LD types of an organisation: a publisher named as author, used only when no person is named.
 ORGANISATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation", "organisation"})
+#: Words of a company's or association's legal form: an author name holding one is the publisher's.
+LEGAL_FORM_WORDS = frozenset({"gmbh", "mbh", "ag", "e.v.", "inc", "inc.", "ltd", "ltd.", "llc", "corp", "corp.",
+                              "kg", "plc", "s.a.", "gbr", "ug"})
+#: An author name containing the site's host label of at least this many characters is the site's
+#: own ("Die FURCHE" on furche.at); shorter labels match inside ordinary names.
+SITE_LABEL_MIN_CHARS = 4
 #: Month names (and abbreviations) of English, German, French, Spanish, Italian, Portuguese, Dutch,
 #: Russian and Ukrainian pages (Slavic names in the genitive, as dates write them: "15 августа 2016").
 MONTHS = {
@@ -265,15 +290,66 @@ _BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|reported|story|text|ein beitrag|veröffentlicht|geschrieben|artikel|beitrag|"
     r"zeige alle beiträge|alle beiträge|publié|publicado|escrito|eingestellt|erstellt|verfasst)\s+)?"
     r"(?:(?:by|von|vom|par|por|di|from)\b\s*:?\s*|(?:autor(?:in)?|author|auteur|redakteur(?:in)?|interview|"
-    r"text und fotos?|text)\s*:\s*)", re.I)
+    r"text und fotos?|text|quelle|source)\s*:\s*)", re.I)
 # A role or link label after the name ("Christoph Hein Chefredakteur", "Grant Tinsley, PhD",
 # "Johanna Kropfitsch Alle Artikel", "Steven Salentin Mitglied der … Redaktion").
 _BYLINE_ROLE = re.compile(
     r"(?:,?\s+(?:chefredakteur(?:in)?|redakteur(?:in)?|redaktionsleiter(?:in)?|volontär(?:in)?|"
     r"mitglied der\b.*|alle artikel|alle beiträge|mehr artikel|more articles|ph\.?\s?d\.?|m\.d\.|"
-    r"fr|freie[rn]? (?:autor(?:in)?|journalist(?:in)?))\s*)+$", re.I)
+    r"fr|freie[rn]? (?:autor(?:in)?|journalist(?:in)?)|(?:[\w-]+\s+)?staff(?:\s+(?:writer|reporter))?)\s*)+$",
+    re.I)
 # A verb that comment bylines put after the name ("Karoline sagt", "Anna says").
 _BYLINE_VERB = re.compile(r"\s+(?:sagt|says|said|schreibt|writes|meint|dit)\s*:?$", re.I)
+# A byline line of the article's head: "By Jane Roe", "Veröffentlicht am 5. Mai 2023 von Jane Roe",
+# "Auteur : Jane Roe", "| By Jane Roe | April 13, 2020" (the name is validated after it).
+# "ByJane Roe" (a "By" glued to the name by the markup) counts as well.
+_TEXT_BYLINE = re.compile(
+    r"(?:^|(?<=[\s|·•,:–—-]))(?:by|von|par|por|door|escrito por|escribe|"
+    r"(?:autor(?:in)?|author|auteur|autore|text|texto|redaktion)\s*:)\s+(?=\S)"
+    r"|^(?-i:(?:By|Von|Par|Por)(?=[A-Z]))", re.IGNORECASE)
+# A byline label standing alone, the names in the next piece ("Auteur" / "Jane Roe", "By" / "Jane Roe").
+_BYLINE_LABEL = re.compile(
+    r"^(?:by|von|par|por|door|escrito por|escribe|autor(?:in)?|author|auteur|autore|text|texto)\s*:?$",
+    re.IGNORECASE)
+# Credits after the author's name end it ("Text von Jane Roe Illustration von John Doe").
+_CREDIT_WORDS = frozenset({"foto", "fotos", "photo", "photos", "bild", "bilder", "illustration", "illustrationen",
+                           "grafik", "video", "kamera"})
+# What may stand before the "by"/"von" of a byline line: nothing but a date and separators, or a
+# verb or noun of publishing ("Posted in News by …", "Veröffentlicht am 5. Mai von …", "Eine
+# Kolumne von …"). Anything else is a sentence ("Die Leiche von …") or a credit for a photo.
+_BYLINE_LEAD = re.compile(
+    r"^[\W\d_]*(?:(?:posted|written|published|filed|reported|veröffentlicht|publiziert|gespeichert|geschrieben|"
+    r"erstellt|eingestellt|verfasst|publié|publicado|escrito|pubblicato|scritto)\b.*|"
+    r"(?:(?:a|an|ein|eine|un|une|una)\s+)?(?:(?:blog|gast|online)[- ]?)?(?:beitrag|artikel|kolumne|kommentar|"
+    r"interview|text|bericht|story|article|post|column|report|essay|analyse|analysis|rede|speech|podcast|"
+    r"gespräch|chronique|tribune|entretien|columna|entrevista)\s*)?$", re.IGNORECASE)
+# What may follow a name in a byline line: a separator, a date or time, or a short connector
+# ("Jane Roe am 5. Mai", "Jane Roe on August 3", "Jane Roe | April 13", "Jane Roe (Pressesprecher)").
+_NAME_TAIL = re.compile(
+    r"^(?:[|·•»«/(\[–—\-,:;@†]|\d|"
+    r"(?:am|um|on|at|le|el|il|den|hace|vor|in|im|en|für|for|mit|with|from|aus)\b)", re.IGNORECASE)
+# Words that join names in a byline ("Jane Roe und John Doe", "Caro, Latorre y Wilson").
+_NAME_JOINERS = frozenset({"and", "und", "&", "y", "et", "e"})
+# A role before the name ("FOCUS-Online-Experte Jane Roe", "Chefredakteur Jane Roe").
+_ROLE_BEFORE_NAME = re.compile(
+    r"^\S*(?:experte|expertin|redakteur|redakteurin|korrespondent|korrespondentin|kolumnist|kolumnistin|"
+    r"reporter|reporterin)\s+(?=\S+\s+\S)", re.IGNORECASE)
+# Lower-case words inside personal names ("Ursula von der Leyen", "Jose de la Cruz").
+_NAME_PARTICLES = frozenset({"von", "van", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "los",
+                             "bin", "al", "ter", "zu", "dos", "das"})
+# Weekday names, which end a name as a date does ("Fabian am Dienstag, 6. Mai").
+_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
+                       "wed", "thu", "fri", "sat", "sun", "montag", "dienstag", "mittwoch", "donnerstag", "freitag",
+                       "samstag", "sonntag", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+                       "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"})
+# A domain name in an author field ("Deutsche Welle (www.dw.com)", "JuraForum.de-Redaktion"); the
+# top-level domain in lower case, as written ("St.Pauli" is no domain).
+_DOMAIN = re.compile(r"\b[\w-]+\.[a-z]{2,6}\b")
+# Month and weekday names, left out of the words before a byline's "by" ("8. Januar 2020 · by …").
+_DATE_WORDS = re.compile(r"\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + "|"
+                         + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\b\.?", re.IGNORECASE)
+# A user's handle with a number ("Marianne1", "happyface313"): letters first, digits last.
+_HANDLE_WITH_NUMBER = re.compile(r"[^\W\d_]{2,}[\w.-]*?\d+")
 _BYLINE_TAIL = re.compile(
     r"\s+(?:\||•|·|–|—|-)\s+|,\s*(?=[A-Z][\w ]*(?:Writer|Editor|Reporter|Correspondent|Staff))")
 _BULLET_LINE = re.compile(r"^[ \t]*(?:[•●▪◦·■□➢►‣⁃]|[-*+](?=\s))[ \t]*", re.M)
@@ -1058,9 +1134,20 @@ def _page_metadata(scan: _Scan, url: str, body: _Body) -> PageMetadata:
         published_at=_as_utc(published) if published else None,
         published_date=stated,
         modified_at=_as_utc(modified) if modified else None,
-        authors=_authors(scan, metas, ld_article, by_id, zone),
+        authors=_authors(scan, metas, ld_article, by_id, zone, _site_labels(site, url)),
         language=_language(scan, metas, ld_article),
     )
+
+
+def _site_labels(site: str | None, url: str) -> set[str]:
+    """The site's name and its host's labels, as joined words ("furche.at" → "furcheat", "furche")."""
+    host = _host(url) or ""
+    labels = {_joined_words(site), _joined_words(host), _joined_words(host.rpartition(".")[0])}
+    parts = host.split(".")
+    if len(parts) >= 2:
+        labels.add(_joined_words(parts[-2]))
+    labels.discard("")
+    return labels
 
 
 def _language(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict) -> str | None:
@@ -1348,6 +1435,9 @@ def _published(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict,
     moments = [moment for moment in map(_parse_moment, filter(None, declared)) if moment is not None]
     shown = _shown_date(scan, body, zone)
     if moments:
+        displayed = _displayed_date(scan, zone, {moment.date() for moment in moments})
+        if displayed is not None:
+            return displayed, displayed.date()
         moment = moments[0]
         stated = moment.date()
         if shown is not None and shown.date() != stated:
@@ -1401,7 +1491,7 @@ def _shown_date(scan: _Scan, body: _Body, zone: _ArticleHead) -> datetime | None
             moment = _parse_moment(value)
             if moment is not None and (best is None or abs(position - anchor) < best[0]):
                 best = (abs(position - anchor), 0, moment)
-    for distance, moment in _text_dates(scan, zone, anchor):
+    for distance, _, moment in _text_dates(scan, zone, anchor):
         if best is None or (distance, 1) < best[:2]:
             best = (distance, 1, moment)
         break
@@ -1469,19 +1559,51 @@ def _text_date(scan: _Scan, zone: _ArticleHead) -> datetime | None:
     "Benni, 10. September 2017"), nearest to the headline; never in a line that says it is an
     update."""
     anchor = zone.anchor if zone.anchor is not None else zone.start
-    return next((moment for _, moment in _text_dates(scan, zone, anchor)), None)
+    return next((moment for _, _, moment in _text_dates(scan, zone, anchor)), None)
 
 
-def _text_dates(scan: _Scan, zone: _ArticleHead, anchor: int):
-    """(distance to ``anchor``, date) of the dates in short lines of the article's head and tail,
-    nearest first."""
+def _displayed_date(scan: _Scan, zone: _ArticleHead, declared: set[date]) -> datetime | None:
+    """The date of a short date line right by the headline, when the article's head shows none of
+    the ``declared`` days (neither in a line nor in a <time>): the page's own date then wins."""
+    anchor = zone.anchor if zone.anchor is not None else zone.start
+    pieces = scan.pieces
+    lines = _text_dates(scan, zone, anchor)
+    # Never a date under an "Aktualisiert:" / "Updated" label of its own.
+    nearest = next((moment for distance, index, moment in lines if distance <= SHOWN_DATE_MAX_DISTANCE
+                    and len(pieces[index]) <= SHOWN_DATE_LINE_MAX_CHARS
+                    and not (index and len(pieces[index - 1]) <= SHOWN_DATE_LINE_MAX_CHARS
+                             and _MODIFIED_WORDS.search(pieces[index - 1]))), None)
+    if nearest is None or any(moment.date() in declared for _, _, moment in lines):
+        return None
+    for value, position, _ in scan.times:
+        if zone.holds(position):
+            moment = _parse_moment(value)
+            if moment is not None and moment.date() in declared:
+                return None
+    # Prose of the head may state it too ("Der Beitrag wurde am 27. November 2019 veröffentlicht").
+    month_first = (scan.language or "").strip().casefold() in MONTH_FIRST_LANGUAGES
+    for index in _head_indices(scan, zone):
+        for line in pieces[index].split("\n"):
+            moment = _date_in_text(line, month_first)
+            if moment is not None and moment.date() in declared:
+                return None
+    return nearest
+
+
+def _head_indices(scan: _Scan, zone: _ArticleHead) -> list[int]:
+    """The piece indices of the article's head and tail, in document order."""
     low = min(zone.start - ARTICLE_HEAD_PIECES_BEFORE,
               zone.anchor - HEADLINE_PIECES_BEFORE if zone.anchor is not None else zone.start)
+    high = min(len(scan.pieces), max(zone.end, zone.anchor or 0) + HEADLINE_PIECES_AFTER)
+    return [index for index in range(max(0, low), high) if zone.holds(index)]
+
+
+def _text_dates(scan: _Scan, zone: _ArticleHead, anchor: int) -> list[tuple[int, int, datetime]]:
+    """(distance to ``anchor``, piece index, date) of the dates in short lines of the article's
+    head and tail, nearest first."""
     found = []
     month_first = (scan.language or "").strip().casefold() in MONTH_FIRST_LANGUAGES
-    for index in range(max(0, low), min(len(scan.pieces), max(zone.end, zone.anchor or 0) + HEADLINE_PIECES_AFTER)):
-        if not zone.holds(index):
-            continue
+    for index in _head_indices(scan, zone):
         text = scan.pieces[index]
         if len(text) > TEXT_DATE_MAX_CHARS:
             text = text[:DATELINE_MAX_CHARS]  # prose: only a dateline opening it ("31. Oktober 2023. Die …")
@@ -1495,7 +1617,7 @@ def _text_dates(scan: _Scan, zone: _ArticleHead, anchor: int):
                 found.append((abs(index - anchor), index, moment))
                 break
     found.sort(key=lambda item: item[:2])
-    return [(distance, moment) for distance, _, moment in found]
+    return found
 
 
 def _date_in_text(text: str, month_first: bool = False) -> datetime | None:
@@ -1535,27 +1657,47 @@ def _date_in_text(text: str, month_first: bool = False) -> datetime | None:
 
 
 def _authors(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict, by_id: dict[str, dict],
-             zone: _ArticleHead) -> tuple[str, ...]:
+             zone: _ArticleHead, site_labels: set[str]) -> tuple[str, ...]:
     """Author names: JSON-LD persons, then meta tags, then the byline in the article's head, then
-    JSON-LD organisations. One source only: mixing them mixes people up."""
+    organisations (JSON-LD ones, and declared authors that name the site or a company). One source
+    only: mixing them mixes people up."""
     people: list[str] = []
     organisations: list[str] = []
     authors = _ld_resolve(ld_article.get("author") or ld_article.get("creator"), by_id)
     for author in authors if isinstance(authors, list) else [authors]:
         name = _clean_author(_ld_name(author))
         if name:
-            is_organisation = isinstance(author, dict) and _ld_types(author) & ORGANISATION_TYPES
+            is_organisation = (isinstance(author, dict) and _ld_types(author) & ORGANISATION_TYPES
+                               or _is_organisation_name(name, site_labels))
             (organisations if is_organisation else people).append(name)
     cleaned = people
     if not cleaned:
         for key in AUTHOR_META:
-            cleaned = [name for name in map(_clean_author, _split_names(metas.get(key))) if name]
+            value = metas.get(key)
+            cleaned = [name for name in map(_clean_author, _split_names(value)) if name]
+            if cleaned and _is_organisation_name(value, site_labels):
+                # The site's own name as author ("Die FURCHE"): a byline on the page names the person.
+                organisations = organisations or cleaned
+                cleaned = []
             if cleaned:
                 break
     if not cleaned:
-        cleaned = _byline(scan, zone)
+        cleaned = _byline(scan, zone) or _text_byline(scan, zone)
+        if cleaned and organisations:
+            # "Pamela" in the byline where the site declares "Pamela Anderson": the same one, in full.
+            declared = set(_WORD.findall(" ".join(organisations).casefold()))
+            if all(set(_WORD.findall(name.casefold())) <= declared for name in cleaned):
+                cleaned = organisations
+    elif len(cleaned) == 1 and " " not in cleaned[0]:
+        # "Nils" declared, "Eine Kolumne von Nils Pickert" shown: the same person, in full.
+        first = cleaned[0].casefold() + " "
+        cleaned = next(([name] for name in _byline(scan, zone) + _text_byline(scan, zone)
+                        if name.casefold().startswith(first)), cleaned)
     if not cleaned:
         cleaned = organisations
+    if any(" " in name for name in cleaned):
+        # "Rob Picheta, CNN": an agency's or outlet's acronym beside a person's name is no author.
+        cleaned = [name for name in cleaned if " " in name or not name.isupper()]
     unique: list[str] = []
     for name in cleaned:
         folded = name.casefold()
@@ -1572,11 +1714,107 @@ def _byline(scan: _Scan, zone: _ArticleHead) -> list[str]:
     for node, is_microdata, _ in sorted(candidates, key=lambda item: not item[1]):
         inner = node.css_first('[itemprop="name"]') if is_microdata else None
         target = inner or node
-        text = target.attributes.get("content") or target.text(separator=" ")
-        names = [name for name in map(_clean_author, _split_names(text)) if name]
+        text = " ".join((target.attributes.get("content") or target.text(separator=" ")).split())
+        if len(text) > BYLINE_NODE_MAX_CHARS and not is_microdata:
+            continue  # a container that holds a byline somewhere (<body class="single-author">), a biography
+        parts = _split_names(text)
+        names = [name for name in map(_clean_author, parts) if name]
+        if len(names) < len(parts):
+            # "By Jane Roe Feb 21, 2020", "Jane Roe, John Doe y Ann Poe Hace 13 horas": the names
+            # before the date, when they are more than the parts that read as names on their own.
+            leading = _leading_names(_BYLINE_PREFIX.sub("", text))
+            if len(leading) > len(names):
+                names = leading
         if names:
             return names
     return []
+
+
+def _is_organisation_name(value: str | None, site_labels: set[str]) -> bool:
+    """Whether a declared author is the site or a company rather than a person: it holds a
+    domain name or a legal form ("… GmbH", "… e.V."), or the site's name or host label."""
+    value = value or ""
+    if _DOMAIN.search(value) or not LEGAL_FORM_WORDS.isdisjoint(value.casefold().split()):
+        return True
+    joined = _joined_words(value)
+    return bool(joined) and any(joined == label or (len(label) >= SITE_LABEL_MIN_CHARS and label in joined)
+                                for label in site_labels)
+
+
+def _text_byline(scan: _Scan, zone: _ArticleHead) -> list[str]:
+    """The names of a byline written as a line of the article's head, nearest to the headline
+    first ("By Jane Roe", "Veröffentlicht am 5. Mai 2023 von Jane Roe", "Auteur : Jane Roe"): many
+    pages mark no element of it as the author's."""
+    anchor = zone.anchor if zone.anchor is not None else zone.start
+    pieces = scan.pieces
+    for index in sorted(_head_indices(scan, zone), key=lambda index: abs(index - anchor)):
+        for line in pieces[index].split("\n"):
+            if len(line) <= BYLINE_LINE_MAX_CHARS:
+                names = _byline_line_names(line)
+                if not names and _BYLINE_LABEL.match(line) and index + 1 < len(pieces):
+                    names = _leading_names(pieces[index + 1].split("\n")[0][:BYLINE_LINE_MAX_CHARS])
+                if names:
+                    return names
+    return []
+
+
+def _byline_line_names(line: str) -> list[str]:
+    """The names after the "by"/"von" of a byline line; [] when the line is a sentence or a credit
+    for something else (a photo, a theme)."""
+    for match in _TEXT_BYLINE.finditer(line):
+        lead = _DATE_WORDS.sub(" ", line[: match.start()])
+        if len(lead.split()) > BYLINE_LEAD_MAX_WORDS or not _BYLINE_LEAD.match(lead):
+            continue
+        names = _leading_names(line[match.end():])
+        if names:
+            return names
+    return []
+
+
+def _leading_names(text: str) -> list[str]:
+    """The personal names that open ``text`` when only a separator, a date or a short connector
+    follows them ("Jane Roe und John Doe am 5. Mai 2023" → Jane Roe, John Doe); [] when the text
+    goes on as prose ("Bundespräsident Johannes Rau beim Konvent …")."""
+    names: list[list[str]] = []
+    current: list[str] = []
+    tail = ""
+    text = text.replace("/", " / ")  # "Jane Roe/dpa", "Jane Roe / John Doe": names apart
+    tokens = list(re.finditer(r"\S+", text))
+    for position, token in enumerate(tokens):
+        word = token[0]
+        core = word.rstrip(",;/")
+        folded = core.casefold()
+        following = tokens[position + 1][0] if position + 1 < len(tokens) else ""
+        if (folded in _NAME_JOINERS or not core) and current:  # "Roe und Doe", "Roe , Doe"
+            names.append(current)
+            current = []
+            continue
+        # "Feb 21", "Dienstag", "Hace 13 horas", "am 5. Mai": a date starts, the names end.
+        is_date = folded in _WEEKDAYS or (following[:1].isdigit() and (folded.rstrip(".") in MONTHS
+                                                                       or _NAME_TAIL.match(folded)))
+        if folded in _CREDIT_WORDS and current:  # "Jane Roe Illustration von John Doe"
+            tail = "|"
+            break
+        if core and not is_date and (core[0].isupper() or (current and folded in _NAME_PARTICLES)
+                                     or (not names and not current and core.isalnum() and core.islower())):
+            current.append(core)
+            if word != core:  # "Roe," ends a name
+                names.append(current)
+                current = []
+            continue
+        tail = text[token.start():]
+        break
+    while current and current[-1].casefold() in _NAME_PARTICLES:  # "Matthieu Hy le 7 mai"
+        current.pop()
+    if current:
+        names.append(current)
+    if not names or (tail and not _NAME_TAIL.match(tail)):
+        return []
+    if len(names) == 1 and len(names[0]) == 1 and tail.startswith(","):
+        return []  # one word before a comma: "par exemple, …"
+    if any(len(name) > NAME_MAX_WORDS or (len(name) > 1 and name[0].islower()) for name in names):
+        return []
+    return [name for name in map(_clean_author, (" ".join(name) for name in names)) if name]
 
 
 def _split_names(value: str | None) -> list[str]:
@@ -1593,12 +1831,15 @@ def _clean_author(value: str | None) -> str | None:
     name = _BYLINE_TAIL.split(name)[0]
     name = _BYLINE_VERB.sub("", name)
     name = _BYLINE_ROLE.sub("", name)
+    name = _ROLE_BEFORE_NAME.sub("", name)
     name = name.strip(" ,;:|*()")
-    if not name or len(name.split()) > BYLINE_MAX_WORDS or any(ch.isdigit() for ch in name):
+    if not name or len(name.split()) > BYLINE_MAX_WORDS:
         return None
+    if any(ch.isdigit() for ch in name) and not _HANDLE_WITH_NUMBER.fullmatch(name):
+        return None  # a date or a time; but "Marianne1" is a user's handle
     if "://" in name or "@" in name or not name[0].isalpha():
         return None
     folded = name.casefold()
-    if folded in NOT_AUTHOR_WORDS or folded.split()[0] in NOT_AUTHOR_WORDS:
+    if folded in NOT_AUTHOR_WORDS or folded.split()[0] in NOT_AUTHOR_WORDS or folded in _WEEKDAYS:
         return None
     return name

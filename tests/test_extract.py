@@ -491,3 +491,96 @@ def test_pathologically_deep_nesting_is_flattened_not_quadratic():
     html = "<html><body>" + "<div>" * depth + "<p>" + SENTENCE * 3 + "</p>" + "</div>" * depth + "</body></html>"
     article = extract_article(raw(html))
     assert "harbour workers stayed out" in article.text
+
+
+# ---- bylines and dates written as text in the article's head
+
+
+@pytest.mark.parametrize("line, names", [
+    ("By Jane Roe", ("Jane Roe",)),
+    ("Von Max Muster und Erika Beispiel", ("Max Muster", "Erika Beispiel")),
+    ("Veröffentlicht am 5. Mai 2023 von Max Muster", ("Max Muster",)),
+    ("Par Jeanne Dupont le 7 mai 2020", ("Jeanne Dupont",)),
+    ("| By Jane Roe | April 13, 2020", ("Jane Roe",)),
+    ("Posted in News by portwatcher on August 3, 2019", ("portwatcher",)),
+    ("Geschrieben von Benni am 25.08.2015 22:30", ("Benni",)),
+    ("Auteur : Jeanne Dupont", ("Jeanne Dupont",)),
+    ("Text von Max Muster Illustration von Erika Beispiel", ("Max Muster",)),
+    ("ByJane Roe", ("Jane Roe",)),
+])
+def test_a_byline_written_as_a_line_of_the_head(line, names):
+    html = page().replace("</h1>", f"</h1><p>{line}</p>")
+    assert extract_metadata(raw(html)).authors == names
+
+
+@pytest.mark.parametrize("line", [
+    "Photo by Jane Roe on Unsplash",  # a credit for the picture
+    "Die Polizei fand die Leiche von Max Muster",  # a sentence
+    "Rede von Bundespräsident Max Muster beim Konvent der Länder",  # the name goes on as prose
+    "Themen von A bis Z",
+    "Parteien im Überblick",  # "Par" + a capital is no glued "Par Jeanne"
+])
+def test_lines_with_by_or_von_that_are_no_byline(line):
+    html = page().replace("</h1>", f"</h1><p>{line}</p>")
+    assert extract_metadata(raw(html)).authors == ()
+
+
+def test_a_byline_label_and_the_name_in_the_next_element():
+    html = page().replace("</h1>", "</h1><div><div>Auteur</div><div><a href='/a/jd'>Jeanne Dupont</a></div></div>")
+    assert extract_metadata(raw(html)).authors == ("Jeanne Dupont",)
+
+
+def test_a_byline_element_with_a_date_and_a_container_marked_as_author():
+    # The names before the date ("Hace 13 horas"), listed with commas and "y".
+    html = page().replace("</h1>", "</h1><div class='author'>Ana Roe , Luis Doe y José Poe"
+                                   "<span>Hace 13 horas</span></div>")
+    assert extract_metadata(raw(html)).authors == ("Ana Roe", "Luis Doe", "José Poe")
+    # A <body class="single-author"> is a container, not a byline: its text is no list of names.
+    html = page().replace("<body>", "<body class='single-author'>").replace(
+        "</h1>", "</h1><p>Veröffentlicht von Max Muster</p>")
+    assert extract_metadata(raw(html)).authors == ("Max Muster",)
+
+
+def test_a_declared_author_naming_the_site_gives_way_to_the_byline():
+    head = '<meta name="author" content="Port News GmbH">'
+    html = page(head=head).replace("</h1>", "</h1><p>Von Jane Roe</p>")
+    assert extract_metadata(raw(html)).authors == ("Jane Roe",)
+    head = '<meta name="author" content="The Harbour Post"><meta property="og:site_name" content="Harbour Post">'
+    html = page(head=head).replace("</h1>", "</h1><p>By Jane Roe</p>")
+    assert extract_metadata(raw(html, url="https://harbourpost.example/strike")).authors == ("Jane Roe",)
+    # Without a byline the site's name is all there is.
+    assert extract_metadata(raw(page(head=head), url="https://harbourpost.example/strike")).authors == (
+        "The Harbour Post",)
+    # A person's name declared in full, shown short in the byline: the full name.
+    head = '<meta name="author" content="Jane Roe"><meta property="og:site_name" content="Jane Roe">'
+    html = page(head=head).replace("</h1>", "</h1><p class='byline'>Jane</p>")
+    assert extract_metadata(raw(html)).authors == ("Jane Roe",)
+
+
+def test_a_first_name_declared_is_completed_from_the_byline_and_acronyms_dropped():
+    html = page(head='<meta name="author" content="Jane">').replace("</h1>", "</h1><p>Eine Kolumne von Jane Roe</p>")
+    assert extract_metadata(raw(html)).authors == ("Jane Roe",)
+    html = page(head='<meta name="author" content="Jane Roe, CNN">')
+    assert extract_metadata(raw(html)).authors == ("Jane Roe",)
+    html = page().replace("</h1>", "</h1><p class='byline'>FOCUS-Online-Experte Jane Roe</p>")
+    assert extract_metadata(raw(html)).authors == ("Jane Roe",)
+    html = page().replace("</h1>", "</h1><p class='byline'>von Marianne1</p>")
+    assert extract_metadata(raw(html)).authors == ("Marianne1",)
+
+
+def test_the_date_shown_by_the_headline_beats_declared_dates_the_page_never_shows():
+    head = '<meta property="article:published_time" content="2021-11-29T14:13:37+00:00">'
+    html = page(head=head).replace("</h1>", "</h1><p>12.01.2022</p>")
+    assert extract_metadata(raw(html)).published_date.isoformat() == "2022-01-12"
+    # The declared day shown anywhere in the head (here in a sentence): the declared date stands.
+    html = page(head=head).replace("</h1>", "</h1><p>12.01.2022</p><p>Der Beitrag wurde am 29. November 2021 "
+                                            "um 15:21 Uhr veröffentlicht.</p>")
+    assert extract_metadata(raw(html)).published_date.isoformat() == "2021-11-29"
+    # Never an update stamp, in its line or under its own label.
+    for shown in ("<p>Aktualisiert: 12.01.2022</p>", "<p>Updated</p><p>12.01.2022</p>"):
+        html = page(head=head).replace("</h1>", f"</h1>{shown}")
+        assert extract_metadata(raw(html)).published_date.isoformat() == "2021-11-29", shown
+    # Prose far from the headline is no date line.
+    html = page(head=head).replace("</h1>", "</h1><p>Wir suchen zum 12.01.2022 eine Redakteurin oder einen "
+                                            "Redakteur für unsere Lokalredaktion in der Stadt am Hafen.</p>")
+    assert extract_metadata(raw(html)).published_date.isoformat() == "2021-11-29"
