@@ -16,7 +16,7 @@ independent reports of one event share quotes, a copy shares prose.
 from __future__ import annotations
 
 import math
-
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +25,8 @@ from .fingerprint import Shingled
 from .models import Alignment, Passage
 from .settings import DEFAULT_SETTINGS, Settings
 
-__all__ = ["align_texts", "is_copy_evidence", "required_evidence", "TokenPassage", "REWRITE_GAP_FACTOR"]
+__all__ = ["REWRITE_GAP_FACTOR", "TokenPassage", "align_texts", "is_copy_evidence", "is_template_fill",
+           "required_evidence"]
 
 #: Revisions are aligned on 3-word shingles with gaps this many times wider and passages this
 #: many times shorter than verbatim copies: edits leave only short shared phrases, farther apart.
@@ -192,12 +193,16 @@ def align_texts(a_id: int, a: Shingled, b_id: int, b: Shingled, settings: Settin
         token_passages = _token_passages(a, b, settings, short=True)  # a revision: align on 3-grams
     passages = []
     evidence = 0.0
+    a_figures: Counter[tuple[str, ...]] = Counter()
+    b_figures: Counter[tuple[str, ...]] = Counter()
     for p in token_passages:
         a_start, a_end = a.char_span(p.a_first, p.a_last)
         b_start, b_end = b.char_span(p.b_first, p.b_last)
-        passages.append(Passage(a_start, a_end, b_start, b_end, words=int(len(p.b_covered))))
+        passages.append(Passage(a_start, a_end, b_start, b_end, words=len(p.b_covered)))
         unquoted = min(np.count_nonzero(~a.quoted[p.a_covered]), np.count_nonzero(~b.quoted[p.b_covered]))
         evidence += unquoted + settings.quoted_word_weight * (len(p.b_covered) - unquoted)
+        a_figures.update(_figures(a, p.a_first, p.a_last))
+        b_figures.update(_figures(b, p.b_first, p.b_last))
     return Alignment(
         a_id=a_id,
         b_id=b_id,
@@ -215,7 +220,43 @@ def align_texts(a_id: int, a: Shingled, b_id: int, b: Shingled, settings: Settin
         rewrite_share=round(float(rewrite_share), 4),
         a_words=len(a.content),
         b_words=len(b.content),
+        a_figures=a_figures.total(),
+        b_figures=b_figures.total(),
+        shared_figures=(a_figures & b_figures).total(),
     )
+
+
+def _figures(x: Shingled, first: int, last: int) -> list[tuple[str, ...]]:
+    """The figures among content tokens ``first``..``last``: runs of tokens holding a digit that are
+    joined by one character each ("3.879", "7-1/4", "1987-03-09"), as tuples of their tokens."""
+    words, starts, ends = x.tokens.words, x.tokens.starts, x.tokens.ends
+    figures: list[tuple[str, ...]] = []
+    run: list[str] = []
+    previous = -2
+    for token in x.content[first:last + 1].tolist():
+        word = words[token]
+        if any(ch.isdigit() for ch in word):
+            if run and token == previous + 1 and starts[token] == ends[previous] + 1:
+                run.append(word)
+            else:
+                if run:
+                    figures.append(tuple(run))
+                run = [word]
+            previous = token
+        elif run:
+            figures.append(tuple(run))
+            run = []
+    if run:
+        figures.append(tuple(run))
+    return figures
+
+
+def is_template_fill(alignment: Alignment, settings: Settings = DEFAULT_SETTINGS) -> bool:
+    """Whether the aligned passages hold figures in both texts but mostly different ones: two
+    texts filled in from one template (earnings briefs, bond announcements), not a copy."""
+    fewer = min(alignment.a_figures, alignment.b_figures)
+    return fewer - alignment.shared_figures >= settings.template_min_changed_figures and \
+        alignment.shared_figures < settings.min_figure_agreement * fewer
 
 
 def _cover(x: Shingled, other: np.ndarray, n: int, *, short: bool, informative: bool = False) -> tuple[float, int]:
@@ -241,8 +282,9 @@ def _is_rewrite(share: float, words: int, settings: Settings) -> bool:
 
 def is_copy_evidence(alignment: Alignment, settings: Settings = DEFAULT_SETTINGS) -> bool:
     """Whether an alignment shows reuse: enough aligned prose outside quotations, verbatim, or
-    revised (informative 3-grams covering a good share of one text, in dense passages)."""
-    if not alignment.passages:
+    revised (informative 3-grams covering a good share of one text, in dense passages) — and not
+    the same template filled in with other figures."""
+    if not alignment.passages or is_template_fill(alignment, settings):
         return False
     return alignment.evidence_words >= required_evidence(alignment, settings) or _is_rewrite(
         alignment.rewrite_share, alignment.rewrite_words, settings)

@@ -182,6 +182,12 @@ class Alignment:
     rewrite_share: float = 0.0  # the larger side's share of words covered by them
     a_words: int = 0  # content words (outside furniture and credit lines) of each text
     b_words: int = 0
+    # figures (numbers, prices, dates' digits) inside the aligned passages of each text, and how
+    # many of them the two have in common: a copy repeats its source's figures, a text filled in
+    # from the same template (earnings briefs, bond announcements) does not
+    a_figures: int = 0
+    b_figures: int = 0
+    shared_figures: int = 0
 
 
 @dataclass(frozen=True, slots=True)

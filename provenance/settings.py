@@ -78,6 +78,16 @@ class Settings:
     #: short-word phrases ("mln dlrs in", "pct from a year") recur across unrelated wire stories.
     rewrite_min_word_chars: int = 6
 
+    #: Texts filled in from one template (earnings briefs, bond announcements, market reports)
+    #: share their wording and differ in the figures; a copy repeats its source's figures. When
+    #: at least template_min_changed_figures figures of the aligned passages (counted on the side
+    #: with fewer) have no counterpart in the other text, and fewer than min_figure_agreement of
+    #: them agree, the shared wording is a template, not reuse. Reuters-21578: re-issued and
+    #: corrected stories change at most 2 figures and keep 0.67-1.0 of them; treasury balances,
+    #: hog prices, convertible-debt and eurobond announcements of different issuers keep 0-0.71.
+    template_min_changed_figures: int = 3
+    min_figure_agreement: float = 0.75
+
     # --- relation ----------------------------------------------------------------------------
     #: A copy that carries at least this share of its source's text is a ``copy``; less is ``excerpt``.
     copy_min_containment: float = 0.8

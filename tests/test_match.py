@@ -116,3 +116,33 @@ def test_words_that_repeat_in_the_source_are_aligned_to_one_place_only():
     assert len(al.passages) == 1, al.passages
     p = al.passages[0]
     assert p.source_start == body_start and p.copy_start == 0
+
+
+_BOND_TEMPLATE = (
+    "LONDON, {day} - {issuer} is issuing a {amount} mln dlr eurobond due {due} paying {coupon} pct and "
+    "priced at {price} pct, lead manager {manager} said. The non-callable bond is available in "
+    "denominations of {denomination} dlrs and will be listed in Luxembourg. The selling concession is "
+    "{concession} pct, while management and underwriting combined pays {fees} pct. The payment date is {due}."
+)
+_HARBOUR_BOND = dict(day="March 3", issuer="Harbour Authority Finance", amount="150", due="April 15, 1994",
+                     coupon="7-1/4", price="101-1/8", manager="Northgate Securities", denomination="5,000",
+                     concession="1-1/4", fees="5/8")
+_RAILWAY_BOND = dict(day="June 9", issuer="Eastern Railway Holdings", amount="80", due="July 30, 1992",
+                     coupon="8-1/2", price="100-3/4", manager="Saltmarsh Capital", denomination="10,000",
+                     concession="1-3/8", fees="3/4")
+
+
+def test_two_announcements_filled_in_from_one_template_are_not_a_copy():
+    a, b = _BOND_TEMPLATE.format(**_HARBOUR_BOND), _BOND_TEMPLATE.format(**_RAILWAY_BOND)
+    al = align_texts(1, _sh(a), 2, _sh(b))
+    assert al.passages  # the template's wording does align ...
+    assert min(al.a_figures, al.b_figures) >= 3 and al.shared_figures == 0
+    assert not is_copy_evidence(al)  # ... but the figures say these are two announcements
+
+
+def test_a_copy_that_corrects_one_figure_is_still_a_copy():
+    a = _BOND_TEMPLATE.format(**_HARBOUR_BOND)
+    b = _BOND_TEMPLATE.format(**(_HARBOUR_BOND | {"price": "101-3/8"}))  # a correction of the price
+    al = align_texts(1, _sh(a), 2, _sh(b))
+    assert al.shared_figures >= al.a_figures - 1 >= 6
+    assert is_copy_evidence(al)
