@@ -34,7 +34,9 @@ def test_independent_answers_are_not_linked_and_links_go_to_their_own_source(res
 
 @pytest.mark.shared
 @pytest.mark.xfail(strict=True, reason=f"measured {MEASURED['reuse']}: 3 heavy revisions share too few "
-                   "informative phrases with their source, and 2 'cut' answers share none at all")
+                   "informative phrases with their source, and 2 'cut' answers were cut from text outside "
+                   "their task's source (g2pE_taskc: another article; g4pD_taskb: another section), so "
+                   "0.979 is the ceiling")
 def test_reused_and_independent_answers_are_told_apart(result):
     assert result.reuse_accuracy >= MIN_REUSE_ACCURACY
 
