@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from itertools import accumulate, islice
+from operator import sub
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -250,12 +251,12 @@ MONTHS = {
 
 _WS = re.compile(r"[^\S\n]+")
 _WORD = re.compile(r"\w+")
-_NAME_PARTS = re.compile(r"[_\-]+")
 # Cheap first test for furniture class/id words: a long word starting a name part, or a short one
-# standing alone.
-_FURNITURE_HINT = re.compile(
-    r"(?:^|[\s_\-])(?:" + "|".join(LONG_BOILERPLATE_WORDS) + r"|(?:nav|ads?)(?=$|[\s_\-]))"
-)
+# standing alone; at the start, or after a separator. Two patterns, not one with "(?:^|[\s_\-])": a
+# pattern opening with a character class is scanned for quickly, an alternation is tried everywhere.
+_FURNITURE_WORD = r"(?:" + "|".join(LONG_BOILERPLATE_WORDS) + r"|(?:nav|ads?)(?=$|[\s_\-]))"
+_FURNITURE_HINT_AT_START = re.compile(_FURNITURE_WORD)
+_FURNITURE_HINT_AFTER_SEPARATOR = re.compile(r"[\s_\-]" + _FURNITURE_WORD)
 _TEASER_ENDS = ("...", "…")
 _KICKER_CLASS = re.compile("|".join(KICKER_CLASS_WORDS))
 _HIDDEN_CLASS = re.compile("|".join(HIDDEN_CLASS_WORDS))
@@ -436,18 +437,24 @@ MAX_NESTING_DEPTH = 1000
 #: cannot nest deeper than ~45,000 tags, which the parser still builds in about 5 s at worst.
 NESTING_CHECK_MIN_SIZE = 500_000
 _VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-_TAG_RE = {str: re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*?(/?)>"),
-           bytes: re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*?(/?)>")}
+_VOID_TAG_BYTES = frozenset(tag.encode() for tag in _VOID_TAGS)
+# A tag, its attributes greedy up to the first ">" (a lazy match is several times slower on the
+# huge data: URIs of big pages); a "/" ending them makes the tag self-closing. By type: (pattern, "/").
+_TAG_RE = {str: (re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)([^>]*)>"), "/"),
+           bytes: (re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9]*)([^>]*)>"), b"/")}
 
 
 def _bounded_nesting(html: str | bytes) -> str | bytes:
     """``html`` with the tags nested deeper than MAX_NESTING_DEPTH removed (their text is kept)."""
     if len(html) < NESTING_CHECK_MIN_SIZE:
         return html
-    pattern = _TAG_RE[type(html)]
+    pattern, slash = _TAG_RE[type(html)]
+    if _max_depth(pattern.findall(html), slash) <= MAX_NESTING_DEPTH:
+        return html  # nothing to cut (almost every page): no walk over the tags one by one
     depth, cut, out, last = 0, False, [], 0
     for m in pattern.finditer(html):
-        closing, name, self_closing = m.group(1), m.group(2), m.group(3)
+        closing, name, rest = m.groups()
+        self_closing = rest.endswith(slash)
         name = name.decode("ascii", "replace").lower() if isinstance(name, bytes) else name.lower()
         if name in _VOID_TAGS or self_closing:
             continue
@@ -465,6 +472,17 @@ def _bounded_nesting(html: str | bytes) -> str | bytes:
         return html
     out.append(html[last:])
     return html[:0].join(out)
+
+
+def _max_depth(tags: list[tuple], slash: str | bytes) -> int:
+    """The deepest nesting of ``tags`` ((closing "/", name, rest) as _TAG_RE finds them), counted as
+    :func:`_bounded_nesting` counts it: a closing tag never takes the depth below zero."""
+    voids = _VOID_TAGS if slash == "/" else _VOID_TAG_BYTES
+    steps = [0 if rest.endswith(slash) or name.lower() in voids else -1 if closing else 1
+             for closing, name, rest in tags]
+    # Depth floored at zero = running sum minus its lowest value so far (summed in C, not a loop).
+    sums = list(accumulate(steps, initial=0))
+    return max(map(sub, sums, accumulate(sums, min)))
 
 
 def extract_html(html: str | bytes, url: str) -> Article:
@@ -691,6 +709,16 @@ def _tag_kinds() -> dict[str | None, int]:
 _TAG_KINDS = _tag_kinds()
 
 
+def _probe_tag_ids() -> tuple[int, int]:
+    """lexbor's tag ids of text nodes and of <time>, read from the parser itself (they differ
+    between lexbor versions)."""
+    time = LexborHTMLParser("<time>x</time>").css_first("time")
+    return time.first_child.tag_id, time.tag_id
+
+
+_TEXT_TAG_ID, _TIME_TAG_ID = _probe_tag_ids()
+
+
 def _scan(tree: LexborHTMLParser) -> _Scan:
     scan = _Scan()
     pieces, piece_links, piece_blocks, ranges = scan.pieces, scan.piece_links, scan.piece_blocks, scan.ranges
@@ -722,16 +750,29 @@ def _scan(tree: LexborHTMLParser) -> _Scan:
                 piece_blocks.append(blocks[-1])
         link_chars = 0
 
+    # (tag, kind) by lexbor tag id, filled as ids are met: ``node.tag_id`` is cheaper than ``node.tag``,
+    # which builds the name's string each time. Per page: custom elements' ids are only valid in one.
+    tags_by_id: dict[int, tuple[str | None, int]] = {}
     node: LexborNode | None = tree.root
     while node is not None:
-        tag = node.tag
-        kind = tag_kinds(tag, 0)  # 0 inline element, 1 block, 2 link; the others see _TAG_KINDS
+        tag_id = node.tag_id
+        if tag_id == _TEXT_TAG_ID:
+            kind = _TEXT
+        else:
+            entry = tags_by_id.get(tag_id)
+            if entry is None:
+                tag = node.tag
+                entry = tags_by_id[tag_id] = (tag, tag_kinds(tag, 0))
+            tag, kind = entry  # kind: 0 inline element, 1 block, 2 link; the others see _TAG_KINDS
         if kind == _TEXT:
-            value = node.text_content
-            if value and (parts or not value.isspace()):  # leading whitespace of a piece is nothing
-                parts.append(value.replace("\n", " ") if "\n" in value else value)
-                if link_depth:
-                    link_chars += len(value.strip())
+            # Leading whitespace of a piece is nothing: the whitespace between blocks (most text
+            # nodes) is told apart in C, without building its string.
+            if parts or not node.is_empty_text_node:
+                value = node.text_content
+                if value and (parts or not value.isspace()):
+                    parts.append(value.replace("\n", " ") if "\n" in value else value)
+                    if link_depth:
+                        link_chars += len(value.strip())
         elif kind < _TEXT:  # elements we descend into
             element_id = next_id
             next_id += 1
@@ -800,7 +841,9 @@ def _scan(tree: LexborHTMLParser) -> _Scan:
                 headline, kicker = _headline_text(node)
                 scan.h1s.append((headline, len(pieces), tuple(open_suspects)))
                 # A date line built into the headline: a <time>, or a date as its kicker.
-                values = [time.attributes.get("datetime") or "" for time in node.css("time[datetime]")]
+                # time[datetime] by a walk: a CSS query costs far more on a small subtree.
+                values = [inner.attributes["datetime"] or "" for inner in node.traverse()
+                          if inner.tag_id == _TIME_TAG_ID and "datetime" in inner.attributes]
                 kicker_date = _date_in_text(kicker) if kicker else None
                 if kicker_date is not None:
                     values.append(kicker_date.date().isoformat())
@@ -989,17 +1032,18 @@ def _name_verdict(names: str) -> int:
 
 def _is_furniture_name(names: str) -> bool:
     """Whether a furniture word is among the words of ``names`` (class and id, casefolded)."""
-    if not _FURNITURE_HINT.search(names):
+    if not (_FURNITURE_HINT_AT_START.match(names) or _FURNITURE_HINT_AFTER_SEPARATOR.search(names)):
         return False  # the cheap test first: no furniture word starts anywhere in the names
     for token in names.split():
-        parts = [part for part in _NAME_PARTS.split(token) if part]
-        for index, word in enumerate(parts):
-            if index and parts[index - 1] in LAYOUT_MODIFIERS:
-                continue  # "has-sidebar": the page has one, this element is not it
-            if word in NOT_BOILERPLATE_WORDS:
+        previous = ""  # the part before, in this token ("has" in "has-sidebar")
+        for word in token.replace("_", "-").split("-"):
+            if not word:
                 continue
-            if word in SHORT_BOILERPLATE_WORDS or word.startswith(LONG_BOILERPLATE_WORDS):
+            # "has-sidebar": the page has one, this element is not it.
+            if (previous not in LAYOUT_MODIFIERS and word not in NOT_BOILERPLATE_WORDS
+                    and (word in SHORT_BOILERPLATE_WORDS or word.startswith(LONG_BOILERPLATE_WORDS))):
                 return True
+            previous = word
     return False
 
 
@@ -1433,9 +1477,10 @@ def _published(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict,
     declared += [_ld_text(obj.get("datePublished")) for obj in ld_objects if obj is not ld_article]
     declared += [_ld_text(ld_article.get("dateCreated"))]
     moments = [moment for moment in map(_parse_moment, filter(None, declared)) if moment is not None]
-    shown = _shown_date(scan, body, zone)
+    lines = _text_dates(scan, zone)  # read once, used by the three below
+    shown = _shown_date(scan, zone, lines)
     if moments:
-        displayed = _displayed_date(scan, zone, {moment.date() for moment in moments})
+        displayed = _displayed_date(scan, zone, {moment.date() for moment in moments}, lines)
         if displayed is not None:
             return displayed, displayed.date()
         moment = moments[0]
@@ -1462,7 +1507,7 @@ def _published(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict,
     if moment is None:
         moment = _url_date(url)
     if moment is None:
-        moment = _text_date(scan, zone)
+        moment = _text_date(lines)
     if moment is None:  # the page's own data in a script ({"published_at": "…"})
         moment = _first_date(match[1] for node in scan.scripts
                              for match in [_SCRIPT_DATE.search(node.text() or "")] if match)
@@ -1481,9 +1526,10 @@ def _is_zone_shift(moment: datetime, day: date) -> bool:
     return False
 
 
-def _shown_date(scan: _Scan, body: _Body, zone: _ArticleHead) -> datetime | None:
+def _shown_date(scan: _Scan, zone: _ArticleHead, lines: list[tuple[int, int, datetime]]) -> datetime | None:
     """The date the page shows nearest to its headline: a <time> of the article's head or a date
-    in a short line there (nearest first; a <time> before a line at the same distance)."""
+    in a short line there (``lines``, as :func:`_text_dates` gives them; nearest first; a <time>
+    before a line at the same distance)."""
     anchor = zone.anchor if zone.anchor is not None else zone.start
     best: tuple[int, int, datetime] | None = None
     for value, position, suspects in scan.times:
@@ -1491,7 +1537,7 @@ def _shown_date(scan: _Scan, body: _Body, zone: _ArticleHead) -> datetime | None
             moment = _parse_moment(value)
             if moment is not None and (best is None or abs(position - anchor) < best[0]):
                 best = (abs(position - anchor), 0, moment)
-    for distance, _, moment in _text_dates(scan, zone, anchor):
+    for distance, _, moment in lines:
         if best is None or (distance, 1) < best[:2]:
             best = (distance, 1, moment)
         break
@@ -1554,20 +1600,19 @@ def _url_date(url: str) -> datetime | None:
     return None
 
 
-def _text_date(scan: _Scan, zone: _ArticleHead) -> datetime | None:
+def _text_date(lines: list[tuple[int, int, datetime]]) -> datetime | None:
     """A date written in a short line of the article's head or tail ("Published 5 March 2024",
     "Benni, 10. September 2017"), nearest to the headline; never in a line that says it is an
-    update."""
-    anchor = zone.anchor if zone.anchor is not None else zone.start
-    return next((moment for _, _, moment in _text_dates(scan, zone, anchor)), None)
+    update. ``lines`` as :func:`_text_dates` gives them."""
+    return next((moment for _, _, moment in lines), None)
 
 
-def _displayed_date(scan: _Scan, zone: _ArticleHead, declared: set[date]) -> datetime | None:
-    """The date of a short date line right by the headline, when the article's head shows none of
-    the ``declared`` days (neither in a line nor in a <time>): the page's own date then wins."""
-    anchor = zone.anchor if zone.anchor is not None else zone.start
+def _displayed_date(scan: _Scan, zone: _ArticleHead, declared: set[date],
+                    lines: list[tuple[int, int, datetime]]) -> datetime | None:
+    """The date of a short date line right by the headline (``lines``, as :func:`_text_dates`
+    gives them), when the article's head shows none of the ``declared`` days (neither in a line
+    nor in a <time>): the page's own date then wins."""
     pieces = scan.pieces
-    lines = _text_dates(scan, zone, anchor)
     # Never a date under an "Aktualisiert:" / "Updated" label of its own.
     nearest = next((moment for distance, index, moment in lines if distance <= SHOWN_DATE_MAX_DISTANCE
                     and len(pieces[index]) <= SHOWN_DATE_LINE_MAX_CHARS
@@ -1595,12 +1640,19 @@ def _head_indices(scan: _Scan, zone: _ArticleHead) -> list[int]:
     low = min(zone.start - ARTICLE_HEAD_PIECES_BEFORE,
               zone.anchor - HEADLINE_PIECES_BEFORE if zone.anchor is not None else zone.start)
     high = min(len(scan.pieces), max(zone.end, zone.anchor or 0) + HEADLINE_PIECES_AFTER)
-    return [index for index in range(max(0, low), high) if zone.holds(index)]
+    # Only the three windows that holds() accepts can hold one: test those, not the whole body.
+    windows = [range(zone.start - ARTICLE_HEAD_PIECES_BEFORE, zone.start + ARTICLE_HEAD_PIECES_AFTER + 1),
+               range(zone.end - ARTICLE_TAIL_PIECES, zone.end + 1)]
+    if zone.anchor is not None:
+        windows.append(range(zone.anchor - HEADLINE_PIECES_BEFORE, zone.anchor + HEADLINE_PIECES_AFTER + 1))
+    low = max(0, low)
+    return [index for index in sorted(set().union(*windows)) if low <= index < high and zone.holds(index)]
 
 
-def _text_dates(scan: _Scan, zone: _ArticleHead, anchor: int) -> list[tuple[int, int, datetime]]:
-    """(distance to ``anchor``, piece index, date) of the dates in short lines of the article's
-    head and tail, nearest first."""
+def _text_dates(scan: _Scan, zone: _ArticleHead) -> list[tuple[int, int, datetime]]:
+    """(distance to the headline, piece index, date) of the dates in short lines of the article's
+    head and tail, nearest first (the distance to the main container's start without a headline)."""
+    anchor = zone.anchor if zone.anchor is not None else zone.start
     found = []
     month_first = (scan.language or "").strip().casefold() in MONTH_FIRST_LANGUAGES
     for index in _head_indices(scan, zone):
@@ -1608,14 +1660,12 @@ def _text_dates(scan: _Scan, zone: _ArticleHead, anchor: int) -> list[tuple[int,
         if len(text) > TEXT_DATE_MAX_CHARS:
             text = text[:DATELINE_MAX_CHARS]  # prose: only a dateline opening it ("31. Oktober 2023. Die …")
         for line in text.split("\n"):  # "Last change: 31.10.2023<br>Published: 01.11.2023"
-            if not _TWO_DIGITS.search(line):
-                continue  # no date here (every date form has two digits in a row): skip the word tests
-            if _MODIFIED_WORDS.search(line) or _NOT_PUBLISHED_WORDS.search(line):
-                continue
+            # The date first: most lines have none, and then the (slower) word tests are not needed.
             moment = _date_in_text(line, month_first)
-            if moment is not None:
-                found.append((abs(index - anchor), index, moment))
-                break
+            if moment is None or _MODIFIED_WORDS.search(line) or _NOT_PUBLISHED_WORDS.search(line):
+                continue
+            found.append((abs(index - anchor), index, moment))
+            break
     found.sort(key=lambda item: item[:2])
     return found
 
