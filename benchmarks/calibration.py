@@ -84,10 +84,11 @@ class LabelledEdge:
     confidence: float
     right: bool
     why: str  # right | wrong direction | false pair | shares_source
+    discounted: bool = False  # confidence below the direction's: a weak rewrite link
 
 
 def _label(dataset: str, src: str, cpy: str, relation: str, confidence: float, true_upstream: str | None,
-           true_pair: bool) -> LabelledEdge:
+           true_pair: bool, direction_confidence: float | None = None) -> LabelledEdge:
     if not true_pair:
         why = "false pair"
     elif relation == "shares_source":
@@ -96,7 +97,8 @@ def _label(dataset: str, src: str, cpy: str, relation: str, confidence: float, t
         why = "wrong direction"
     else:
         why = "right"
-    return LabelledEdge(dataset, src, cpy, relation, float(confidence), why == "right", why)
+    discounted = direction_confidence is not None and confidence < direction_confidence - 1e-9
+    return LabelledEdge(dataset, src, cpy, relation, float(confidence), why == "right", why, discounted)
 
 
 # --- the sets ----------------------------------------------------------------------------------------
@@ -111,13 +113,13 @@ def simulator_edges(stories: list[S.Story] | None = None, data: Path = SHARED / 
         with Store(Path(tmp) / "sim.duckdb") as store:
             ingest(store, targets)
             key_of = {v: k for k, v in S.stored_ids(store, urls).items()}
-            _, rows = store.query("SELECT source_id, copy_id, relation, confidence FROM edges")
-    for s, c, relation, conf in rows:
+            _, rows = store.query("SELECT source_id, copy_id, relation, confidence, direction_confidence FROM edges")
+    for s, c, relation, conf, direction in rows:
         src, cpy = key_of.get(s, f"?{s}"), key_of.get(c, f"?{c}")
         fam = family.get(src)
         true_pair = fam is not None and family.get(cpy) == fam
         out.append(_label("simulator", src, cpy, relation, conf,
-                          sim.families[fam].source if true_pair else None, true_pair))
+                          sim.families[fam].source if true_pair else None, true_pair, direction))
     return out
 
 
@@ -135,11 +137,12 @@ def reuters_edges(stories: list[S.Story] | None = None, data: Path = SHARED / "r
     out, unlabelled = [], 0
     for s, c, relation, conf in result.edges:
         a, b = by_id[s], by_id[c]
+        direction = result.direction_confidence.get((s, c))
         if s in merged and c in merged and merged[s] == merged[c]:
             upstream = s if (a.date, a.newid) < (b.date, b.newid) else c
-            out.append(_label("reuters", str(s), str(c), relation, conf, str(upstream), True))
+            out.append(_label("reuters", str(s), str(c), relation, conf, str(upstream), True, direction))
         elif reuters.containment(reuters.body_grams(a), reuters.body_grams(b)) < REUTERS_FALSE_PAIR:
-            out.append(_label("reuters", str(s), str(c), relation, conf, None, False))
+            out.append(_label("reuters", str(s), str(c), relation, conf, None, False, direction))
         else:
             unlabelled += 1
     return out, unlabelled
@@ -171,7 +174,8 @@ def pan13_edges(data: Path = SHARED / "pan13-verbatim") -> tuple[list[LabelledEd
                 if (susp.name, other_name) not in gold:
                     non_gold += 1
                     continue
-                out.append(_label("pan13", src, cpy, e.relation, e.confidence, other_name, True))
+                out.append(_label("pan13", src, cpy, e.relation, e.confidence, other_name, True,
+                                  e.direction_confidence))
     return out, non_gold, src_src
 
 
@@ -196,7 +200,8 @@ def clough_edges(data: Path = SHARED / "clough-stevenson") -> list[LabelledEdge]
                 src = row["File"] if e.source_id == me else other
                 cpy = row["File"] if e.copy_id == me else other
                 true_pair = row["Category"] != "non" and other == own
-                out.append(_label("clough", src, cpy, e.relation, e.confidence, own, true_pair))
+                out.append(_label("clough", src, cpy, e.relation, e.confidence, own, true_pair,
+                                  e.direction_confidence))
     return out
 
 
@@ -252,6 +257,23 @@ def format_table(edges: list[LabelledEdge], sets: list[str]) -> str:
     return "\n".join(lines)
 
 
+def format_relations(edges: list[LabelledEdge]) -> str:
+    """Labelled edges right / all by relation and set: how sure each kind of link is, whatever
+    its confidence says."""
+    counts: Counter = Counter()
+    right: Counter = Counter()
+    for e in edges:
+        kind = f"{e.relation} (weak)" if e.discounted else e.relation
+        counts[kind, e.dataset] += 1
+        right[kind, e.dataset] += e.right
+    lines = ["right by relation:"]
+    for relation in sorted({r for r, _ in counts}):
+        cells = [f"{d} {right[relation, d]}/{counts[relation, d]}" for d in SETS if counts[relation, d]]
+        total, ok = sum(counts[relation, d] for d in SETS), sum(right[relation, d] for d in SETS)
+        lines.append(f"  {relation:<16} {ok}/{total}  ({', '.join(cells)})")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS))
@@ -289,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         notes.append(f"{name}: {sum(e.dataset == name for e in edges)} labelled edges, "
                      f"{time.perf_counter() - t0:.0f} s")
     print(format_table(edges, [s for s in args.sets if any(e.dataset == s for e in edges)]))
+    print(format_relations(edges))
     for n in notes:
         print(f"  {n}")
     if args.wrong:

@@ -153,6 +153,7 @@ class ReutersResult:
     misses: dict[int, str] = field(default_factory=dict)  # correction -> what the store has
     clusters: list[list[int]] = field(default_factory=list)  # NEWIDs per near-duplicate component
     edges: list[tuple[int, int, str, float]] = field(default_factory=list)  # (source, copy) NEWIDs
+    direction_confidence: dict[tuple[int, int], float] = field(default_factory=dict)  # by (source, copy)
     seconds: float = 0.0
     stored: int = 0  # stories stored (very short briefs are refused as empty pages)
     refused: list[str] = field(default_factory=list)
@@ -225,10 +226,11 @@ def run(data: Path = DEFAULT_DATA, *, distractors: int = DEFAULT_DISTRACTORS, se
             result.refused = [str(e) for e in report.errors]  # very short briefs: "no article text found"
             _, rows = store.query("SELECT doc_id, url FROM documents")
             newid = {doc_id: int(url.rsplit("/", 1)[1]) for doc_id, url in rows}
-            _, rows = store.query("SELECT source_id, copy_id, relation, confidence FROM edges")
+            _, rows = store.query("SELECT source_id, copy_id, relation, confidence, direction_confidence FROM edges")
     result.stored = len(newid)
     result.refused_ids = sorted({s.newid for s in chosen} - set(newid.values()))
-    result.edges = [(newid[s], newid[c], r, float(conf)) for s, c, r, conf in rows if s in newid and c in newid]
+    result.edges = [(newid[s], newid[c], r, float(conf)) for s, c, r, conf, _ in rows if s in newid and c in newid]
+    result.direction_confidence = {(newid[s], newid[c]): d for s, c, _, _, d in rows if s in newid and c in newid}
     between: dict[frozenset, list[tuple[int, int, str, float]]] = defaultdict(list)
     for e in result.edges:
         between[frozenset(e[:2])].append(e)

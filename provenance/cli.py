@@ -119,8 +119,8 @@ def trace_command(
     """Show where a document was copied from, and who copied it.
 
     The upstream chain (e.g. aggregator ← paper ← wire), each hop with its relation, similarity,
-    containment, direction confidence and reasons, credit lines, the copied passages and the diff;
-    then the known downstream copies. The document is compared with the store without being added
+    containment, confidence (the link's, and its direction's where they differ) and reasons, credit
+    lines, the copied passages and the diff; then the known downstream copies. The document is compared with the store without being added
     (unless --save). A new store is filled with the bundled example corpus first. Exits 1 when
     nothing is linked to the document.
 

@@ -152,7 +152,7 @@ class PairOutcome:
     predicted_label: str
     predicted_upstream: str | None  # source, copy or unknown; None when not linked
     relation: str | None  # the edge relation lineage chose; None when not linked
-    confidence: float | None  # direction confidence of the edge
+    confidence: float | None  # the edge's confidence (pair and direction)
     jaccard: float
     source_in_copy: float  # share of the source's shingles found in the copy
     copy_in_source: float
@@ -377,7 +377,8 @@ def _judge(pair: _Pair, source: tuple[StoredDocument, Shingled], copy: tuple[Sto
     if edge is None:  # lineage declined the link (it never does for a lone pair; be safe)
         return PairOutcome(**base, predicted_label="none", predicted_upstream=None, relation=None,
                            confidence=None, **measures)
-    if edge.relation == "shares_source" or edge.confidence < settings.min_direction_confidence:
+    direction = edge.direction_confidence if edge.direction_confidence is not None else edge.confidence
+    if edge.relation == "shares_source" or direction < settings.min_direction_confidence:
         upstream = "unknown"
     else:
         upstream = "source" if edge.source_id == source_doc.doc_id else "copy"

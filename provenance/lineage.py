@@ -360,6 +360,11 @@ def _edge(source: StoredDocument, copy: StoredDocument, alignment: Alignment,
     if relation is None:
         relation = _relation(containment, verbatim, settings)
     credited = bool(_credits_naming(copy, source))
+    weak = relation == "rewrite" and alignment.evidence_words < settings.strong_evidence_words
+    pair = settings.rewrite_pair_confidence if weak else 1.0
+    if weak:
+        extra_reasons += (f"a revision with only {alignment.evidence_words} words aligned: text built from the "
+                          f"same template shares as much, so the pair itself is less certain (x{pair:g})",)
     return Edge(
         source_id=source.doc_id,
         copy_id=copy.doc_id,
@@ -367,12 +372,13 @@ def _edge(source: StoredDocument, copy: StoredDocument, alignment: Alignment,
         jaccard=alignment.jaccard,
         containment=round(containment, 4),
         copy_containment=round(copy_containment, 4),
-        confidence=direction.confidence,
+        confidence=round(direction.confidence * pair, 3),
         reasons=tuple(extra_reasons) + direction.reasons,
         credited=credited,
         passages=passages,
         diff=diff_copy(source.article, copy.article, passages) if relation != "shares_source" else (),
         via_id=via_id,
+        direction_confidence=direction.confidence,
     )
 
 

@@ -215,7 +215,9 @@ class Edge:
 
     ``containment`` is the share of the source's text found in the copy (how much was taken);
     ``copy_containment`` the share of the copy that comes from the source (how much of the copy
-    is borrowed). ``confidence`` is the confidence in the direction; ``reasons`` says why in words.
+    is borrowed). ``confidence`` is the confidence that the link is right: that the two texts are
+    a reuse pair *and* that ``source_id`` is upstream; ``direction_confidence`` is the second part
+    alone (None on edges stored before it was recorded). ``reasons`` says why in words.
     """
 
     source_id: int
@@ -230,6 +232,7 @@ class Edge:
     passages: tuple[Passage, ...] = ()
     diff: tuple[DiffOp, ...] = ()
     via_id: int | None = None  # for shares_source: the common upstream, when it is in the store
+    direction_confidence: float | None = None
 
     @property
     def edge_id(self) -> int:

@@ -85,6 +85,7 @@ def edge_to_dict(edge: Edge) -> dict[str, Any]:
         "containment": edge.containment,
         "copy_containment": edge.copy_containment,
         "confidence": edge.confidence,
+        "direction_confidence": edge.direction_confidence,
         "credited": edge.credited,
         "reasons": list(edge.reasons),
         "via_id": edge.via_id,
@@ -184,7 +185,10 @@ def _hop_lines(h: Hop, index: int, up: bool) -> list[str]:
         via = f" (copied by {display_name(h.copy)})"
     if not up and h.depth > 1:
         via = f" (from {display_name(h.source)})"
-    lines = [f"{index}. {arrow} {display_name(other)}{via}  [{e.relation}, direction confidence {e.confidence:.2f}]",
+    direction = e.direction_confidence
+    shown = f"confidence {e.confidence:.2f}" + (
+        f" (direction {direction:.2f})" if direction is not None and abs(direction - e.confidence) >= 0.005 else "")
+    lines = [f"{index}. {arrow} {display_name(other)}{via}  [{e.relation}, {shown}]",
              f"     {other.article.title or '(no title)'}", f"     {other.article.url}", f"     {_when(other)}"]
     lines.append(f"     similarity: Jaccard {e.jaccard:.2f} · {e.containment:.0%} of the source is in the copy · "
                  f"{e.copy_containment:.0%} of the copy comes from the source")

@@ -179,6 +179,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX documents_canonical_key ON documents (canonical_key)",
         ),
     ),
+    Migration(
+        4,
+        "edges.direction_confidence: confidence in the direction alone; confidence becomes the link's",
+        (
+            "ALTER TABLE edges ADD COLUMN direction_confidence DOUBLE",
+            # until now an edge's confidence was its direction's
+            "UPDATE edges SET direction_confidence = confidence",
+        ),
+    ),
 )
 
 #: The schema version this code writes and reads (the last migration's).
@@ -236,6 +245,7 @@ _EDGE_COLUMNS = (
     ("relation", "VARCHAR"), ("jaccard", "DOUBLE"), ("containment", "DOUBLE"),
     ("copy_containment", "DOUBLE"), ("confidence", "DOUBLE"), ("reasons", "VARCHAR[]"),
     ("credited", "BOOLEAN"), ("via_id", "BIGINT"), ("created_at", "TIMESTAMP"),
+    ("direction_confidence", "DOUBLE"),
 )
 _PASSAGE_COLUMNS = (
     ("edge_id", "BIGINT"), ("passage_no", "INTEGER"), ("source_start", "INTEGER"),
@@ -612,6 +622,7 @@ class Store:
             edge_rows.append((
                 edge_id, e.source_id, e.copy_id, e.relation, e.jaccard, e.containment,
                 e.copy_containment, e.confidence, list(e.reasons), e.credited, e.via_id, now,
+                e.direction_confidence,
             ))
             passage_rows.extend(
                 (edge_id, n, p.source_start, p.source_end, p.copy_start, p.copy_end, p.words)
@@ -795,7 +806,7 @@ class Store:
     def _edges_where(self, column: str, doc_id: int) -> list[Edge]:
         rows = self._fetch(
             "SELECT edge_id, source_id, copy_id, relation, jaccard, containment,"
-            " copy_containment, confidence, reasons, credited, via_id FROM edges"
+            " copy_containment, confidence, reasons, credited, via_id, direction_confidence FROM edges"
             f" WHERE {column} = ? ORDER BY confidence DESC, edge_id",
             [doc_id],
         )
@@ -832,9 +843,10 @@ class Store:
                 passages=tuple(passages.get(edge_id, ())),
                 diff=tuple(diffs.get(edge_id, ())),
                 via_id=via_id,
+                direction_confidence=direction_confidence,
             )
             for (edge_id, source_id, copy_id, relation, jaccard, containment, copy_containment,
-                 confidence, reasons, credited, via_id) in rows
+                 confidence, reasons, credited, via_id, direction_confidence) in rows
         ]
 
     def _user_tables(self) -> set[str]:

@@ -112,3 +112,36 @@ def test_a_news_agencys_own_story_is_the_likely_origin():
     assert d.upstream_id == 1 and any("news agency" in r for r in d.reasons)
     c = _doc(3, WIRE, "https://paper.example/story", site="The Paper")
     assert infer_direction(b, c, _match(b, c)).upstream_id is None  # neither is an agency
+
+
+def _revised(text, every=4):
+    """``text`` with one word in ``every`` replaced: only phrases survive, no 5-word run."""
+    return " ".join(w if i % every else "notably" for i, w in enumerate(text.split(" ")))
+
+
+def _only_edge(source, copy):
+    (edge,) = link_document(copy, shingle_article(copy.article), [Match(source, _match(source, copy))],
+                            LineageGraph())
+    return edge
+
+
+def test_a_weak_revision_link_is_less_sure_than_its_direction():
+    from provenance.settings import DEFAULT_SETTINGS as S
+    wire = _doc(1, WIRE, "https://wire.example/a", site="Wire", published=T0)
+    verbatim = _doc(2, WIRE, "https://paper.example/b", site="Paper", published=T0 + timedelta(hours=2))
+    edge = _only_edge(wire, verbatim)
+    assert edge.relation == "copy" and edge.confidence == edge.direction_confidence >= 0.8
+
+    # A long revision aligns many words: the pair is as sure as a copy.
+    revised = _doc(3, _revised(WIRE), "https://blog.example/c", site="Blog", published=T0 + timedelta(hours=3))
+    edge = _only_edge(wire, revised)
+    assert edge.relation == "rewrite" and edge.confidence == edge.direction_confidence
+
+    # A brief revised the same way aligns few: a template's wording could do as much.
+    brief = " ".join(WIRE.split(" ")[:70])
+    short_wire = _doc(4, brief, "https://wire.example/d", site="Wire", published=T0)
+    short_copy = _doc(5, _revised(brief), "https://blog.example/e", site="Blog", published=T0 + timedelta(hours=3))
+    edge = _only_edge(short_wire, short_copy)
+    assert edge.relation == "rewrite"
+    assert edge.confidence == round(edge.direction_confidence * S.rewrite_pair_confidence, 3) < edge.direction_confidence
+    assert any("words aligned" in r for r in edge.reasons)

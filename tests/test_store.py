@@ -491,3 +491,24 @@ def test_closed_store_raises_store_error(tmp_path):
     s.close()  # idempotent
     with pytest.raises(StoreError, match="closed"):
         s.counts()
+
+
+def test_edges_keep_their_direction_confidence_and_older_stores_gain_it(tmp_path, monkeypatch):
+    path = tmp_path / "s.duckdb"
+    edge = dataclasses.replace(make_edge(1, 2, relation="rewrite", confidence=0.56), direction_confidence=0.8)
+    with Store(path) as s:
+        s.add_edges([edge])
+        assert s.upstream_edges(2) == [edge]
+
+    # A store written before migration 4, when an edge's confidence was its direction's.
+    older = tmp_path / "old.duckdb"
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS[:3])
+    with Store(older) as s:
+        s._connection().execute(
+            "INSERT INTO edges (edge_id, source_id, copy_id, relation, jaccard, containment, copy_containment,"
+            " confidence, reasons, credited) VALUES (?, 1, 2, 'copy', 0.9, 0.9, 0.9, 0.83, ['x'], true)",
+            [edge.edge_id])
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    with Store(older) as s:
+        (upgraded,) = s.upstream_edges(2)
+        assert (upgraded.confidence, upgraded.direction_confidence) == (0.83, 0.83)
