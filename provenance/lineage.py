@@ -266,11 +266,15 @@ def infer_direction(a: StoredDocument, b: StoredDocument, alignment: Alignment,
 
     ta, tb = a.article.published_at, b.article.published_at
     min_gap = settings.min_time_gap_minutes * 60
+    if ta and tb and _time_gap(ta, tb) is None:
+        reasons.append("published the same day (one date has no time of day)")
+        # the day cannot order them: fall back on what is known to the hour, a publication time
+        # or else when each was first seen, as when a date is missing
+        ta = ta if not _day_only(ta) else None
+        tb = tb if not _day_only(tb) else None
     if ta and tb:
         gap = _time_gap(ta, tb)
-        if gap is None:
-            reasons.append("published the same day (one date has no time of day)")
-        elif abs(gap) >= min_gap:
+        if abs(gap) >= min_gap:
             first, second = (name_a, name_b) if gap > 0 else (name_b, name_a)
             t_first = ta if gap > 0 else tb
             score += math.copysign(settings.weight_published, gap)
@@ -428,9 +432,10 @@ def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Mat
     edges += _choose_sources(doc, doc_shingled, upstream, graph, version_ids, version_cover, settings)
     for e in edges:
         graph.add(e.source_id, e.copy_id, e.relation, [(p.copy_start, p.copy_end) for p in e.passages])
-    # earliest copies first, each added to the graph at once: a later copy of a copy is then
-    # recognised as explained by the chain instead of linked to this document directly
-    for m, direction in sorted(downstream, key=lambda md: (_time_key(md[0].other), _version_time(md[0].other))):
+    # copies before the copies made of them (then the earliest first), each added to the graph at
+    # once: a later copy of a copy is then recognised as explained by the chain instead of linked
+    # to this document directly
+    for m, direction in _in_lineage_order(downstream, graph):
         other = m.other
         overlap = [(p.source_start, p.source_end) for p in m.alignment.passages]  # in the stored copy
         explained, via = _explained_downstream(other, doc, graph, version_ids, overlap)
@@ -446,6 +451,24 @@ def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Mat
         edges.append(edge)
         graph.add(edge.source_id, edge.copy_id, edge.relation, [(p.copy_start, p.copy_end) for p in edge.passages])
     return edges
+
+
+def _in_lineage_order(downstream: list[tuple[Match, Direction]], graph: LineageGraph) -> list[tuple[Match, Direction]]:
+    """The downstream matches with every stored copy after its own stored ancestors among them,
+    and otherwise earliest first (a publication date without a time of day says little about
+    the order within its day, so the known chain goes first)."""
+    pending = sorted(downstream, key=lambda md: (_time_key(md[0].other), _version_time(md[0].other)))
+    ids = {m.other.doc_id for m, _ in pending}
+    ancestors = {m.other.doc_id: graph.ancestors(m.other.doc_id) & ids for m, _ in pending}
+    ordered: list[tuple[Match, Direction]] = []
+    placed: set[int] = set()
+    while pending:
+        # the earliest whose ancestors are all placed; a cycle (never expected) falls back on time
+        index = next((k for k, (m, _) in enumerate(pending) if ancestors[m.other.doc_id] <= placed), 0)
+        m, direction = pending.pop(index)
+        ordered.append((m, direction))
+        placed.add(m.other.doc_id)
+    return ordered
 
 
 def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,

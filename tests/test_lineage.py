@@ -105,6 +105,23 @@ def test_a_bare_date_does_not_order_two_texts_of_the_same_day():
     assert infer_direction(a, c, _match(a, c)).upstream_id == 3  # an earlier day still counts
 
 
+def test_within_a_bare_date_the_hours_known_of_each_text_order_them():
+    # The aggregator's page carries only the day (its URL); it was first seen at 11:00, the wire
+    # story was published at 06:05: the day cannot order them, the hours can (weakly).
+    day = datetime(2026, 3, 14, tzinfo=timezone.utc)
+    wire = _doc(1, WIRE, "https://wire.example/a", site="Wire", published=day + timedelta(hours=6, minutes=5),
+                seen=day + timedelta(hours=6, minutes=20))
+    agg = _doc(2, WIRE, "https://agg.example/2026/03/14/b", site="Agg", published=day, seen=day + timedelta(hours=11))
+    for a, b in ((wire, agg), (agg, wire)):
+        d = infer_direction(a, b, _match(a, b))
+        assert d.upstream_id == 1 and d.confidence >= 0.6
+        assert any("first seen" in r for r in d.reasons)
+    # Seen within minutes of each other: nothing to go on.
+    close = _doc(3, WIRE, "https://agg.example/2026/03/14/c", site="Agg", published=day,
+                 seen=day + timedelta(hours=6, minutes=7))
+    assert infer_direction(wire, close, _match(wire, close)).upstream_id is None
+
+
 def test_a_news_agencys_own_story_is_the_likely_origin():
     a = _doc(1, WIRE, "https://www.reuters.com/world/story-1", site="Reuters")
     b = _doc(2, WIRE, "https://aggregator.example/story", site="Aggregator")
