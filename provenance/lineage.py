@@ -398,7 +398,13 @@ def _version_time(doc: StoredDocument) -> float:
 
 
 def _time_key(doc: StoredDocument) -> float:
-    t = doc.article.published_at or _seen(doc)
+    """When the document is known to have existed, for "earliest first": its publication time;
+    for a bare date, the hour it was first seen that day (midnight would put it before every text
+    of its day)."""
+    t, seen = doc.article.published_at, _seen(doc)
+    if t is not None and _day_only(t) and seen is not None and seen.date() == t.date():
+        t = seen
+    t = t or seen
     return t.timestamp() if t else math.inf
 
 
@@ -498,11 +504,14 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
         covered |= remaining.pop(pick)[2]
 
     edges: list[Edge] = []
+    # the chosen sources, their ancestors and other versions (another version of a source is not
+    # a separate source), and theirs in turn: the text they explain needs no edge of its own
     chosen_lineage = set(chosen) | version_ids
-    for i in list(chosen_lineage):
-        chosen_lineage |= graph.ancestors(i)
-    for i in list(chosen_lineage):
-        chosen_lineage |= graph.versions(i)  # another version of a source is not a separate source
+    frontier = set(chosen_lineage)
+    while frontier:
+        reached = set().union(*(graph.ancestors(i) | graph.versions(i) for i in frontier)) - chosen_lineage
+        chosen_lineage |= reached
+        frontier = reached
     for i in chosen:
         m, direction, _ = by_id[i]
         edges.append(_oriented_edge(doc, m, direction, settings))

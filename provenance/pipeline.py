@@ -23,9 +23,9 @@ from .fetch import Fetcher
 from .fingerprint import Shingled, fingerprint_article, shingle_article
 from .furniture import learned_furniture, line_signatures
 from .inputs import read_inputs
-from .lineage import LineageGraph, Match, link_document, same_page
+from .lineage import LineageGraph, Match, infer_direction, link_document, same_page
 from .match import align_texts, is_copy_evidence
-from .models import Article, Edge, Fingerprint, RawDocument, StoredDocument, document_id
+from .models import Article, Edge, Fingerprint, RawDocument, StoredDocument, document_id, edge_id_for
 from .settings import DEFAULT_SETTINGS, Settings
 from .store import Store
 
@@ -221,8 +221,9 @@ class ShingleCache:
 
 
 def _find_links(store: Store, prepared: PreparedDocument, cache: ShingleCache,
-                settings: Settings) -> list[Edge]:
-    """Candidates from the band index and same-page lookups, verified, then linked."""
+                settings: Settings) -> tuple[list[Edge], list[StoredDocument]]:
+    """Candidates from the band index and same-page lookups, verified, then linked. Returns the
+    edges and the stored documents found to be copies of this one (whose sources may change)."""
     doc = prepared.document
     candidates = store.find_candidates(prepared.fingerprint.band_keys, exclude={doc.doc_id},
                                        limit=settings.max_candidates, min_hits=settings.min_band_hits)
@@ -230,7 +231,7 @@ def _find_links(store: Store, prepared: PreparedDocument, cache: ShingleCache,
     for url in {doc.article.url, doc.article.canonical_url} - {None}:
         ids += [d.doc_id for d in store.find_by_url(url) if d.doc_id != doc.doc_id]
     if not ids:
-        return []
+        return [], []
     others = store.get_documents(list(dict.fromkeys(ids)))
     matches: list[Match] = []
     for other in others.values():
@@ -242,9 +243,51 @@ def _find_links(store: Store, prepared: PreparedDocument, cache: ShingleCache,
         if bool(alignment.passages) if twin else (is_copy_evidence(alignment, settings) or same_page(other, doc)):
             matches.append(Match(other, alignment))
     if not matches:
-        return []
+        return [], []
     graph = LineageGraph.from_rows(store.lineage_pairs([m.other.doc_id for m in matches], depth=MAX_CHAIN_DEPTH))
-    return link_document(doc, prepared.shingled, matches, graph, settings)
+    edges = link_document(doc, prepared.shingled, matches, graph, settings)
+    copies = [m.other for m in matches if not same_page(m.other, doc)
+              and infer_direction(m.other, doc, m.alignment, settings).upstream_id == doc.doc_id]
+    return edges, copies
+
+
+#: Edges through which a stored document took text from another: what is chosen again when an
+#: earlier source of it arrives (versions of a page stay as they are).
+RELINKED_RELATIONS = frozenset({"copy", "excerpt", "rewrite", "shares_source"})
+
+
+def _relink_copies(store: Store, source: StoredDocument, copies: list[StoredDocument], cache: ShingleCache,
+                   settings: Settings) -> list[Edge]:
+    """Choose the sources of stored documents again now that ``source`` (just stored) turns out to
+    be upstream of them, among the documents each was linked to and ``source``: as if ``source``
+    had been stored when they arrived, so the order of ingest does not change the lineage.
+    Returns the edges written."""
+    written: list[Edge] = []
+    for copy in copies:
+        # what it took text from (a shares_source edge points from the older text to the newer)
+        linked = {e.source_id for e in store.upstream_edges(copy.doc_id) if e.relation in RELINKED_RELATIONS}
+        linked = (linked | {source.doc_id}) - {copy.doc_id}
+        others = [o for o in store.get_documents(linked).values() if not same_page(o, copy)]
+        copy_shingled = cache.get(copy)
+        matches = []
+        for other in others:
+            alignment = align_texts(other.doc_id, cache.get(other), copy.doc_id, copy_shingled, settings)
+            if is_copy_evidence(alignment, settings) or (other.content_hash == copy.content_hash and alignment.passages):
+                matches.append(Match(other, alignment))
+        rows = store.lineage_pairs([o.doc_id for o in others], depth=MAX_CHAIN_DEPTH)
+        graph = LineageGraph.from_rows([r for r in rows if copy.doc_id not in (r[0], r[1])])
+        chosen = [e for e in link_document(copy, copy_shingled, matches, graph, settings)
+                  if copy.doc_id in (e.source_id, e.copy_id)]
+        other_ids = {o.doc_id for o in others}
+        before = {(e.source_id, e.copy_id, e.relation) for e in store.upstream_edges(copy.doc_id)
+                  + store.downstream_edges(copy.doc_id)
+                  if (e.copy_id if e.source_id == copy.doc_id else e.source_id) in other_ids}
+        if before == {(e.source_id, e.copy_id, e.relation) for e in chosen}:
+            continue
+        store.remove_edges([edge_id_for(copy.doc_id, o.doc_id) for o in others])
+        store.add_edges(chosen)
+        written += chosen
+    return written
 
 
 def ingest(store: Store, targets: Sequence[str], *, settings: Settings = DEFAULT_SETTINGS,
@@ -317,9 +360,10 @@ def _ingest_items(store: Store, items: Iterable[RawDocument | InputError], *, se
                 unchanged += 1
                 continue
             prepared = with_site_furniture(store, prepared, settings)
-            new_edges = _find_links(store, prepared, cache, settings)
+            new_edges, copies = _find_links(store, prepared, cache, settings)
             store.add_document(prepared.document, prepared.fingerprint)
             store.add_edges(new_edges)
+            new_edges += _relink_copies(store, doc, copies, cache, settings)
             window.stored_one()
             added += 1
             edges += new_edges
@@ -345,12 +389,14 @@ def trace(store: Store, target: str, *, settings: Settings = DEFAULT_SETTINGS, s
         direct = store.upstream_edges(twin.doc_id) + store.downstream_edges(twin.doc_id)
         subject = twin
     else:
-        direct = _find_links(store, prepared, cache or ShingleCache(settings), settings)
+        cache = cache or ShingleCache(settings)
+        direct, copies = _find_links(store, prepared, cache, settings)
         subject = doc
         if save:
             with store.transaction():
                 store.add_document(doc, prepared.fingerprint)
                 store.add_edges(direct)
+                _relink_copies(store, doc, copies, cache, settings)
             notes.append(f"saved as document {doc.doc_id}")
     docs: dict[int, StoredDocument] = {subject.doc_id: subject}
     upstream = _walk(store, subject.doc_id, [e for e in direct if e.copy_id == subject.doc_id], docs, up=True)

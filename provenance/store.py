@@ -635,11 +635,19 @@ class Store:
             )
         ids = sorted(by_id)
         with self.transaction():
-            for table in ("passages", "diffs", "edges"):
-                self._run(f"DELETE FROM {table} WHERE edge_id = ANY(?::BIGINT[])", [ids])
+            self.remove_edges(ids)
             self._insert_rows("edges", _EDGE_COLUMNS, edge_rows)
             self._insert_rows("passages", _PASSAGE_COLUMNS, passage_rows)
             self._insert_rows("diffs", _DIFF_COLUMNS, diff_rows)
+
+    def remove_edges(self, edge_ids: Sequence[int]) -> None:
+        """Delete these edges (ids missing from the store are ignored) with their passages and diffs."""
+        ids = sorted({int(i) for i in edge_ids})
+        if not ids:
+            return
+        with self.transaction():
+            for table in ("passages", "diffs", "edges"):
+                self._run(f"DELETE FROM {table} WHERE edge_id = ANY(?::BIGINT[])", [ids])
 
     def lineage_pairs(self, doc_ids: Sequence[int], *,
                       depth: int = 8) -> list[tuple[int, int, str, list[tuple[int, int]]]]:
