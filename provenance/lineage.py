@@ -30,7 +30,7 @@ from .models import Alignment, Edge, Passage, StoredDocument
 from .settings import DEFAULT_SETTINGS, Settings
 from .text import span_mask
 
-__all__ = ["Direction", "Match", "LineageGraph", "infer_direction", "link_document", "orient_passages",
+__all__ = ["Direction", "Match", "LineageGraph", "derives_from", "infer_direction", "link_document", "orient_passages",
            "display_name", "same_page"]
 
 #: A candidate whose coverage of the copy is at least this share of the best candidate's is "as good"
@@ -408,6 +408,16 @@ def _time_key(doc: StoredDocument) -> float:
     return t.timestamp() if t else math.inf
 
 
+def derives_from(other: StoredDocument, doc: StoredDocument, alignment: Alignment,
+                 settings: Settings = DEFAULT_SETTINGS) -> bool:
+    """Whether the stored ``other`` was made from ``doc``: a copy of it (by the direction's
+    evidence) or a later version of its page. Such a document's sources are worth choosing again
+    once ``doc`` is stored."""
+    if same_page(other, doc):
+        return _version_time(doc) < _version_time(other)
+    return infer_direction(other, doc, alignment, settings).upstream_id == doc.doc_id
+
+
 def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Match], graph: LineageGraph,
                   settings: Settings = DEFAULT_SETTINGS) -> list[Edge]:
     """Edges between a new document and the stored documents it matches (``doc_shingled`` is
@@ -431,9 +441,10 @@ def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Mat
             upstream.append((m, direction, _coverage(doc_shingled, al)))
 
     version_ids = {e.source_id if e.copy_id == doc.doc_id else e.copy_id for e in edges}
+    # text an earlier version of this page has is explained by that version's sources
     version_cover = np.zeros(len(doc_shingled.tokens), dtype=bool)
     for m in matches:
-        if m.other.doc_id in version_ids:
+        if m.other.doc_id in version_ids and _version_time(m.other) < _version_time(doc):
             version_cover |= _coverage(doc_shingled, m.alignment)
     edges += _choose_sources(doc, doc_shingled, upstream, graph, version_ids, version_cover, settings)
     for e in edges:

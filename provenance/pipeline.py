@@ -23,7 +23,7 @@ from .fetch import Fetcher
 from .fingerprint import Shingled, fingerprint_article, shingle_article
 from .furniture import learned_furniture, line_signatures
 from .inputs import read_inputs
-from .lineage import LineageGraph, Match, infer_direction, link_document, same_page
+from .lineage import LineageGraph, Match, derives_from, link_document, same_page
 from .match import align_texts, is_copy_evidence
 from .models import Article, Edge, Fingerprint, RawDocument, StoredDocument, document_id, edge_id_for
 from .settings import DEFAULT_SETTINGS, Settings
@@ -246,8 +246,7 @@ def _find_links(store: Store, prepared: PreparedDocument, cache: ShingleCache,
         return [], []
     graph = LineageGraph.from_rows(store.lineage_pairs([m.other.doc_id for m in matches], depth=MAX_CHAIN_DEPTH))
     edges = link_document(doc, prepared.shingled, matches, graph, settings)
-    copies = [m.other for m in matches if not same_page(m.other, doc)
-              and infer_direction(m.other, doc, m.alignment, settings).upstream_id == doc.doc_id]
+    copies = [m.other for m in matches if derives_from(m.other, doc, m.alignment, settings)]
     return edges, copies
 
 
@@ -264,10 +263,14 @@ def _relink_copies(store: Store, source: StoredDocument, copies: list[StoredDocu
     Returns the edges written."""
     written: list[Edge] = []
     for copy in copies:
-        # what it took text from (a shares_source edge points from the older text to the newer)
+        # what it took text from (a shares_source edge points from the older text to the newer),
+        # and the other versions of its page, which decide what needs a source of its own
         linked = {e.source_id for e in store.upstream_edges(copy.doc_id) if e.relation in RELINKED_RELATIONS}
+        linked |= {e.source_id if e.copy_id == copy.doc_id else e.copy_id
+                   for e in store.upstream_edges(copy.doc_id) + store.downstream_edges(copy.doc_id)
+                   if e.relation == "version"}
         linked = (linked | {source.doc_id}) - {copy.doc_id}
-        others = [o for o in store.get_documents(linked).values() if not same_page(o, copy)]
+        others = list(store.get_documents(linked).values())
         copy_shingled = cache.get(copy)
         matches = []
         for other in others:
