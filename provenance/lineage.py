@@ -30,8 +30,8 @@ from .models import Alignment, Edge, Passage, StoredDocument
 from .settings import DEFAULT_SETTINGS, Settings
 from .text import span_mask
 
-__all__ = ["Direction", "Match", "LineageGraph", "derives_from", "infer_direction", "link_document", "orient_passages",
-           "display_name", "same_page"]
+__all__ = ["Direction", "LineageGraph", "Match", "derived_documents", "derives_from", "display_name",
+           "infer_direction", "link_document", "orient_passages", "same_page"]
 
 #: A candidate whose coverage of the copy is at least this share of the best candidate's is "as good"
 #: when choosing a direct source; among such, the credited, then the earliest, wins.
@@ -416,6 +416,15 @@ def derives_from(other: StoredDocument, doc: StoredDocument, alignment: Alignmen
     if same_page(other, doc):
         return _version_time(doc) < _version_time(other)
     return infer_direction(other, doc, alignment, settings).upstream_id == doc.doc_id
+
+
+def derived_documents(doc: StoredDocument, matches: list[Match], graph: LineageGraph,
+                      settings: Settings = DEFAULT_SETTINGS) -> list[StoredDocument]:
+    """The matched stored documents made from ``doc`` (see :func:`derives_from`), each after its
+    own ancestors among them and otherwise earliest first: the order to choose their sources again."""
+    derived = [(m, Direction(None, 0.0, (), 0.0)) for m in matches
+               if derives_from(m.other, doc, m.alignment, settings)]
+    return [m.other for m, _ in _in_lineage_order(derived, graph)]
 
 
 def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Match], graph: LineageGraph,

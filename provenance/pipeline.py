@@ -23,7 +23,7 @@ from .fetch import Fetcher
 from .fingerprint import Shingled, fingerprint_article, shingle_article
 from .furniture import learned_furniture, line_signatures
 from .inputs import read_inputs
-from .lineage import LineageGraph, Match, derives_from, link_document, same_page
+from .lineage import LineageGraph, Match, derived_documents, link_document, same_page
 from .match import align_texts, is_copy_evidence
 from .models import Article, Edge, Fingerprint, RawDocument, StoredDocument, document_id, edge_id_for
 from .settings import DEFAULT_SETTINGS, Settings
@@ -246,12 +246,11 @@ def _find_links(store: Store, prepared: PreparedDocument, cache: ShingleCache,
         return [], []
     graph = LineageGraph.from_rows(store.lineage_pairs([m.other.doc_id for m in matches], depth=MAX_CHAIN_DEPTH))
     edges = link_document(doc, prepared.shingled, matches, graph, settings)
-    copies = [m.other for m in matches if derives_from(m.other, doc, m.alignment, settings)]
-    return edges, copies
+    return edges, derived_documents(doc, matches, graph, settings)
 
 
 #: Edges through which a stored document took text from another: what is chosen again when an
-#: earlier source of it arrives (versions of a page stay as they are).
+#: earlier source of it arrives (with the other versions of its page, which stay versions).
 RELINKED_RELATIONS = frozenset({"copy", "excerpt", "rewrite", "shares_source"})
 
 
