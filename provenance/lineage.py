@@ -422,9 +422,8 @@ def derived_documents(doc: StoredDocument, matches: list[Match], graph: LineageG
                       settings: Settings = DEFAULT_SETTINGS) -> list[StoredDocument]:
     """The matched stored documents made from ``doc`` (see :func:`derives_from`), each after its
     own ancestors among them and otherwise earliest first: the order to choose their sources again."""
-    derived = [(m, Direction(None, 0.0, (), 0.0)) for m in matches
-               if derives_from(m.other, doc, m.alignment, settings)]
-    return [m.other for m, _ in _in_lineage_order(derived, graph)]
+    return _in_lineage_order([m.other for m in matches if derives_from(m.other, doc, m.alignment, settings)],
+                             graph)
 
 
 def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Match], graph: LineageGraph,
@@ -461,7 +460,9 @@ def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Mat
     # copies before the copies made of them (then the earliest first), each added to the graph at
     # once: a later copy of a copy is then recognised as explained by the chain instead of linked
     # to this document directly
-    for m, direction in _in_lineage_order(downstream, graph):
+    by_id = {m.other.doc_id: (m, direction) for m, direction in downstream}
+    for other in _in_lineage_order([m.other for m, _ in downstream], graph):
+        m, direction = by_id[other.doc_id]
         other = m.other
         overlap = [(p.source_start, p.source_end) for p in m.alignment.passages]  # in the stored copy
         explained, via = _explained_downstream(other, doc, graph, version_ids, overlap)
@@ -479,21 +480,20 @@ def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Mat
     return edges
 
 
-def _in_lineage_order(downstream: list[tuple[Match, Direction]], graph: LineageGraph) -> list[tuple[Match, Direction]]:
-    """The downstream matches with every stored copy after its own stored ancestors among them,
-    and otherwise earliest first (a publication date without a time of day says little about
-    the order within its day, so the known chain goes first)."""
-    pending = sorted(downstream, key=lambda md: (_time_key(md[0].other), _version_time(md[0].other)))
-    ids = {m.other.doc_id for m, _ in pending}
-    ancestors = {m.other.doc_id: graph.ancestors(m.other.doc_id) & ids for m, _ in pending}
-    ordered: list[tuple[Match, Direction]] = []
+def _in_lineage_order(docs: list[StoredDocument], graph: LineageGraph) -> list[StoredDocument]:
+    """``docs`` with each after its own stored ancestors among them, and otherwise earliest first
+    (a publication date without a time of day says little about the order within its day, so the
+    known chain goes first)."""
+    pending = sorted(docs, key=lambda d: (_time_key(d), _version_time(d)))
+    ids = {d.doc_id for d in pending}
+    ancestors = {d.doc_id: graph.ancestors(d.doc_id) & ids for d in pending}
+    ordered: list[StoredDocument] = []
     placed: set[int] = set()
     while pending:
         # the earliest whose ancestors are all placed; a cycle (never expected) falls back on time
-        index = next((k for k, (m, _) in enumerate(pending) if ancestors[m.other.doc_id] <= placed), 0)
-        m, direction = pending.pop(index)
-        ordered.append((m, direction))
-        placed.add(m.other.doc_id)
+        index = next((k for k, d in enumerate(pending) if ancestors[d.doc_id] <= placed), 0)
+        ordered.append(pending.pop(index))
+        placed.add(ordered[-1].doc_id)
     return ordered
 
 

@@ -264,9 +264,9 @@ def _relink_copies(store: Store, source: StoredDocument, copies: list[StoredDocu
     for copy in copies:
         # what it took text from (a shares_source edge points from the older text to the newer),
         # and the other versions of its page, which decide what needs a source of its own
-        linked = {e.source_id for e in store.upstream_edges(copy.doc_id) if e.relation in RELINKED_RELATIONS}
-        linked |= {e.source_id if e.copy_id == copy.doc_id else e.copy_id
-                   for e in store.upstream_edges(copy.doc_id) + store.downstream_edges(copy.doc_id)
+        upstream, downstream = store.upstream_edges(copy.doc_id), store.downstream_edges(copy.doc_id)
+        linked = {e.source_id for e in upstream if e.relation in RELINKED_RELATIONS}
+        linked |= {e.source_id if e.copy_id == copy.doc_id else e.copy_id for e in upstream + downstream
                    if e.relation == "version"}
         linked = (linked | {source.doc_id}) - {copy.doc_id}
         others = list(store.get_documents(linked).values())
@@ -281,8 +281,7 @@ def _relink_copies(store: Store, source: StoredDocument, copies: list[StoredDocu
         chosen = [e for e in link_document(copy, copy_shingled, matches, graph, settings)
                   if copy.doc_id in (e.source_id, e.copy_id)]
         other_ids = {o.doc_id for o in others}
-        before = {(e.source_id, e.copy_id, e.relation) for e in store.upstream_edges(copy.doc_id)
-                  + store.downstream_edges(copy.doc_id)
+        before = {(e.source_id, e.copy_id, e.relation) for e in upstream + downstream
                   if (e.copy_id if e.source_id == copy.doc_id else e.source_id) in other_ids}
         if before == {(e.source_id, e.copy_id, e.relation) for e in chosen}:
             continue

@@ -4,6 +4,7 @@ from provenance.fingerprint import shingle_article
 from provenance.lineage import LineageGraph, Match, infer_direction, link_document, same_page
 from provenance.match import align_texts
 from provenance.models import Article, Credit, StoredDocument
+from provenance.settings import DEFAULT_SETTINGS
 
 from textgen import article
 
@@ -143,7 +144,6 @@ def _only_edge(source, copy):
 
 
 def test_a_weak_revision_link_is_less_sure_than_its_direction():
-    from provenance.settings import DEFAULT_SETTINGS as S
     wire = _doc(1, WIRE, "https://wire.example/a", site="Wire", published=T0)
     verbatim = _doc(2, WIRE, "https://paper.example/b", site="Paper", published=T0 + timedelta(hours=2))
     edge = _only_edge(wire, verbatim)
@@ -160,5 +160,6 @@ def test_a_weak_revision_link_is_less_sure_than_its_direction():
     short_copy = _doc(5, _revised(brief), "https://blog.example/e", site="Blog", published=T0 + timedelta(hours=3))
     edge = _only_edge(short_wire, short_copy)
     assert edge.relation == "rewrite"
-    assert edge.confidence == round(edge.direction_confidence * S.rewrite_pair_confidence, 3) < edge.direction_confidence
+    discounted = round(edge.direction_confidence * DEFAULT_SETTINGS.rewrite_pair_confidence, 3)
+    assert edge.confidence == discounted < edge.direction_confidence
     assert any("words aligned" in r for r in edge.reasons)
