@@ -1,7 +1,8 @@
 """The ``provenance`` command line: each command parses, calls one library function, renders.
 
-Exit codes: 0 success, 1 nothing found where something was asked, 2 bad input or usage. Errors
-are one line on standard error, never a traceback.
+Exit codes: 0 success, 1 nothing found where something was asked, 2 bad input or usage, 70 an
+internal error (a bug), 75 the store is busy (another process holds it). Errors are one line on
+standard error, never a traceback (unless PROVENANCE_DEBUG is set).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,14 +18,21 @@ from typing import Iterator, Optional
 
 import typer
 
-from .errors import InputError, NotFoundError, ProvenanceError, QueryError
-from .pipeline import DB_ENV_VAR, extract_input, ingest, open_existing_store, open_store, trace
-from .report import (article_to_dict, ingest_to_dict, render_article, render_ingest, render_trace,
-                     trace_to_dict)
+from .errors import InputError, NotFoundError, ProvenanceError, QueryError, StoreBusyError
+from .pipeline import (DB_ENV_VAR, check_store, extract_input, ingest, open_existing_store, open_store,
+                       trace)
+from .workers import start_early
+from .report import (article_to_dict, check_to_dict, ingest_to_dict, render_article, render_check,
+                     render_ingest, render_trace, trace_to_dict)
 
 __all__ = ["app", "main", "cli_docs"]
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
+#: A bug of ours (sysexits' EX_SOFTWARE); the store is held by another process, worth retrying
+#: later (EX_TEMPFAIL).
+EXIT_INTERNAL, EXIT_BUSY = 70, 75
+#: Set to show the traceback of an internal error instead of its one-line message.
+DEBUG_ENV_VAR = "PROVENANCE_DEBUG"
 
 app = typer.Typer(
     name="provenance",
@@ -62,12 +71,20 @@ def _errors() -> Iterator[None]:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
     except NotFoundError as exc:
         raise _fail(str(exc), EXIT_NOT_FOUND) from None
+    except StoreBusyError as exc:
+        raise _fail(str(exc), EXIT_BUSY) from None
     except QueryError as exc:
         raise _fail(f"query failed: {exc}", EXIT_BAD_INPUT) from None
     except ProvenanceError as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from None
     except KeyboardInterrupt:
         raise _fail("interrupted", 130) from None
+    except Exception as exc:  # noqa: BLE001 - a bug: one line, not a traceback, unless debugging
+        if os.environ.get(DEBUG_ENV_VAR):
+            raise
+        detail = " ".join(str(exc).split())[:300]
+        raise _fail(f"internal error: {type(exc).__name__}: {detail} (set {DEBUG_ENV_VAR}=1 for the traceback;"
+                    " please report it)", EXIT_INTERNAL) from None
 
 
 def _echo_json(data: object) -> None:
@@ -97,6 +114,7 @@ def ingest_command(
       cat page.html | provenance ingest -
     """
     progress = None if (quiet or as_json) else (lambda line: typer.echo(line, err=True))
+    start_early()
     with _errors():
         store, notes = open_store(db)
         with store:
@@ -130,6 +148,7 @@ def trace_command(
       provenance trace seeds/elrisala-pakistan-bangladesh.txt --json
       provenance trace https://example.com/story --save
     """
+    start_early()
     with _errors():
         store, notes = open_store(db, load_bundled=True)
         with store:
@@ -161,13 +180,21 @@ def extract_command(
       provenance extract seeds/elrisala-pakistan-bangladesh.txt
       provenance extract page.html --json
     """
+    start_early()
+    notes: list[str] = []
     with _errors():
-        store = open_existing_store(db)
+        try:
+            store = open_existing_store(db)
+        except StoreBusyError as exc:  # extraction needs no store: go on without learned furniture
+            store = None
+            notes.append(f"{exc}; lines learned from its other pages are not marked")
         try:
             article = extract_input(target, stdin=_stdin_binary(), store=store)
         finally:
             if store is not None:
                 store.close()
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
     if as_json:
         _echo_json(article_to_dict(article, with_text=not no_body))
     else:
@@ -183,8 +210,10 @@ def sql_command(
 ) -> None:
     """Run a read-only SQL query on the lineage store.
 
-    Tables: documents, edges, passages, diffs, credits, furniture, bands. Exits 1 when the query
-    returns no rows.
+    Tables: documents, edges, passages, diffs, credits, furniture, bands, site_lines, rejects
+    (inputs that could not be stored, with the stage and reason). Exits 1 when the query returns
+    no rows. The query sees the store and nothing else: one statement, no writes, no files, no
+    network, no extensions (read_csv, glob, read_text … are refused).
 
     \b
     Examples:
@@ -202,6 +231,32 @@ def sql_command(
             columns, rows = store.query(query)
     typer.echo(_render_rows(columns, rows, fmt))
     if not rows:
+        raise typer.Exit(EXIT_NOT_FOUND)
+
+
+@app.command("check")
+def check_command(
+    db: Optional[Path] = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Check the store's integrity: every edge joins stored documents, passages and diffs belong
+    to edges and lie inside both texts, every document has its index keys, the schema is complete.
+
+    Read-only. Exits 1 when a check fails. A store left by an interrupted or killed ingest passes:
+    documents are committed in whole groups, and rerunning the ingest adds what was lost.
+
+    \b
+    Examples:
+      provenance check
+      provenance check --db news.duckdb --json
+    """
+    with _errors():
+        report = check_store(db)
+    if as_json:
+        _echo_json(check_to_dict(report))
+    else:
+        typer.echo(render_check(report))
+    if not report.ok:
         raise typer.Exit(EXIT_NOT_FOUND)
 
 

@@ -8,16 +8,17 @@ already stored and SQL can inspect each step.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import InputError
+from .errors import BudgetError, InputError, InternalError, StoreBusyError
 from .extract import extract_article
 from .fetch import Fetcher
 from .fingerprint import Shingled, fingerprint_article, shingle_article
@@ -28,14 +29,19 @@ from .match import align_texts, is_copy_evidence
 from .models import Article, Edge, Fingerprint, RawDocument, StoredDocument, document_id, edge_id_for
 from .settings import DEFAULT_SETTINGS, Settings
 from .store import Store
+from .workers import CRASH, MEMORY, TIME, BudgetedPool, Outcome
 
 __all__ = [
     "PreparedDocument",
     "ShingleCache",
     "IngestReport",
+    "CheckReport",
+    "check_store",
     "Hop",
     "TraceResult",
     "prepare_document",
+    "prepared_or_error",
+    "prepare_within_budget",
     "extract_input",
     "with_site_furniture",
     "ingest",
@@ -67,6 +73,7 @@ class PreparedDocument:
     document: StoredDocument
     shingled: Shingled
     fingerprint: Fingerprint
+    origin: str = ""  # the input it came from, for messages (a path, URL or file.jsonl:12)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +148,28 @@ def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False
     return store, notes
 
 
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """What :func:`check_store` found: each integrity check with the rows that break it, the
+    store's row counts and how many inputs are recorded as refused."""
+
+    path: Path
+    checks: tuple[tuple[str, int], ...]
+    counts: dict[str, int]
+
+    @property
+    def ok(self) -> bool:
+        return not any(count for _, count in self.checks)
+
+
+def check_store(path: str | os.PathLike | None = None, *, settings: Settings = DEFAULT_SETTINGS) -> CheckReport:
+    """Run the store's integrity checks (read-only). A store left by a killed ingest must pass:
+    each group of documents is committed whole or not at all."""
+    db = Path(path) if path is not None else default_db_path()
+    with Store(db, read_only=True, settings=settings) as store:
+        return CheckReport(db, tuple(store.integrity_problems()), store.counts())
+
+
 # --- stages ------------------------------------------------------------------------------------
 
 def prepare_document(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS) -> PreparedDocument:
@@ -155,7 +184,7 @@ def prepare_document(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS) ->
         content_hash=fp.content_hash,
         first_seen=raw.fetched or datetime.now(timezone.utc),
     )
-    return PreparedDocument(doc, shingled, fp)
+    return PreparedDocument(doc, shingled, fp, raw.origin)
 
 
 def with_site_furniture(store: Store, prepared: PreparedDocument,
@@ -176,17 +205,26 @@ def with_site_furniture(store: Store, prepared: PreparedDocument,
     shingled = shingle_article(article, settings)
     fp = dataclasses.replace(fingerprint_article(shingled, settings), content_hash=prepared.fingerprint.content_hash,
                              line_signatures=prepared.fingerprint.line_signatures)
-    return PreparedDocument(dataclasses.replace(prepared.document, article=article), shingled, fp)
+    return PreparedDocument(dataclasses.replace(prepared.document, article=article), shingled, fp, prepared.origin)
 
 
 def extract_input(target: str, *, settings: Settings = DEFAULT_SETTINGS, stdin: BinaryIO | None = None,
                   fetcher: Fetcher | None = None, store: Store | None = None) -> Article:
     """What the extractor sees of one input (for ``provenance extract``); with a store, the lines
     its site repeats on other stored pages are marked as furniture too."""
-    prepared = prepare_document(_single_input(target, settings, stdin, fetcher), settings)
+    prepared = _prepare_single(target, settings, stdin, fetcher)
     if store is not None:
         prepared = with_site_furniture(store, prepared, settings)
     return prepared.document.article
+
+
+def _prepare_single(target: str, settings: Settings, stdin: BinaryIO | None, fetcher: Fetcher | None
+                    ) -> PreparedDocument:
+    """One input through extraction and fingerprinting, under the per-document budgets."""
+    (result,) = prepare_within_budget([_single_input(target, settings, stdin, fetcher)], settings)
+    if isinstance(result, InputError):
+        raise result
+    return result
 
 
 def _single_input(target: str, settings: Settings, stdin: BinaryIO | None, fetcher: Fetcher | None) -> RawDocument:
@@ -296,7 +334,7 @@ def ingest(store: Store, targets: Sequence[str], *, settings: Settings = DEFAULT
            progress: Callable[[str], None] | None = None) -> IngestReport:
     """Add documents to the store and link each to the corpus as it arrives (incremental).
 
-    Documents are committed in groups (see :class:`_CommitWindow`); a bad input is reported and
+    Documents are committed in groups (see :class:`_CommitGroup`); a bad input is reported and
     skipped and never loses the rest of the batch. Adding a document that is already stored
     changes nothing.
     """
@@ -304,73 +342,183 @@ def ingest(store: Store, targets: Sequence[str], *, settings: Settings = DEFAULT
                          settings=settings, progress=progress)
 
 
-class _CommitWindow:
-    """Commits ingested documents in groups: a commit costs milliseconds, so one per document
-    halves ingest speed. An interrupted ingest loses at most the open group, which a rerun adds
-    again (ingest is idempotent); reads inside the group see its documents, so they link."""
+def prepared_or_error(item: RawDocument | InputError, settings: Settings = DEFAULT_SETTINGS
+                      ) -> PreparedDocument | InputError:
+    """The stage a worker runs: :func:`prepare_document`, passing a reader's error through."""
+    return item if isinstance(item, InputError) else prepare_document(item, settings)
 
-    def __init__(self, store: Store, every: int, seconds: float) -> None:
-        self._store, self._every, self._seconds = store, every, seconds
-        self._tx = None
-        self._count = 0
+
+def prepare_within_budget(items: Iterable[RawDocument | InputError], settings: Settings = DEFAULT_SETTINGS
+                          ) -> Iterator[PreparedDocument | InputError]:
+    """Extract and fingerprint each input in worker processes, each under the per-document
+    budgets (``settings.workers``, ``document_seconds``, ``document_memory_bytes``), in input
+    order. Whatever goes wrong with one input comes out as an :class:`InputError` for that input:
+    our own refusal, :class:`BudgetError` when it overran, :class:`InternalError` for anything
+    else. Nothing raised by one input stops the others."""
+    stage = functools.partial(prepared_or_error, settings=settings)
+    with BudgetedPool(stage, workers=settings.workers, seconds=settings.document_seconds,
+                      memory_bytes=settings.document_memory_bytes) as pool:
+        for item, outcome in pool.map(items):
+            yield _outcome_result(item, outcome, settings)
+
+
+def _outcome_result(item: RawDocument | InputError, outcome: Outcome,
+                    settings: Settings) -> PreparedDocument | InputError:
+    if outcome.value is not None:
+        return outcome.value
+    origin = item.origin
+    if outcome.overrun == TIME:
+        return BudgetError(origin, f"refused: extraction took over {settings.document_seconds:g} s"
+                                   " (settings.document_seconds)")
+    if outcome.overrun == MEMORY:
+        return BudgetError(origin, f"refused: extraction needed over {settings.document_memory_bytes >> 20} MB"
+                                   " of memory (settings.document_memory_bytes)")
+    if outcome.overrun == CRASH:
+        return InternalError(origin, "internal error: the extraction process died")
+    if isinstance(outcome.error, InputError):
+        return outcome.error
+    return InternalError(origin, f"internal error while extracting: {_exception_line(outcome.error)}")
+
+
+def _exception_line(exc: BaseException | None) -> str:
+    detail = " ".join(str(exc).split())[:200] if exc is not None else ""
+    name = type(exc).__name__ if exc is not None else "unknown error"
+    return f"{name}: {detail}" if detail else name
+
+
+class _CommitGroup:
+    """Links and stores documents in groups of one transaction each: a commit costs milliseconds,
+    so one per document halves ingest speed. An interrupted ingest loses at most the open group,
+    which a rerun adds again (ingest is idempotent); reads inside the group see its documents,
+    so they link.
+
+    When storing one document fails (a bug, or a write DuckDB refuses, which aborts the whole
+    transaction), the group is rolled back and stored again without it: that document is
+    refused with the reason, the others are kept. Refused inputs are recorded in the store
+    (``rejects``) with the group that follows them."""
+
+    def __init__(self, store: Store, cache: ShingleCache, settings: Settings, *, every: int, seconds: float) -> None:
+        self._store, self._cache, self._settings = store, cache, settings
+        self._every, self._seconds = every, seconds
+        self._documents: list[PreparedDocument] = []
+        self._edges: list[list[Edge]] = []
+        self._rejects: list[InputError] = []
         self._opened = 0.0
+        self.added = 0
+        self.edges: list[Edge] = []
 
-    def __enter__(self) -> _CommitWindow:
-        self._open()
+    def __enter__(self) -> _CommitGroup:
+        self._begin()
         return self
 
-    def _open(self) -> None:
-        self._tx = self._store.transaction()
-        self._tx.__enter__()
-        self._count, self._opened = 0, time.monotonic()
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self._store.rollback()
 
-    def stored_one(self) -> None:
-        self._count += 1
-        if self._count >= self._every or time.monotonic() - self._opened >= self._seconds:
-            self._tx.__exit__(None, None, None)  # commit
-            self._open()
+    def _begin(self) -> None:
+        self._store.begin()
+        self._documents, self._edges, self._rejects = [], [], []
+        self._opened = time.monotonic()
 
-    def __exit__(self, *exc_info) -> bool | None:
-        return self._tx.__exit__(*exc_info)
+    def reject(self, error: InputError) -> None:
+        self._rejects.append(error)
+
+    def add(self, prepared: PreparedDocument) -> list[Edge] | InputError:
+        """Link and store one document; its new edges, or why it was refused."""
+        try:
+            edges = _link_and_store(self._store, prepared, self._cache, self._settings)
+        except StoreBusyError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one document's failure must not lose the group
+            error = _storing_error(prepared, exc)
+            self._replay()
+            self._rejects.append(error)
+            return error
+        self._documents.append(prepared)
+        self._edges.append(edges)
+        if len(self._documents) >= self._every or time.monotonic() - self._opened >= self._seconds:
+            self.commit()
+            self._begin()
+        return edges
+
+    def commit(self) -> None:
+        self._store.record_rejects(self._rejects)
+        self._store.clear_rejects([p.origin for p in self._documents if p.origin])
+        self._store.commit()
+        self.added += len(self._documents)
+        self.edges += [edge for edges in self._edges for edge in edges]
+        self._documents, self._edges, self._rejects = [], [], []
+
+    def _replay(self) -> None:
+        """Roll the group back and store its documents again, dropping any that fail again."""
+        documents, rejects = self._documents, self._rejects
+        while True:
+            self._store.rollback()
+            self._store.begin()
+            self._documents, self._edges = [], []
+            for prepared in documents:
+                try:
+                    edges = _link_and_store(self._store, prepared, self._cache, self._settings)
+                except StoreBusyError:
+                    raise
+                except Exception as exc:  # noqa: BLE001
+                    rejects.append(_storing_error(prepared, exc))
+                    documents = [d for d in documents if d is not prepared]
+                    break
+                self._documents.append(prepared)
+                self._edges.append(edges)
+            else:
+                self._rejects = rejects
+                return
+
+
+def _storing_error(prepared: PreparedDocument, exc: BaseException) -> InputError:
+    origin = prepared.origin or prepared.document.article.url
+    return InternalError(origin, f"could not be stored: {_exception_line(exc)}", stage="store")
+
+
+def _link_and_store(store: Store, prepared: PreparedDocument, cache: ShingleCache, settings: Settings) -> list[Edge]:
+    """Link one new document to the store, store it with its edges, and relink stored documents
+    that turn out to be its copies. Returns every edge written."""
+    prepared = with_site_furniture(store, prepared, settings)
+    new_edges, copies = _find_links(store, prepared, cache, settings)
+    store.add_document(prepared.document, prepared.fingerprint)
+    store.add_edges(new_edges)
+    return new_edges + _relink_copies(store, prepared.document, copies, cache, settings)
 
 
 def _ingest_items(store: Store, items: Iterable[RawDocument | InputError], *, settings: Settings,
                   progress: Callable[[str], None] | None) -> IngestReport:
     cache = ShingleCache(settings)
-    added = unchanged = 0
+    unchanged = 0
     errors: list[InputError] = []
-    edges: list[Edge] = []
     ids: list[int] = []
-    with _CommitWindow(store, COMMIT_EVERY_DOCUMENTS, COMMIT_EVERY_SECONDS) as window:
-        for item in items:
-            if isinstance(item, InputError):
-                errors.append(item)
+    with _CommitGroup(store, cache, settings, every=COMMIT_EVERY_DOCUMENTS,
+                      seconds=COMMIT_EVERY_SECONDS) as group:
+        for result in prepare_within_budget(items, settings):
+            if isinstance(result, InputError):
+                errors.append(result)
+                group.reject(result)
                 if progress:
-                    progress(f"error: {item}")
+                    progress(f"error: {result}")
                 continue
-            try:
-                prepared = prepare_document(item, settings)
-            except InputError as exc:
-                errors.append(exc)
-                if progress:
-                    progress(f"error: {exc}")
-                continue
-            doc = prepared.document
-            ids.append(doc.doc_id)
+            doc = result.document
             if store.has_document(doc.doc_id):
+                ids.append(doc.doc_id)
                 unchanged += 1
                 continue
-            prepared = with_site_furniture(store, prepared, settings)
-            new_edges, copies = _find_links(store, prepared, cache, settings)
-            store.add_document(prepared.document, prepared.fingerprint)
-            store.add_edges(new_edges)
-            new_edges += _relink_copies(store, doc, copies, cache, settings)
-            window.stored_one()
-            added += 1
-            edges += new_edges
+            stored = group.add(result)
+            if isinstance(stored, InputError):
+                errors.append(stored)
+                if progress:
+                    progress(f"error: {stored}")
+                continue
+            ids.append(doc.doc_id)
             if progress:
-                progress(f"added {item.origin} ({len(new_edges)} links)")
-    return IngestReport(added, unchanged, tuple(errors), tuple(edges), tuple(ids))
+                progress(f"added {result.origin} ({len(stored)} links)")
+    return IngestReport(group.added, unchanged, tuple(errors), tuple(group.edges), tuple(ids))
 
 
 # --- trace -------------------------------------------------------------------------------------
@@ -379,8 +527,7 @@ def trace(store: Store, target: str, *, settings: Settings = DEFAULT_SETTINGS, s
           fetcher: Fetcher | None = None, save: bool = False, cache: ShingleCache | None = None) -> TraceResult:
     """The lineage of one document: its upstream chain, its known downstream copies, and the
     texts it shares a source with. The document need not be in the store; ``save`` adds it."""
-    prepared = with_site_furniture(store, prepare_document(_single_input(target, settings, stdin, fetcher), settings),
-                                   settings)
+    prepared = with_site_furniture(store, _prepare_single(target, settings, stdin, fetcher), settings)
     doc = prepared.document
     notes: list[str] = []
     twin = _stored_twin(store, prepared)

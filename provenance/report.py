@@ -12,7 +12,7 @@ from typing import Any
 
 from .lineage import display_name
 from .models import Article, Credit, DiffOp, Edge, StoredDocument
-from .pipeline import Hop, IngestReport, TraceResult
+from .pipeline import CheckReport, Hop, IngestReport, TraceResult
 
 __all__ = [
     "article_to_dict",
@@ -23,6 +23,8 @@ __all__ = [
     "render_article",
     "render_trace",
     "render_ingest",
+    "check_to_dict",
+    "render_check",
 ]
 
 #: Longest excerpt of a diff segment or passage shown in text output (JSON has everything).
@@ -116,7 +118,7 @@ def ingest_to_dict(report: IngestReport) -> dict[str, Any]:
     return {
         "added": report.added,
         "unchanged": report.unchanged,
-        "errors": [{"input": e.origin, "reason": e.reason} for e in report.errors],
+        "errors": [{"input": e.origin, "stage": e.stage, "reason": e.reason} for e in report.errors],
         "links": [{k: v for k, v in edge_to_dict(e).items() if k not in ("passages", "diff")} for e in report.edges],
         "documents": list(report.documents),
     }
@@ -273,4 +275,24 @@ def render_ingest(report: IngestReport) -> str:
     rel = Counter(e.relation for e in report.edges)
     if rel:
         lines.append("links: " + ", ".join(f"{n} {r}" for r, n in rel.most_common()))
+    return "\n".join(lines)
+
+
+def check_to_dict(report: CheckReport) -> dict[str, Any]:
+    return {
+        "store": str(report.path),
+        "ok": report.ok,
+        "checks": [{"check": name, "violations": count} for name, count in report.checks],
+        "counts": dict(report.counts),
+    }
+
+
+def render_check(report: CheckReport) -> str:
+    lines = [f"{'ok  ' if not count else 'FAIL'}  {name}" + (f" ({count} rows)" if count else "")
+             for name, count in report.checks]
+    failed = sum(1 for _, count in report.checks if count)
+    counts = ", ".join(f"{n} {table}" for table, n in report.counts.items())
+    lines.append(f"{report.path}: {counts}")
+    lines.append(f"{len(report.checks) - failed} of {len(report.checks)} checks hold"
+                 + ("" if not failed else f"; {failed} fail"))
     return "\n".join(lines)

@@ -130,6 +130,20 @@ class Settings:
     #: furniture (subscribe boxes, "For more: <site> website", share bars), learned from the store.
     site_furniture_min_pages: int = 3
 
+    # --- per-document budgets -----------------------------------------------------------------
+    #: Processes that extract and fingerprint documents during ingest (0: in this process, with
+    #: no time or memory budget). Two keeps both cores of a small machine busy while the main
+    #: process links and stores.
+    workers: int = 2
+    #: Seconds one document may take to extract and fingerprint before its worker is stopped and
+    #: the document refused. The 681 benchmark pages (article-extraction and metadata sets) take
+    #: 2-60 ms each and the largest real page ~0.5 s; hostile pages took 20-40 s before the
+    #: guards, so 5 s refuses only what no guard foresaw, even on a loaded machine.
+    document_seconds: float = 5.0
+    #: Memory a worker may allocate beyond what it holds at start (its address-space cap): a
+    #: 20 MB page extracts in well under 1 GB; an allocation past the cap fails in that worker.
+    document_memory_bytes: int = 2 << 30
+
     # --- fetch -------------------------------------------------------------------------------
     fetch_timeout_seconds: float = 20.0
     user_agent: str = "provenance/0.1 (+https://example.invalid/provenance)"

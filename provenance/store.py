@@ -40,7 +40,7 @@ from typing import Any, NamedTuple
 import duckdb
 import numpy as np
 
-from .errors import NotFoundError, QueryError, StoreError
+from .errors import InputError, NotFoundError, QueryError, StoreBusyError, StoreError
 from .models import (
     Article,
     Credit,
@@ -62,6 +62,8 @@ __all__ = [
     "FINGERPRINT_SETTINGS_KEY",
     "INDEXED_LOOKUP_MAX_KEYS",
     "SMALL_INSERT_MAX_ROWS",
+    "CONNECTION_CONFIG",
+    "INTEGRITY_CHECKS",
 ]
 
 
@@ -188,6 +190,22 @@ MIGRATIONS: tuple[Migration, ...] = (
             "UPDATE edges SET direction_confidence = confidence",
         ),
     ),
+    Migration(
+        5,
+        "rejects: inputs that could not be stored (bad input, fetch or extraction failure, over budget,"
+        " internal error), with the stage and reason",
+        (
+            """CREATE TABLE rejects (
+                origin VARCHAR NOT NULL,
+                stage VARCHAR NOT NULL,
+                reason VARCHAR NOT NULL,
+                first_seen TIMESTAMP NOT NULL,
+                last_seen TIMESTAMP NOT NULL,
+                attempts INTEGER NOT NULL,
+                PRIMARY KEY (origin, stage, reason)
+            )""",
+        ),
+    ),
 )
 
 #: The schema version this code writes and reads (the last migration's).
@@ -195,7 +213,42 @@ SCHEMA_VERSION: int = MIGRATIONS[-1].version
 
 #: Tables reported by :meth:`Store.counts`, in this order.
 COUNTED_TABLES: tuple[str, ...] = (
-    "documents", "bands", "edges", "passages", "diffs", "credits", "furniture", "site_lines",
+    "documents", "bands", "edges", "passages", "diffs", "credits", "furniture", "site_lines", "rejects",
+)
+
+#: What must hold of a sound store: (what is checked, a query counting the rows that break it).
+INTEGRITY_CHECKS: tuple[tuple[str, str], ...] = (
+    ("every migration is applied",
+     f"SELECT {len(MIGRATIONS)} - count(DISTINCT version) FROM schema_version"),
+    ("the fingerprint settings are recorded",
+     "SELECT 1 - count(*) FROM meta WHERE key = 'fingerprint_settings'"),
+    ("document ids are unique", "SELECT count(*) - count(DISTINCT doc_id) FROM documents"),
+    ("edges join stored documents, never a document to itself",
+     "SELECT count(*) FROM edges e WHERE e.source_id = e.copy_id"
+     " OR NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = e.source_id)"
+     " OR NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = e.copy_id)"),
+    ("edges have a known relation and a confidence in [0, 1]",
+     "SELECT count(*) FROM edges WHERE relation NOT IN ('copy', 'excerpt', 'rewrite', 'shares_source', 'version')"
+     " OR confidence IS NULL OR confidence < 0 OR confidence > 1"),
+    ("passages and diffs belong to stored edges",
+     "SELECT (SELECT count(*) FROM passages p WHERE NOT EXISTS (SELECT 1 FROM edges e WHERE e.edge_id = p.edge_id))"
+     " + (SELECT count(*) FROM diffs d WHERE NOT EXISTS (SELECT 1 FROM edges e WHERE e.edge_id = d.edge_id))"),
+    ("passages lie inside both texts",
+     "SELECT count(*) FROM passages p JOIN edges e USING (edge_id)"
+     " JOIN documents s ON s.doc_id = e.source_id JOIN documents c ON c.doc_id = e.copy_id"
+     " WHERE p.source_start < 0 OR p.source_end > length(s.text) OR p.source_start > p.source_end"
+     " OR p.copy_start < 0 OR p.copy_end > length(c.text) OR p.copy_start > p.copy_end"),
+    ("credits, furniture and band keys belong to stored documents",
+     "SELECT (SELECT count(*) FROM credits x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = x.doc_id))"
+     " + (SELECT count(*) FROM furniture x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = x.doc_id))"
+     " + (SELECT count(*) FROM bands x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = x.doc_id))"),
+    ("furniture and credit spans lie inside their text",
+     "SELECT (SELECT count(*) FROM furniture f JOIN documents d USING (doc_id)"
+     "        WHERE f.start < 0 OR f.\"end\" > length(d.text) OR f.start > f.\"end\")"
+     " + (SELECT count(*) FROM credits c JOIN documents d USING (doc_id)"
+     "    WHERE c.start >= 0 AND (c.\"end\" > length(d.text) OR c.start > c.\"end\"))"),
+    ("every stored document has band keys",
+     "SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM bands b WHERE b.doc_id = d.doc_id)"),
 )
 
 #: The ``meta`` key holding the JSON of :meth:`Settings.fingerprint_key`.
@@ -210,6 +263,23 @@ INDEXED_LOOKUP_MAX_KEYS = 4096
 #: Up to this many rows, a bulk insert binds a VALUES list of placeholders; above it, one list
 #: parameter per column zipped by ``unnest`` (cheaper to bind and parse for many rows).
 SMALL_INSERT_MAX_ROWS = 16
+
+#: Every connection is opened with these settings, locked for its lifetime. The store never needs
+#: a file, URL or extension outside its own database, so a query (``provenance sql``) cannot read
+#: ``/etc/passwd`` through ``read_csv``, list directories with ``glob``, reach the network through
+#: ``read_text('http://…')`` or install an extension: it sees the store's tables and views only.
+#: Python objects registered on the connection (bulk inserts from numpy) still work.
+CONNECTION_CONFIG: tuple[tuple[str, object], ...] = (
+    ("enable_external_access", False),
+    ("autoinstall_known_extensions", False),
+    ("autoload_known_extensions", False),
+    ("dynamic_or_filter_threshold", INDEXED_LOOKUP_MAX_KEYS),
+    ("lock_configuration", True),
+)
+
+#: DuckDB's message when another process holds the file ("Could not set lock on file …").
+_LOCK_CONFLICT = re.compile(r"Could not set lock on file|Conflicting lock is held", re.I)
+_LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
 
 _SCHEMA_VERSION_DDL = """CREATE TABLE IF NOT EXISTS schema_version (
     version INTEGER PRIMARY KEY,
@@ -285,6 +355,13 @@ def _first_line(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+def _busy_message(path: Path, detail: str) -> str:
+    holder = _LOCK_HOLDER.search(detail)
+    who = f"process {holder.group(1)}" if holder else "another process"
+    return (f"store {path} is busy: {who} is using it (one process at a time can open a store"
+            " while it is written); try again when it is done")
+
+
 def _to_db_time(value: datetime | None) -> datetime | None:
     """An aware datetime as naive UTC; a naive one is taken to be UTC already."""
     if value is None or value.tzinfo is None:
@@ -355,12 +432,13 @@ class Store:
             raise StoreError(f"no store at {self._path}")
         try:
             self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(
-                str(self._path), read_only=read_only
+                str(self._path), read_only=read_only, config=dict(CONNECTION_CONFIG)
             )
         except duckdb.Error as exc:
+            if _LOCK_CONFLICT.search(str(exc)):
+                raise StoreBusyError(_busy_message(self._path, str(exc))) from None
             raise StoreError(f"cannot open store {self._path}: {_first_line(exc)}") from None
         try:
-            self._run(f"SET dynamic_or_filter_threshold = {INDEXED_LOOKUP_MAX_KEYS:d}")
             if read_only:
                 self._check_schema_read_only()
             else:
@@ -418,14 +496,31 @@ class Store:
                 self._rollback_only = True
                 raise
             return
-        self._run("BEGIN TRANSACTION")
-        self._in_transaction, self._rollback_only = True, False
+        self.begin()
         try:
             yield
         except BaseException:
-            self._in_transaction = False
-            self._rollback_quietly()
+            self.rollback()
             raise
+        self.commit()
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open (see :meth:`begin`)."""
+        return self._in_transaction
+
+    def begin(self) -> None:
+        """Open a transaction that :meth:`commit` or :meth:`rollback` ends (for callers that
+        commit in groups; :meth:`transaction` is the block form)."""
+        if self._in_transaction:
+            raise StoreError("a transaction is already open")
+        self._run("BEGIN TRANSACTION")
+        self._in_transaction, self._rollback_only = True, False
+
+    def commit(self) -> None:
+        """Commit the open transaction; if a nested block failed in it, roll back and raise."""
+        if not self._in_transaction:
+            raise StoreError("no transaction is open")
         self._in_transaction = False
         if self._rollback_only:
             self._rollback_quietly()
@@ -435,6 +530,11 @@ class Store:
         except duckdb.Error as exc:
             self._rollback_quietly()
             raise StoreError(f"commit failed: {_first_line(exc)}") from None
+
+    def rollback(self) -> None:
+        """Undo the open transaction (if any): everything written since :meth:`begin`."""
+        self._in_transaction = self._rollback_only = False
+        self._rollback_quietly()
 
     # --- documents ------------------------------------------------------------------------
 
@@ -683,7 +783,43 @@ class Store:
         """Edges where ``doc_id`` is the source (its copies), most confident first."""
         return self._edges_where("source_id", doc_id)
 
+    # --- rejects --------------------------------------------------------------------------
+
+    def record_rejects(self, errors: Sequence[InputError]) -> None:
+        """Keep the inputs that could not be stored, with stage and reason; an input refused again
+        for the same reason counts another attempt instead of another row."""
+        rows = {(e.origin, e.stage, e.reason): None for e in errors}
+        if not rows:
+            return
+        now = _utc_now()
+        origins, stages, reasons = (list(column) for column in zip(*rows))
+        self._run(
+            "INSERT INTO rejects (origin, stage, reason, first_seen, last_seen, attempts)"
+            " SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), ?, ?, 1"
+            " ON CONFLICT (origin, stage, reason) DO UPDATE"
+            " SET last_seen = excluded.last_seen, attempts = rejects.attempts + 1",
+            [origins, stages, reasons, now, now],
+        )
+
+    def clear_rejects(self, origins: Collection[str]) -> None:
+        """Forget earlier refusals of inputs that have now been stored."""
+        if origins:
+            self._run("DELETE FROM rejects WHERE origin = ANY(?::VARCHAR[])", [sorted(set(origins))])
+
+    def rejects(self) -> list[tuple[str, str, str, int]]:
+        """(origin, stage, reason, attempts) of every refused input, most recent first."""
+        return [tuple(row) for row in self._fetch(
+            "SELECT origin, stage, reason, attempts FROM rejects ORDER BY last_seen DESC, origin")]
+
     # --- inspection -----------------------------------------------------------------------
+
+    def integrity_problems(self) -> list[tuple[str, int]]:
+        """Each integrity check of :data:`INTEGRITY_CHECKS` with the number of rows that break it
+        (0: holds). What ``provenance check`` runs; a store left by a killed process must pass."""
+        selects = ", ".join(f"({query})" for _, query in INTEGRITY_CHECKS)
+        (row,) = self._fetch(f"SELECT {selects}")
+        return [(name, int(count)) for (name, _), count in zip(INTEGRITY_CHECKS, row)]
+
 
     def counts(self) -> dict[str, int]:
         """Rows per table (documents, bands, edges, passages, diffs, credits, furniture)."""
