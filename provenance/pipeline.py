@@ -59,9 +59,6 @@ DEFAULT_DB_NAME = "provenance.duckdb"
 CORPUS_ENV_VAR = "PROVENANCE_CORPUS"
 #: How far lineage chains are followed up- and downstream (a guard against pathological graphs).
 MAX_CHAIN_DEPTH = 8
-#: Ingested documents are committed every this many documents or seconds, whichever comes first.
-COMMIT_EVERY_DOCUMENTS = 200
-COMMIT_EVERY_SECONDS = 5.0
 #: Shingled texts of stored documents kept in memory while linking a batch (most recent used).
 SHINGLE_CACHE_SIZE = 2048
 
@@ -495,8 +492,8 @@ def _ingest_items(store: Store, items: Iterable[RawDocument | InputError], *, se
     unchanged = 0
     errors: list[InputError] = []
     ids: list[int] = []
-    with _CommitGroup(store, cache, settings, every=COMMIT_EVERY_DOCUMENTS,
-                      seconds=COMMIT_EVERY_SECONDS) as group:
+    with _CommitGroup(store, cache, settings, every=settings.commit_every_documents,
+                      seconds=settings.commit_every_seconds) as group:
         for result in prepare_within_budget(items, settings):
             if isinstance(result, InputError):
                 errors.append(result)

@@ -144,6 +144,12 @@ class Settings:
     #: 20 MB page extracts in well under 1 GB; an allocation past the cap fails in that worker.
     document_memory_bytes: int = 2 << 30
 
+    #: Ingested documents are committed every this many documents or seconds, whichever comes
+    #: first: a commit costs milliseconds (one per document halved ingest speed), and a killed
+    #: ingest loses at most the open group, which a rerun adds again.
+    commit_every_documents: int = 200
+    commit_every_seconds: float = 5.0
+
     # --- fetch -------------------------------------------------------------------------------
     fetch_timeout_seconds: float = 20.0
     user_agent: str = "provenance/0.1 (+https://example.invalid/provenance)"

@@ -109,3 +109,59 @@ def test_docs_cli_md_is_up_to_date():
     path = ROOT / "docs" / "cli.md"
     assert path.read_text(encoding="utf-8") == cli_docs(), (
         "docs/cli.md is stale: regenerate with `python -m provenance.cli docs > docs/cli.md`")
+
+
+def test_sql_cannot_read_files_or_reach_the_network(run, tmp_path):
+    run("ingest", str(CORPUS / "corpus.jsonl"), "-q")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:hunter2\n")
+    for sql in (f"SELECT * FROM read_csv('{secret}', header=false, sep=':')",
+                f"SELECT * FROM read_text('{secret}')", f"SELECT * FROM glob('{tmp_path}/*')",
+                f"SELECT * FROM '{secret}'", "SELECT * FROM read_text('http://127.0.0.1:9/')"):
+        result = run("sql", sql)
+        assert result.exit_code == 2, sql
+        assert "hunter2" not in result.output and "secret.txt" not in result.stdout
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+
+
+def test_check_reports_a_sound_store(run):
+    run("ingest", str(CORPUS / "corpus.jsonl"), "-q")
+    result = run("check", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["ok"] and len(data["checks"]) >= 9 and data["counts"]["documents"] == 6
+
+
+@pytest.fixture
+def busy_store(tmp_path):
+    """The store held for writing by another process, as during a long ingest."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "provenance.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from provenance.store import Store; s = Store(sys.argv[1]);"
+         " print('ready', flush=True); time.sleep(120)", str(path)],
+        stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_busy_store_is_a_one_line_message_with_its_own_exit_code(run, busy_store):
+    for args in (("sql", "SELECT 1"), ("trace", str(CORPUS / "newspile-repost.html")),
+                 ("ingest", str(CORPUS / "corpus.jsonl")), ("check",)):
+        result = run(*args)
+        assert result.exit_code == 75, (args, result.output)
+        assert result.stderr.count("\n") == 1 and "busy" in result.stderr and str(busy_store.pid) in result.stderr
+        assert "Could not set lock" not in result.stderr
+
+
+def test_extract_needs_no_store_and_works_while_it_is_busy(run, busy_store):
+    result = run("extract", str(SEED), "--json")
+    assert result.exit_code == 0, result.output
+    assert any(c["host"] == "economictimes.indiatimes.com" for c in json.loads(result.stdout)["credits"])

@@ -3,9 +3,13 @@ bad inputs, and tracing documents that are not in the store."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
+from provenance.errors import BudgetError, StoreError
 from provenance.pipeline import ingest, open_store, trace
+from provenance.settings import DEFAULT_SETTINGS
+from provenance.store import Store
 
 from conftest import CORPUS, ROOT
 
@@ -245,3 +249,78 @@ def test_the_order_of_ingest_does_not_change_the_lineage(tmp_path):
     orders = list(itertools.permutations(range(len(records))))
     for k, order in enumerate(random.Random(720).sample(orders, ORDERS_CHECKED) + [orders[-1]]):
         assert lineage(order, f"order{k}") == chronological, order
+
+
+# --- one document's failure costs that document only ---------------------------------------------
+
+def _write_batch(path, records):
+    path.write_text("".join(json.dumps(r, ensure_ascii=True) + "\n" for r in records), encoding="utf-8")
+
+
+def _good_records(n):
+    from textgen import article
+    return [{"url": f"https://news.example/{i}", "text": article(7000 + i, 3, 40)} for i in range(n)]
+
+
+class _StoreFailingOn(Store):
+    """A store whose write of one URL fails after part of it is written, as a write DuckDB
+    refuses halfway would (fault injection into the pipeline's collaborator)."""
+
+    def __init__(self, path, failing_url):
+        super().__init__(path)
+        self.failing_url = failing_url
+
+    def add_document(self, doc, fingerprint):
+        written = super().add_document(doc, fingerprint)
+        if doc.article.url == self.failing_url:
+            raise StoreError("Constraint Error: simulated refusal after a partial write")
+        return written
+
+
+def test_a_document_that_cannot_be_stored_is_refused_and_the_rest_of_its_group_kept(tmp_path):
+    records = _good_records(30)
+    batch = tmp_path / "batch.jsonl"
+    _write_batch(batch, records)
+    failing = records[17]["url"]
+    with _StoreFailingOn(tmp_path / "s.duckdb", failing) as store:
+        report = ingest(store, [str(batch)])
+        assert report.added == 29 and len(report.errors) == 1
+        (error,) = report.errors
+        assert error.origin == f"{batch}:18" and error.stage == "store" and "simulated refusal" in error.reason
+        _, rows = store.query("SELECT url FROM documents")
+        assert {u for (u,) in rows} == {r["url"] for r in records} - {failing}  # no partial write left
+        assert [(o, s) for o, s, _, _ in store.rejects()] == [(f"{batch}:18", "store")]
+        assert all(n == 0 for _, n in store.integrity_problems())
+
+
+def test_a_document_over_its_time_budget_is_refused_and_recorded_not_waited_for(tmp_path):
+    batch = tmp_path / "batch.jsonl"
+    _write_batch(batch, _good_records(3))
+    hurried = dataclasses.replace(DEFAULT_SETTINGS, document_seconds=0.001)
+    with Store(tmp_path / "s.duckdb") as store:
+        report = ingest(store, [str(batch)], settings=hurried)
+        assert report.added == 0 and len(report.errors) == 3
+        assert {type(e) for e in report.errors} == {BudgetError}
+        assert all("document_seconds" in e.reason for e in report.errors)
+        assert {stage for _, stage, _, _ in store.rejects()} == {"budget"}
+        # a rerun with the default budget stores them and forgets the refusals
+        report = ingest(store, [str(batch)])
+        assert report.added == 3 and not report.errors and store.rejects() == []
+
+
+def test_one_bad_record_among_good_ones_costs_that_record_only(tmp_path):
+    records = _good_records(40)
+    batch = tmp_path / "batch.jsonl"
+    lines = [json.dumps(r) for r in records]
+    lines.insert(10, json.dumps({"url": "http://[::1", "text": records[0]["text"] + " Extra words here."}))
+    lines.insert(20, '{"url": "https://x.example/s", "title": "\\ud800", "text": "'
+                 + records[1]["text"].replace("\n", "\\n") + ' more \\ud800 text"}')
+    lines.insert(30, '{"text": 12}')
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store:
+        report = ingest(store, [str(batch)])
+        _, rows = store.query("SELECT url FROM documents")
+        assert {r["url"] for r in records} <= {u for (u,) in rows}
+        for error in report.errors:  # each error names its line
+            assert error.origin.startswith(f"{batch}:")
+        assert f"{batch}:31" in {e.origin for e in report.errors}

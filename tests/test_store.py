@@ -373,6 +373,128 @@ def test_read_only_store_queries_and_refuses_writes(tmp_path):
         assert s.counts()["documents"] == 1
 
 
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM read_csv('{secret}', header=false)",
+        "SELECT * FROM read_csv_auto('{secret}')",
+        "SELECT * FROM read_text('{secret}')",
+        "SELECT * FROM read_blob('{secret}')",
+        "SELECT * FROM read_json_auto('{secret}')",
+        "SELECT * FROM read_parquet('{secret}')",
+        "SELECT * FROM sniff_csv('{secret}')",
+        "SELECT * FROM '{secret}'",
+        "SELECT * FROM glob('{folder}/*')",
+        "SELECT * FROM read_text('http://127.0.0.1:9/x')",
+        "SELECT * FROM read_csv('https://example.com/x.csv')",
+        "SELECT * FROM query('SELECT * FROM read_csv(''{secret}'')')",
+        "SELECT current_setting('enable_external_access') AND false FROM read_text('{secret}')",
+    ],
+)
+def test_query_sees_the_store_only_no_files_network_or_extensions(tmp_path, sql):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("name,password\nroot,hunter2\n")
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        s.add_document(*make_doc(1))
+    for read_only in (True, False):
+        with Store(path, read_only=read_only) as s:
+            with pytest.raises(QueryError) as info:
+                s.query(sql.format(secret=secret, folder=tmp_path))
+            assert "hunter2" not in str(info.value)
+
+
+def test_the_sandbox_cannot_be_lifted_from_inside(store):
+    for sql in ("SET enable_external_access = true", "RESET enable_external_access",
+                "SELECT * FROM duckdb_settings() WHERE name = 'x'; SET lock_configuration = false"):
+        with pytest.raises(QueryError):
+            store.query(sql)
+    _, rows = store.query("SELECT current_setting('enable_external_access'), current_setting('lock_configuration')")
+    assert rows == [(False, True)]
+    # the store's own work still runs: bulk inserts go through registered numpy arrays
+    store.add_document(*make_doc(1, ((0, 1), (1, 2))))
+    assert store.counts()["bands"] == 2
+
+
+def _hold_store(path, ready, release):
+    """In another process: open the store for writing and keep it until told to let go."""
+    with Store(path):
+        ready.set()
+        release.wait(60)
+
+
+def test_a_store_held_by_another_process_is_busy_not_broken(tmp_path):
+    import multiprocessing
+
+    from provenance.errors import StoreBusyError
+
+    path = tmp_path / "s.duckdb"
+    Store(path).close()
+    ctx = multiprocessing.get_context("spawn")
+    ready, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_store, args=(path, ready, release))
+    holder.start()
+    try:
+        assert ready.wait(60)
+        for read_only in (True, False):
+            with pytest.raises(StoreBusyError) as info:
+                Store(path, read_only=read_only)
+            message = str(info.value)
+            assert "busy" in message and str(holder.pid) in message and "\n" not in message
+    finally:
+        release.set()
+        holder.join(60)
+    Store(path, read_only=True).close()  # free again
+
+
+def test_rejects_are_kept_with_stage_and_reason_and_counted_again_not_duplicated(store):
+    from provenance.errors import BudgetError, ExtractionError, InputError
+
+    errors = [InputError("a.html", "empty file"), ExtractionError("b.jsonl:3", "no article text"),
+              BudgetError("c.html", "refused: extraction took over 5 s")]
+    with store.transaction():
+        store.record_rejects(errors)
+    with store.transaction():
+        store.record_rejects(errors[:1])
+    assert sorted(store.rejects()) == [("a.html", "read", "empty file", 2),
+                                       ("b.jsonl:3", "extract", "no article text", 1),
+                                       ("c.html", "budget", "refused: extraction took over 5 s", 1)]
+    store.clear_rejects(["a.html"])
+    assert {origin for origin, *_ in store.rejects()} == {"b.jsonl:3", "c.html"}
+
+
+def _sound_store(path):
+    first, second = make_doc(1, ((0, 1),)), make_doc(2, ((0, 2),))
+    with Store(path) as s:
+        s.add_document(*first)
+        s.add_document(*second)
+        s.add_edges([make_edge(first[0].doc_id, second[0].doc_id)])
+        assert [n for _, n in s.integrity_problems()] == [0] * len(store_module.INTEGRITY_CHECKS)
+    return first[0].doc_id
+
+
+@pytest.mark.parametrize("damage, broken", [
+    ("DELETE FROM documents WHERE doc_id = {first}",
+     {"edges join stored documents, never a document to itself",
+      "credits, furniture and band keys belong to stored documents"}),
+    ("UPDATE passages SET copy_end = 100000", {"passages lie inside both texts"}),
+    ("DELETE FROM edges", {"passages and diffs belong to stored edges"}),
+    ("DELETE FROM bands WHERE doc_id = {first}", {"every stored document has band keys"}),
+    ("UPDATE edges SET confidence = 1.5", {"edges have a known relation and a confidence in [0, 1]"}),
+    ("DELETE FROM meta", {"the fingerprint settings are recorded"}),
+])
+def test_integrity_checks_hold_on_a_sound_store_and_name_what_breaks(tmp_path, damage, broken):
+    import duckdb
+
+    path = tmp_path / "s.duckdb"
+    first = _sound_store(path)
+    con = duckdb.connect(str(path))  # damage it behind the store's back
+    con.execute(damage.format(first=first))
+    con.close()
+    with Store(path, read_only=True) as s:
+        assert {name for name, n in s.integrity_problems() if n} == broken
+
+
 # --- opening, settings, migrations ----------------------------------------------------------
 
 
