@@ -52,6 +52,20 @@ app = typer.Typer(
     add_completion=False,
 )
 
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"provenance {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", help="Print the version and exit.",
+                                       callback=_print_version, is_eager=True)) -> None:
+    """Trace where a news article was copied from."""
+
+
 DbOption = typer.Option(None, "--db", help=f"Lineage store file (default: ${DB_ENV_VAR} or ./provenance.duckdb).",
                         envvar=DB_ENV_VAR, show_default=False)
 JsonOption = typer.Option(False, "--json", help="Print one JSON object instead of text.")
