@@ -15,12 +15,17 @@ import pytest
 
 from provenance.errors import FetchError, InputError
 from provenance.fetch import Fetcher, fetch_url, is_url
-from provenance.settings import DEFAULT_SETTINGS
+from provenance.settings import DEFAULT_SETTINGS, Settings
 
 PAGE = "<html><head><title>Caf\u00e9</title></head><body><p>\u201cQuoted\u201d news</p></body></html>"
 PAGE_BYTES = PAGE.encode("windows-1252")
 BIG_BYTES = b"<p>" + b"x" * 5000 + b"</p>"
-SMALL = dataclasses.replace(DEFAULT_SETTINGS, max_input_bytes=1000)
+#: The test server's address let through by allowed_networks: the guard stays on for every other
+#: address, so these tests also run the guarded connection path.
+LOCAL = dataclasses.replace(DEFAULT_SETTINGS, allowed_networks=("127.0.0.1/32",))
+#: The whole policy lifted (--allow-private): httpx's own transport.
+ALLOW_PRIVATE = dataclasses.replace(DEFAULT_SETTINGS, allow_private_addresses=True)
+SMALL = dataclasses.replace(LOCAL, max_input_bytes=1000)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -107,7 +112,7 @@ def server() -> Iterator[str]:
 
 
 def test_fetch_page_keeps_bytes_and_content_type(server: str) -> None:
-    with Fetcher() as fetcher:
+    with Fetcher(LOCAL) as fetcher:
         doc = fetcher.fetch(f"{server}/page")
     assert doc.content == PAGE_BYTES  # undecoded: decoding is a later stage's job
     assert doc.content_type == "text/html; charset=windows-1252"
@@ -120,7 +125,7 @@ def test_fetch_page_keeps_bytes_and_content_type(server: str) -> None:
 
 def test_fetch_sends_user_agent_and_accept(server: str) -> None:
     Handler.seen_headers.clear()
-    settings = dataclasses.replace(DEFAULT_SETTINGS, user_agent="provenance-test/1")
+    settings = dataclasses.replace(LOCAL, user_agent="provenance-test/1")
     fetch_url(f"{server}/page", settings)
     headers = {k.lower(): v for k, v in Handler.seen_headers[-1].items()}
     assert headers["user-agent"] == "provenance-test/1"
@@ -128,7 +133,7 @@ def test_fetch_sends_user_agent_and_accept(server: str) -> None:
 
 
 def test_redirects_are_followed_and_final_url_recorded(server: str) -> None:
-    doc = fetch_url(f"{server}/redirect")
+    doc = fetch_url(f"{server}/redirect", LOCAL)
     assert doc.content == PAGE_BYTES
     assert doc.url == f"{server}/page"
     assert doc.origin == f"{server}/redirect"
@@ -137,7 +142,7 @@ def test_redirects_are_followed_and_final_url_recorded(server: str) -> None:
 @pytest.mark.parametrize(("path", "reason"), [("/missing", "HTTP 404 Not Found"), ("/teapot", "HTTP 418")])
 def test_http_error_status(server: str, path: str, reason: str) -> None:
     with pytest.raises(FetchError) as info:
-        fetch_url(server + path)
+        fetch_url(server + path, LOCAL)
     assert info.value.origin == server + path
     assert info.value.reason.startswith(reason)
     assert isinstance(info.value, InputError)  # callers may catch input errors as one family
@@ -151,12 +156,12 @@ def test_body_larger_than_limit(server: str, path: str) -> None:
 
 
 def test_body_at_limit_is_accepted(server: str) -> None:
-    settings = dataclasses.replace(DEFAULT_SETTINGS, max_input_bytes=len(BIG_BYTES))
+    settings = dataclasses.replace(LOCAL, max_input_bytes=len(BIG_BYTES))
     assert fetch_url(f"{server}/big-unsized", settings).content == BIG_BYTES
 
 
 def test_slow_server_times_out(server: str) -> None:
-    settings = dataclasses.replace(DEFAULT_SETTINGS, fetch_timeout_seconds=0.2)
+    settings = dataclasses.replace(LOCAL, fetch_timeout_seconds=0.2)
     started = time.monotonic()
     with pytest.raises(FetchError) as info:
         fetch_url(f"{server}/slow", settings)
@@ -165,7 +170,7 @@ def test_slow_server_times_out(server: str) -> None:
 
 
 def test_trickling_body_hits_the_overall_deadline(server: str) -> None:
-    settings = dataclasses.replace(DEFAULT_SETTINGS, fetch_timeout_seconds=0.3)
+    settings = dataclasses.replace(LOCAL, fetch_timeout_seconds=0.3)
     started = time.monotonic()
     with pytest.raises(FetchError) as info:
         fetch_url(f"{server}/trickle", settings)
@@ -173,13 +178,14 @@ def test_trickling_body_hits_the_overall_deadline(server: str) -> None:
     assert time.monotonic() - started < 1.5  # the body alone takes 2 s
 
 
-def test_connection_refused() -> None:
+@pytest.mark.parametrize("settings", [LOCAL, ALLOW_PRIVATE], ids=["allowed-network", "allow-private"])
+def test_connection_refused(settings: Settings) -> None:
     with socket.socket() as sock:  # find a free port, then close it: nothing listens there
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}/"
     with pytest.raises(FetchError) as info:
-        fetch_url(url)
+        fetch_url(url, settings)
     assert info.value.origin == url
     assert info.value.reason.startswith("connection failed")
     assert "\n" not in info.value.reason
