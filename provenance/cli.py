@@ -7,6 +7,7 @@ are one line on standard error, never a traceback.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import sys
@@ -20,6 +21,7 @@ from .errors import InputError, NotFoundError, ProvenanceError, QueryError
 from .pipeline import DB_ENV_VAR, extract_input, ingest, open_existing_store, open_store, trace
 from .report import (article_to_dict, ingest_to_dict, render_article, render_ingest, render_trace,
                      trace_to_dict)
+from .settings import DEFAULT_SETTINGS, Settings
 
 __all__ = ["app", "main", "cli_docs"]
 
@@ -46,6 +48,14 @@ app = typer.Typer(
 DbOption = typer.Option(None, "--db", help=f"Lineage store file (default: ${DB_ENV_VAR} or ./provenance.duckdb).",
                         envvar=DB_ENV_VAR, show_default=False)
 JsonOption = typer.Option(False, "--json", help="Print one JSON object instead of text.")
+AllowPrivateOption = typer.Option(
+    False, "--allow-private",
+    help="Also fetch URLs on private, loopback, link-local and other internal addresses (refused by default, "
+         "also after redirects, so a URL cannot make provenance read internal services).")
+
+
+def _settings(allow_private: bool) -> Settings:
+    return dataclasses.replace(DEFAULT_SETTINGS, allow_private_addresses=True) if allow_private else DEFAULT_SETTINGS
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -84,6 +94,7 @@ def ingest_command(
     db: Optional[Path] = DbOption,
     as_json: bool = JsonOption,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines on stderr."),
+    allow_private: bool = AllowPrivateOption,
 ) -> None:
     """Add documents to the lineage store and link each to what is already there.
 
@@ -97,10 +108,11 @@ def ingest_command(
       cat page.html | provenance ingest -
     """
     progress = None if (quiet or as_json) else (lambda line: typer.echo(line, err=True))
+    settings = _settings(allow_private)
     with _errors():
-        store, notes = open_store(db)
+        store, notes = open_store(db, settings=settings)
         with store:
-            report = ingest(store, inputs, stdin=_stdin_binary(), progress=progress)
+            report = ingest(store, inputs, settings=settings, stdin=_stdin_binary(), progress=progress)
     if as_json:
         _echo_json(ingest_to_dict(report))
     else:
@@ -115,6 +127,7 @@ def trace_command(
     db: Optional[Path] = DbOption,
     as_json: bool = JsonOption,
     save: bool = typer.Option(False, "--save", help="Also add the document to the store."),
+    allow_private: bool = AllowPrivateOption,
 ) -> None:
     """Show where a document was copied from, and who copied it.
 
@@ -130,10 +143,11 @@ def trace_command(
       provenance trace seeds/elrisala-pakistan-bangladesh.txt --json
       provenance trace https://example.com/story --save
     """
+    settings = _settings(allow_private)
     with _errors():
-        store, notes = open_store(db, load_bundled=True)
+        store, notes = open_store(db, load_bundled=True, settings=settings)
         with store:
-            result = trace(store, target, stdin=_stdin_binary(), save=save)
+            result = trace(store, target, settings=settings, stdin=_stdin_binary(), save=save)
     for note in notes:
         typer.echo(f"note: {note}", err=True)
     if as_json:
@@ -150,6 +164,7 @@ def extract_command(
     db: Optional[Path] = DbOption,
     as_json: bool = JsonOption,
     no_body: bool = typer.Option(False, "--no-body", help="Metadata, credits and furniture only."),
+    allow_private: bool = AllowPrivateOption,
 ) -> None:
     """Show what the extractor sees: metadata, credit lines, page furniture and the body.
 
@@ -161,10 +176,11 @@ def extract_command(
       provenance extract seeds/elrisala-pakistan-bangladesh.txt
       provenance extract page.html --json
     """
+    settings = _settings(allow_private)
     with _errors():
-        store = open_existing_store(db)
+        store = open_existing_store(db, settings=settings)
         try:
-            article = extract_input(target, stdin=_stdin_binary(), store=store)
+            article = extract_input(target, settings=settings, stdin=_stdin_binary(), store=store)
         finally:
             if store is not None:
                 store.close()
@@ -211,6 +227,7 @@ def eval_command(
                                  show_default=False),
     db: Optional[Path] = DbOption,
     as_json: bool = JsonOption,
+    allow_private: bool = AllowPrivateOption,
 ) -> None:
     """Measure linking on your own labelled pairs: precision, recall, F1 and direction.
 
@@ -233,10 +250,11 @@ def eval_command(
     """
     from .evaluate import eval_report_to_dict, evaluate_pairs, render_eval
 
+    settings = _settings(allow_private)
     with _errors():
-        store = open_existing_store(db)
+        store = open_existing_store(db, settings=settings)
         try:
-            report = evaluate_pairs(pairs, store=store)
+            report = evaluate_pairs(pairs, store=store, settings=settings)
         finally:
             if store is not None:
                 store.close()
