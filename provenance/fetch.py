@@ -232,8 +232,8 @@ class AddressPolicy:
         phrase = self.refusal(address)
         if phrase is None:
             return None
-        if _literal_address(host) is not None:
-            return self.host_refusal(host)
+        if _literal_address(host) is not None and (literal := self.host_refusal(host)) is not None:
+            return literal  # a number, not a name: say what it spells, as before any I/O
         return f"{host} resolves to {ipaddress.ip_address(address)}, {phrase}"
 
 
