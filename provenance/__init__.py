@@ -9,8 +9,8 @@ fetch → extract → fingerprint → match → lineage → store → report; ea
     >>> result = trace(store, "corpora/harbour-strike/newspile-repost.html")   # doctest: +SKIP
 """
 
-from .errors import (ExtractionError, FetchError, InputError, NotFoundError, ProvenanceError, QueryError,
-                     StoreError)
+from .errors import (BlockedAddressError, ExtractionError, FetchError, InputError, NotFoundError, ProvenanceError,
+                     QueryError, StoreError)
 from .models import (Alignment, Article, Credit, DiffOp, Edge, Fingerprint, Furniture, Passage, RawDocument,
                      StoredDocument)
 from .pipeline import IngestReport, TraceResult, extract_input, ingest, open_store, prepare_document, trace
@@ -21,7 +21,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Alignment", "Article", "Credit", "DiffOp", "Edge", "Fingerprint", "Furniture", "Passage", "RawDocument",
     "StoredDocument", "Settings", "DEFAULT_SETTINGS",
-    "ProvenanceError", "InputError", "FetchError", "ExtractionError", "StoreError", "QueryError", "NotFoundError",
+    "ProvenanceError", "InputError", "FetchError", "BlockedAddressError", "ExtractionError", "StoreError",
+    "QueryError", "NotFoundError",
     "IngestReport", "TraceResult", "open_store", "ingest", "trace", "extract_input", "prepare_document",
     "__version__",
 ]

@@ -8,6 +8,7 @@ standard error, never a traceback (unless PROVENANCE_DEBUG is set).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -24,6 +25,7 @@ from .pipeline import (DB_ENV_VAR, check_store, extract_input, ingest, open_exis
 from .workers import start_early
 from .report import (article_to_dict, check_to_dict, ingest_to_dict, render_article, render_check,
                      render_ingest, render_trace, trace_to_dict)
+from .settings import DEFAULT_SETTINGS, Settings
 
 __all__ = ["app", "main", "cli_docs"]
 
@@ -69,6 +71,14 @@ def _root(version: bool = typer.Option(False, "--version", help="Print the versi
 DbOption = typer.Option(None, "--db", help=f"Lineage store file (default: ${DB_ENV_VAR} or ./provenance.duckdb).",
                         envvar=DB_ENV_VAR, show_default=False)
 JsonOption = typer.Option(False, "--json", help="Print one JSON object instead of text.")
+AllowPrivateOption = typer.Option(
+    False, "--allow-private",
+    help="Also fetch URLs on private, loopback, link-local and other internal addresses (refused by default, "
+         "also after redirects, so a URL cannot make provenance read internal services).")
+
+
+def _settings(allow_private: bool) -> Settings:
+    return dataclasses.replace(DEFAULT_SETTINGS, allow_private_addresses=True) if allow_private else DEFAULT_SETTINGS
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -115,6 +125,7 @@ def ingest_command(
     db: Optional[Path] = DbOption,
     as_json: bool = JsonOption,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines on stderr."),
+    allow_private: bool = AllowPrivateOption,
 ) -> None:
     """Add documents to the lineage store and link each to what is already there.
 
@@ -129,10 +140,11 @@ def ingest_command(
     """
     progress = None if (quiet or as_json) else (lambda line: typer.echo(line, err=True))
     start_early()
+    settings = _settings(allow_private)
     with _errors():
-        store, notes = open_store(db)
+        store, notes = open_store(db, settings=settings)
         with store:
-            report = ingest(store, inputs, stdin=_stdin_binary(), progress=progress)
+            report = ingest(store, inputs, settings=settings, stdin=_stdin_binary(), progress=progress)
     if as_json:
         _echo_json(ingest_to_dict(report))
     else:
@@ -147,6 +159,7 @@ def trace_command(
     db: Optional[Path] = DbOption,
     as_json: bool = JsonOption,
     save: bool = typer.Option(False, "--save", help="Also add the document to the store."),
+    allow_private: bool = AllowPrivateOption,
 ) -> None:
     """Show where a document was copied from, and who copied it.
 
@@ -163,10 +176,11 @@ def trace_command(
       provenance trace https://example.com/story --save
     """
     start_early()
+    settings = _settings(allow_private)
     with _errors():
-        store, notes = open_store(db, load_bundled=True)
+        store, notes = open_store(db, load_bundled=True, settings=settings)
         with store:
-            result = trace(store, target, stdin=_stdin_binary(), save=save)
+            result = trace(store, target, settings=settings, stdin=_stdin_binary(), save=save)
     for note in notes:
         typer.echo(f"note: {note}", err=True)
     if as_json:
@@ -183,6 +197,7 @@ def extract_command(
     db: Optional[Path] = DbOption,
     as_json: bool = JsonOption,
     no_body: bool = typer.Option(False, "--no-body", help="Metadata, credits and furniture only."),
+    allow_private: bool = AllowPrivateOption,
 ) -> None:
     """Show what the extractor sees: metadata, credit lines, page furniture and the body.
 
@@ -195,15 +210,16 @@ def extract_command(
       provenance extract page.html --json
     """
     start_early()
+    settings = _settings(allow_private)
     notes: list[str] = []
     with _errors():
         try:
-            store = open_existing_store(db)
+            store = open_existing_store(db, settings=settings)
         except StoreBusyError as exc:  # extraction needs no store: go on without learned furniture
             store = None
             notes.append(f"{exc}; lines learned from its other pages are not marked")
         try:
-            article = extract_input(target, stdin=_stdin_binary(), store=store)
+            article = extract_input(target, settings=settings, stdin=_stdin_binary(), store=store)
         finally:
             if store is not None:
                 store.close()
@@ -280,6 +296,7 @@ def eval_command(
                                  show_default=False),
     db: Optional[Path] = DbOption,
     as_json: bool = JsonOption,
+    allow_private: bool = AllowPrivateOption,
 ) -> None:
     """Measure linking on your own labelled pairs: precision, recall, F1 and direction.
 
@@ -302,10 +319,11 @@ def eval_command(
     """
     from .evaluate import eval_report_to_dict, evaluate_pairs, render_eval
 
+    settings = _settings(allow_private)
     with _errors():
-        store = open_existing_store(db)
+        store = open_existing_store(db, settings=settings)
         try:
-            report = evaluate_pairs(pairs, store=store)
+            report = evaluate_pairs(pairs, store=store, settings=settings)
         finally:
             if store is not None:
                 store.close()

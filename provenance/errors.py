@@ -11,6 +11,7 @@ __all__ = [
     "ProvenanceError",
     "InputError",
     "FetchError",
+    "BlockedAddressError",
     "ExtractionError",
     "BudgetError",
     "InternalError",
@@ -48,6 +49,15 @@ class FetchError(InputError):
     """A URL could not be fetched (network error, HTTP error status, too large, timeout)."""
 
     stage = "fetch"
+
+
+class BlockedAddressError(FetchError):
+    """A URL, or a redirect hop of it, leads to an internal address that the fetch policy refuses.
+
+    Private, loopback, link-local, multicast, unspecified and reserved addresses are refused unless
+    ``Settings.allow_private_addresses`` (``--allow-private``) or ``Settings.allowed_networks`` say
+    otherwise. The reason names the refused hop and the address, on one line.
+    """
 
 
 class ExtractionError(InputError):

@@ -154,6 +154,16 @@ class Settings:
     fetch_timeout_seconds: float = 20.0
     user_agent: str = "provenance/0.1 (+https://example.invalid/provenance)"
 
+    # --- fetch: address policy ----------------------------------------------------------------
+    #: Fetch private, loopback, link-local, multicast, unspecified and reserved addresses too. Off:
+    #: a URL handed in by someone else (a feed, a pasted link, a redirect) must not make us read a
+    #: router page, a local admin port or a cloud metadata service and show what it said.
+    allow_private_addresses: bool = False
+    #: Networks (CIDR, e.g. "10.20.0.0/16"; a bare address is a /32 or /128) fetched despite the
+    #: policy: an intranet news archive, or a test server on one loopback address, without lifting
+    #: the guard for every other internal address.
+    allowed_networks: tuple[str, ...] = ()
+
     def fingerprint_key(self) -> dict[str, int]:
         """The settings that determine band keys; stored with the index so it is never mixed."""
         keys = ("shingle_words", "shingle_chars", "short_shingle_words", "num_perm", "doc_bands", "seed",

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from typer.testing import CliRunner
@@ -165,3 +168,82 @@ def test_extract_needs_no_store_and_works_while_it_is_busy(run, busy_store):
     result = run("extract", str(SEED), "--json")
     assert result.exit_code == 0, result.output
     assert any(c["host"] == "economictimes.indiatimes.com" for c in json.loads(result.stdout)["credits"])
+
+
+# --- URLs on internal addresses: refused unless --allow-private -------------------------------------
+
+PAGES = {"/repost": CORPUS / "newspile-repost.html", "/gazette": ROOT / "docs" / "eval-example" / "gazette-original.html"}
+REFUSAL = "refused: 127.0.0.1 is a loopback address (use --allow-private to fetch internal addresses)"
+
+
+class PageHandler(BaseHTTPRequestHandler):
+    paths: list[str] = []  # every request: a refused command must leave none
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        PageHandler.paths.append(self.path)
+        body = PAGES[self.path].read_bytes() if self.path in PAGES else b"not found"
+        self.send_response(200 if self.path in PAGES else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture
+def page_server(monkeypatch) -> Iterator[str]:
+    """Base URL of a real HTTP server on 127.0.0.1 serving PAGES (no proxy in between)."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    PageHandler.paths.clear()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), PageHandler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+def test_trace_refuses_a_loopback_url_unless_allowed(run, page_server):
+    url = f"{page_server}/repost"
+    refused = run("trace", url)
+    assert refused.exit_code == 2
+    assert refused.stderr == f"provenance: {url}: {REFUSAL}\n"  # one line, no traceback
+    assert "Traceback" not in refused.output and refused.stdout == ""
+    assert PageHandler.paths == []
+    allowed = run("trace", url, "--allow-private")
+    assert allowed.exit_code == 0, allowed.output
+    assert "callowcourier.example" in allowed.stdout and "mpa-wire.example" in allowed.stdout
+    assert PageHandler.paths == ["/repost"]
+
+
+@pytest.mark.parametrize("command", ["ingest", "extract"])
+def test_ingest_and_extract_refuse_a_loopback_url_unless_allowed(run, page_server, command):
+    url = f"{page_server}/repost"
+    refused = run(command, url)
+    assert refused.exit_code == 2
+    assert f"{url}: {REFUSAL}" in refused.output and "Traceback" not in refused.output
+    assert PageHandler.paths == []
+    allowed = run(command, url, "--allow-private")
+    assert allowed.exit_code == 0, allowed.output
+    assert PageHandler.paths == ["/repost"]
+
+
+def test_eval_refuses_a_loopback_url_unless_allowed(run, page_server, tmp_path):
+    pairs = tmp_path / "pairs.jsonl"
+    copy = ROOT / "docs" / "eval-example" / "aggregator-repost.html"
+    pairs.write_text(json.dumps({"source": f"{page_server}/gazette", "copy": str(copy), "label": "copy",
+                                 "upstream": "source"}) + "\n", encoding="utf-8")
+    refused = run("eval", str(pairs), "--json")
+    assert refused.exit_code == 2
+    assert REFUSAL in json.dumps(json.loads(refused.stdout)["errors"]) and "Traceback" not in refused.output
+    assert PageHandler.paths == []
+    allowed = run("eval", str(pairs), "--json", "--allow-private")
+    assert allowed.exit_code == 0, allowed.output
+    assert PageHandler.paths == ["/gazette"]

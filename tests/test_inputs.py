@@ -334,7 +334,8 @@ def test_url_without_fetcher_creates_one(tmp_path: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     (tmp_path / "a.txt").write_bytes(TEXT)
-    items = list(read_inputs([f"http://127.0.0.1:{port}/", str(tmp_path / "a.txt")]))
+    allow_loopback = dataclasses.replace(DEFAULT_SETTINGS, allow_private_addresses=True)
+    items = list(read_inputs([f"http://127.0.0.1:{port}/", str(tmp_path / "a.txt")], settings=allow_loopback))
     assert isinstance(items[0], FetchError) and items[0].reason.startswith("connection failed")
     assert isinstance(items[1], RawDocument)
 
