@@ -540,7 +540,7 @@ def test_migrations_are_recorded_and_applied_once(tmp_path, monkeypatch):
     upgraded = MIGRATIONS + (
         Migration(nxt, "test: an extra table", ("CREATE TABLE extra (x INTEGER)",)),
     )
-    monkeypatch.setattr(store_module, "MIGRATIONS", upgraded)
+    monkeypatch.setattr(store_module.schema, "MIGRATIONS", upgraded)
     with Store(path) as s:
         assert s.schema_versions() == versions + [nxt]
         assert s.query("SELECT count(*) FROM extra")[1] == [(0,)]
@@ -548,7 +548,7 @@ def test_migrations_are_recorded_and_applied_once(tmp_path, monkeypatch):
     with Store(path) as s:  # nothing left to apply: reopening does not fail
         assert s.schema_versions() == versions + [nxt]
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    monkeypatch.setattr(store_module.schema, "MIGRATIONS", MIGRATIONS)
     with pytest.raises(StoreError, match=f"schema version {nxt}, newer"):
         Store(path)
     with pytest.raises(StoreError, match="newer"):
@@ -562,10 +562,10 @@ def test_failed_migration_rolls_back(tmp_path, monkeypatch):
     broken = MIGRATIONS + (
         Migration(versions[-1] + 1, "test: broken", ("CREATE TABLE half (x INTEGER)", "NOT SQL AT ALL")),
     )
-    monkeypatch.setattr(store_module, "MIGRATIONS", broken)
+    monkeypatch.setattr(store_module.schema, "MIGRATIONS", broken)
     with pytest.raises(StoreError):
         Store(path)
-    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    monkeypatch.setattr(store_module.schema, "MIGRATIONS", MIGRATIONS)
     with Store(path) as s:
         assert s.schema_versions() == versions
         assert s.query("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'half'")[1] == [(0,)]
@@ -573,9 +573,9 @@ def test_failed_migration_rolls_back(tmp_path, monkeypatch):
 
 def test_a_store_from_an_older_schema_is_migrated_in_place(tmp_path, monkeypatch):
     path = tmp_path / "old.duckdb"
-    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS[:1])
+    monkeypatch.setattr(store_module.schema, "MIGRATIONS", MIGRATIONS[:1])
     Store(path).close()
-    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    monkeypatch.setattr(store_module.schema, "MIGRATIONS", MIGRATIONS)
     with Store(path) as s:
         assert s.schema_versions() == [m.version for m in MIGRATIONS]
         s.add_document(*make_doc(1, url="https://www.site.example/story/"))
@@ -624,13 +624,13 @@ def test_edges_keep_their_direction_confidence_and_older_stores_gain_it(tmp_path
 
     # A store written before migration 4, when an edge's confidence was its direction's.
     older = tmp_path / "old.duckdb"
-    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS[:3])
+    monkeypatch.setattr(store_module.schema, "MIGRATIONS", MIGRATIONS[:3])
     with Store(older) as s:
         s._connection().execute(
             "INSERT INTO edges (edge_id, source_id, copy_id, relation, jaccard, containment, copy_containment,"
             " confidence, reasons, credited) VALUES (?, 1, 2, 'copy', 0.9, 0.9, 0.9, 0.83, ['x'], true)",
             [edge.edge_id])
-    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    monkeypatch.setattr(store_module.schema, "MIGRATIONS", MIGRATIONS)
     with Store(older) as s:
         (upgraded,) = s.upstream_edges(2)
         assert (upgraded.confidence, upgraded.direction_confidence) == (0.83, 0.83)

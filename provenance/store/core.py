@@ -1,30 +1,4 @@
-"""The lineage store: documents, their LSH band keys, and lineage edges in one DuckDB file.
-
-This module is the only one that imports :mod:`duckdb`, and it holds all of the project's SQL.
-Every DuckDB exception is translated into :class:`~provenance.errors.StoreError` (or
-:class:`~provenance.errors.QueryError` for a user's SQL) with a one-line message.
-
-The schema is a public contract: researchers query it with SQL (``provenance sql``).
-
-* ``documents`` — one row per stored document (the extracted article, its identity and
-  fingerprint summary). ``text`` is ``Article.text``; every character offset elsewhere is a
-  half-open ``[start, end)`` into it, so SQL's ``substr(text, start + 1, "end" - start)`` is a span.
-* ``bands`` — the LSH index: one row per distinct (band, key) of a document. A key already mixes
-  in its band number, so a lookup matches on ``key`` alone.
-* ``edges`` with ``passages`` and ``diffs`` — lineage: ``copy_id`` reused text of ``source_id``.
-* ``credits`` and ``furniture`` — credit lines and page-furniture spans of a document's text.
-* ``meta`` — key/value facts about the store (``fingerprint_settings``: the JSON of
-  :meth:`Settings.fingerprint_key`, so band keys built with other settings are never mixed in).
-* ``schema_version`` — the applied :data:`MIGRATIONS`.
-
-Times are stored as naive UTC ``TIMESTAMP`` values: an aware datetime is converted to UTC on
-write, a naive one is taken to be UTC already; reads return aware UTC datetimes.
-
-Band keys are unsigned 64-bit (``UBIGINT``); a negative key (a signed 64-bit view of the same
-bits) is stored as its two's complement, consistently on write and lookup.
-
-A :class:`Store` wraps one DuckDB connection and is not safe to share between threads.
-"""
+"""The :class:`Store`: one DuckDB connection, and every query and write of the project."""
 
 from __future__ import annotations
 
@@ -35,13 +9,13 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import duckdb
 import numpy as np
 
-from .errors import InputError, NotFoundError, QueryError, StoreBusyError, StoreError
-from .models import (
+from ..errors import InputError, NotFoundError, QueryError, StoreBusyError, StoreError
+from ..models import (
     Article,
     Credit,
     DiffOp,
@@ -51,206 +25,15 @@ from .models import (
     Passage,
     StoredDocument,
 )
-from .settings import DEFAULT_SETTINGS, Settings
+from ..settings import DEFAULT_SETTINGS, Settings
+from . import schema
+from .readonly import check_read_query
+from .schema import (COUNTED_TABLES, FINGERPRINT_SETTINGS_KEY, INTEGRITY_CHECKS, SCHEMA_VERSION_DDL, CREDIT_COLUMNS,
+                     DIFF_COLUMNS, DOCUMENT_COLUMNS, DOCUMENT_READ_COLUMNS, EDGE_COLUMNS, FURNITURE_COLUMNS,
+                     PASSAGE_COLUMNS, SITE_LINE_COLUMNS)
 
-__all__ = [
-    "Store",
-    "Migration",
-    "MIGRATIONS",
-    "SCHEMA_VERSION",
-    "COUNTED_TABLES",
-    "FINGERPRINT_SETTINGS_KEY",
-    "INDEXED_LOOKUP_MAX_KEYS",
-    "SMALL_INSERT_MAX_ROWS",
-    "CONNECTION_CONFIG",
-    "INTEGRITY_CHECKS",
-]
+__all__ = ["Store", "CONNECTION_CONFIG", "INDEXED_LOOKUP_MAX_KEYS", "SMALL_INSERT_MAX_ROWS"]
 
-
-class Migration(NamedTuple):
-    """One versioned schema change: applied once, in order, inside the opening transaction."""
-
-    version: int
-    description: str
-    statements: tuple[str, ...]
-
-
-#: The schema history. Append new migrations; never edit an applied one.
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(
-        1,
-        "initial schema: documents, bands, edges, passages, diffs, credits, furniture, meta",
-        (
-            """CREATE TABLE documents (
-                doc_id BIGINT PRIMARY KEY,
-                url VARCHAR NOT NULL,
-                canonical_url VARCHAR,
-                site VARCHAR,
-                title VARCHAR,
-                published_at TIMESTAMP,
-                first_seen TIMESTAMP NOT NULL,
-                fetched_at TIMESTAMP,
-                text VARCHAR NOT NULL,
-                content_hash VARCHAR NOT NULL,
-                format VARCHAR,
-                authors VARCHAR[],
-                num_tokens INTEGER,
-                num_shingles INTEGER,
-                signature BLOB,
-                ingested_at TIMESTAMP NOT NULL
-            )""",
-            "CREATE INDEX documents_content_hash ON documents (content_hash)",
-            "CREATE INDEX documents_url ON documents (url)",
-            "CREATE INDEX documents_canonical_url ON documents (canonical_url)",
-            "CREATE TABLE bands (doc_id BIGINT, band SMALLINT, key UBIGINT)",
-            "CREATE INDEX bands_key ON bands (key)",
-            """CREATE TABLE edges (
-                edge_id BIGINT PRIMARY KEY,
-                source_id BIGINT,
-                copy_id BIGINT,
-                relation VARCHAR,
-                jaccard DOUBLE,
-                containment DOUBLE,
-                copy_containment DOUBLE,
-                confidence DOUBLE,
-                reasons VARCHAR[],
-                credited BOOLEAN,
-                via_id BIGINT,
-                created_at TIMESTAMP
-            )""",
-            "CREATE INDEX edges_source_id ON edges (source_id)",
-            "CREATE INDEX edges_copy_id ON edges (copy_id)",
-            """CREATE TABLE passages (
-                edge_id BIGINT,
-                passage_no INTEGER,
-                source_start INTEGER,
-                source_end INTEGER,
-                copy_start INTEGER,
-                copy_end INTEGER,
-                words INTEGER
-            )""",
-            "CREATE INDEX passages_edge_id ON passages (edge_id)",
-            """CREATE TABLE diffs (
-                edge_id BIGINT,
-                op_no INTEGER,
-                op VARCHAR,
-                source_start INTEGER,
-                source_end INTEGER,
-                copy_start INTEGER,
-                copy_end INTEGER,
-                text VARCHAR,
-                kind VARCHAR,
-                source_text VARCHAR
-            )""",
-            "CREATE INDEX diffs_edge_id ON diffs (edge_id)",
-            """CREATE TABLE credits (
-                doc_id BIGINT,
-                phrase VARCHAR,
-                outlet VARCHAR,
-                host VARCHAR,
-                kind VARCHAR,
-                start INTEGER,
-                "end" INTEGER
-            )""",
-            "CREATE INDEX credits_doc_id ON credits (doc_id)",
-            'CREATE TABLE furniture (doc_id BIGINT, start INTEGER, "end" INTEGER, reason VARCHAR)',
-            "CREATE INDEX furniture_doc_id ON furniture (doc_id)",
-            "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
-        ),
-    ),
-    Migration(
-        2,
-        "site_lines: short lines per site and page, to learn each site's furniture",
-        (
-            "CREATE TABLE site_lines (site VARCHAR, page VARCHAR, line_hash BIGINT)",
-            "CREATE INDEX site_lines_site ON site_lines (site)",
-        ),
-    ),
-    Migration(
-        3,
-        "url_key, canonical_key: normalised page URLs, so versions are found whatever the URL's spelling",
-        (
-            # scheme, "www.", a trailing slash and a fragment do not make another page
-            "CREATE MACRO page_key(u) AS CASE WHEN regexp_matches(u, '^https?://', 'i') THEN"
-            " regexp_replace(regexp_replace(regexp_replace(lower(u), '#.*$', ''),"
-            " '^https?://(www\\.)?', ''), '/+(\\?|$)', '\\1') ELSE u END",
-            "ALTER TABLE documents ADD COLUMN url_key VARCHAR",
-            "ALTER TABLE documents ADD COLUMN canonical_key VARCHAR",
-            "UPDATE documents SET url_key = page_key(url), canonical_key = page_key(canonical_url)",
-            "CREATE INDEX documents_url_key ON documents (url_key)",
-            "CREATE INDEX documents_canonical_key ON documents (canonical_key)",
-        ),
-    ),
-    Migration(
-        4,
-        "edges.direction_confidence: confidence in the direction alone; confidence becomes the link's",
-        (
-            "ALTER TABLE edges ADD COLUMN direction_confidence DOUBLE",
-            # until now an edge's confidence was its direction's
-            "UPDATE edges SET direction_confidence = confidence",
-        ),
-    ),
-    Migration(
-        5,
-        "rejects: inputs that could not be stored (bad input, fetch or extraction failure, over budget,"
-        " internal error), with the stage and reason",
-        (
-            """CREATE TABLE rejects (
-                origin VARCHAR NOT NULL,
-                stage VARCHAR NOT NULL,
-                reason VARCHAR NOT NULL,
-                first_seen TIMESTAMP NOT NULL,
-                last_seen TIMESTAMP NOT NULL,
-                attempts INTEGER NOT NULL,
-                PRIMARY KEY (origin, stage, reason)
-            )""",
-        ),
-    ),
-)
-
-#: The schema version this code writes and reads (the last migration's).
-SCHEMA_VERSION: int = MIGRATIONS[-1].version
-
-#: Tables reported by :meth:`Store.counts`, in this order.
-COUNTED_TABLES: tuple[str, ...] = (
-    "documents", "bands", "edges", "passages", "diffs", "credits", "furniture", "site_lines", "rejects",
-)
-
-#: What must hold of a sound store: (what is checked, a query counting the rows that break it).
-INTEGRITY_CHECKS: tuple[tuple[str, str], ...] = (
-    ("the fingerprint settings are recorded",
-     "SELECT 1 - count(*) FROM meta WHERE key = 'fingerprint_settings'"),
-    ("document ids are unique", "SELECT count(*) - count(DISTINCT doc_id) FROM documents"),
-    ("edges join stored documents, never a document to itself",
-     "SELECT count(*) FROM edges e WHERE e.source_id = e.copy_id"
-     " OR NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = e.source_id)"
-     " OR NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = e.copy_id)"),
-    ("edges have a known relation and a confidence in [0, 1]",
-     "SELECT count(*) FROM edges WHERE relation NOT IN ('copy', 'excerpt', 'rewrite', 'shares_source', 'version')"
-     " OR confidence IS NULL OR confidence < 0 OR confidence > 1"),
-    ("passages and diffs belong to stored edges",
-     "SELECT (SELECT count(*) FROM passages p WHERE NOT EXISTS (SELECT 1 FROM edges e WHERE e.edge_id = p.edge_id))"
-     " + (SELECT count(*) FROM diffs d WHERE NOT EXISTS (SELECT 1 FROM edges e WHERE e.edge_id = d.edge_id))"),
-    ("passages lie inside both texts",
-     "SELECT count(*) FROM passages p JOIN edges e USING (edge_id)"
-     " JOIN documents s ON s.doc_id = e.source_id JOIN documents c ON c.doc_id = e.copy_id"
-     " WHERE p.source_start < 0 OR p.source_end > length(s.text) OR p.source_start > p.source_end"
-     " OR p.copy_start < 0 OR p.copy_end > length(c.text) OR p.copy_start > p.copy_end"),
-    ("credits, furniture and band keys belong to stored documents",
-     "SELECT (SELECT count(*) FROM credits x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = x.doc_id))"
-     " + (SELECT count(*) FROM furniture x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = x.doc_id))"
-     " + (SELECT count(*) FROM bands x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = x.doc_id))"),
-    ("furniture and credit spans lie inside their text",
-     "SELECT (SELECT count(*) FROM furniture f JOIN documents d USING (doc_id)"
-     "        WHERE f.start < 0 OR f.\"end\" > length(d.text) OR f.start > f.\"end\")"
-     " + (SELECT count(*) FROM credits c JOIN documents d USING (doc_id)"
-     "    WHERE c.start >= 0 AND (c.\"end\" > length(d.text) OR c.start > c.\"end\"))"),
-    ("every stored document has band keys",
-     "SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM bands b WHERE b.doc_id = d.doc_id)"),
-)
-
-#: The ``meta`` key holding the JSON of :meth:`Settings.fingerprint_key`.
-FINGERPRINT_SETTINGS_KEY = "fingerprint_settings"
 
 #: DuckDB turns ``key = ANY(?)`` into a semi-join whose build side becomes an IN filter (and so an
 #: index scan on ``bands_key``) only up to ``dynamic_or_filter_threshold`` values (default 50);
@@ -279,68 +62,11 @@ CONNECTION_CONFIG: tuple[tuple[str, object], ...] = (
 _LOCK_CONFLICT = re.compile(r"Could not set lock on file|Conflicting lock is held", re.I)
 _LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
 
-_SCHEMA_VERSION_DDL = """CREATE TABLE IF NOT EXISTS schema_version (
-    version INTEGER PRIMARY KEY,
-    description VARCHAR NOT NULL,
-    applied_at TIMESTAMP NOT NULL
-)"""
-
 #: Name of the connection-local view through which band rows are inserted from numpy arrays.
 _BANDS_INPUT_VIEW = "_provenance_bands_input"
 
 _U64_MASK = (1 << 64) - 1
 _SMALLINT_MAX = 2**15 - 1
-
-_DOCUMENT_COLUMNS = (
-    "doc_id", "url", "canonical_url", "site", "title", "published_at", "first_seen",
-    "fetched_at", "text", "content_hash", "format", "authors", "num_tokens", "num_shingles",
-    "signature", "ingested_at",
-)
-_DOCUMENT_READ_COLUMNS = (
-    "doc_id", "url", "canonical_url", "site", "title", "published_at", "first_seen",
-    "fetched_at", "text", "content_hash", "format", "authors",
-)
-_CREDIT_COLUMNS = (
-    ("doc_id", "BIGINT"), ("phrase", "VARCHAR"), ("outlet", "VARCHAR"), ("host", "VARCHAR"),
-    ("kind", "VARCHAR"), ("start", "INTEGER"), ('"end"', "INTEGER"),
-)
-_SITE_LINE_COLUMNS = (("site", "VARCHAR"), ("page", "VARCHAR"), ("line_hash", "BIGINT"))
-_FURNITURE_COLUMNS = (
-    ("doc_id", "BIGINT"), ("start", "INTEGER"), ('"end"', "INTEGER"), ("reason", "VARCHAR"),
-)
-_EDGE_COLUMNS = (
-    ("edge_id", "BIGINT"), ("source_id", "BIGINT"), ("copy_id", "BIGINT"),
-    ("relation", "VARCHAR"), ("jaccard", "DOUBLE"), ("containment", "DOUBLE"),
-    ("copy_containment", "DOUBLE"), ("confidence", "DOUBLE"), ("reasons", "VARCHAR[]"),
-    ("credited", "BOOLEAN"), ("via_id", "BIGINT"), ("created_at", "TIMESTAMP"),
-    ("direction_confidence", "DOUBLE"),
-)
-_PASSAGE_COLUMNS = (
-    ("edge_id", "BIGINT"), ("passage_no", "INTEGER"), ("source_start", "INTEGER"),
-    ("source_end", "INTEGER"), ("copy_start", "INTEGER"), ("copy_end", "INTEGER"),
-    ("words", "INTEGER"),
-)
-_DIFF_COLUMNS = (
-    ("edge_id", "BIGINT"), ("op_no", "INTEGER"), ("op", "VARCHAR"), ("source_start", "INTEGER"),
-    ("source_end", "INTEGER"), ("copy_start", "INTEGER"), ("copy_end", "INTEGER"),
-    ("text", "VARCHAR"), ("kind", "VARCHAR"), ("source_text", "VARCHAR"),
-)
-
-#: Statement types :meth:`Store.query` accepts (``SHOW``, ``DESCRIBE``, ``SUMMARIZE``, ``FROM``
-#: and ``VALUES`` all parse as SELECT). EXPLAIN is accepted when the statement it explains is.
-_READ_STATEMENT = "SELECT"
-_EXPLAIN_STATEMENT = "EXPLAIN"
-#: Query-node types a read query may contain. A SELECT can still write through a data-modifying
-#: CTE (``WITH x AS (DELETE … RETURNING …) SELECT …``), whose node is an INSERT/UPDATE/DELETE
-#: node: any ``*_NODE`` type outside this set is refused.
-_READ_QUERY_NODES = frozenset(
-    {"SELECT_NODE", "SET_OPERATION_NODE", "RECURSIVE_CTE_NODE", "CTE_NODE", "BOUND_SUBQUERY_NODE"}
-)
-_LEADING_COMMENTS = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*", re.S)
-_EXPLAIN_PREFIX = re.compile(
-    r"EXPLAIN\b\s*(?:ANALY[SZ]E\b\s*|\((?:[^()']|'[^']*')*\)\s*)?", re.I
-)
-
 
 # --- small helpers --------------------------------------------------------------------------
 
@@ -386,21 +112,6 @@ def _u64(key: int) -> int:
 
 def _placeholders(count: int) -> str:
     return ", ".join("?" * count)
-
-
-def _is_read_tree(tree: Any) -> bool:
-    """True if a ``json_serialize_sql`` tree holds only read query nodes."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            kind = node.get("type")
-            if isinstance(kind, str) and kind.endswith("_NODE") and kind not in _READ_QUERY_NODES:
-                return False
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return True
 
 
 # --- the store ------------------------------------------------------------------------------
@@ -580,25 +291,25 @@ class Store:
             if self.has_document(doc.doc_id):
                 return False
             self._run(
-                f"INSERT INTO documents ({', '.join(_DOCUMENT_COLUMNS)}, url_key, canonical_key)"
-                f" VALUES ({_placeholders(len(_DOCUMENT_COLUMNS))}, page_key(?), page_key(?))",
+                f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}, url_key, canonical_key)"
+                f" VALUES ({_placeholders(len(DOCUMENT_COLUMNS))}, page_key(?), page_key(?))",
                 row + (article.url, article.canonical_url),
             )
             self._insert_rows(
                 "credits",
-                _CREDIT_COLUMNS,
+                CREDIT_COLUMNS,
                 [(doc.doc_id, c.phrase, c.outlet, c.host, c.kind, c.start, c.end)
                  for c in article.credits],
             )
             self._insert_rows(
                 "furniture",
-                _FURNITURE_COLUMNS,
+                FURNITURE_COLUMNS,
                 [(doc.doc_id, f.start, f.end, f.reason) for f in article.furniture],
             )
             self._insert_bands(doc.doc_id, bands, keys)
             if article.site and fingerprint.line_signatures:
                 page = article.canonical_url or article.url
-                self._insert_rows("site_lines", _SITE_LINE_COLUMNS,
+                self._insert_rows("site_lines", SITE_LINE_COLUMNS,
                                   [(article.site, page, sig) for sig in sorted(set(fingerprint.line_signatures))])
         return True
 
@@ -625,7 +336,7 @@ class Store:
         if not wanted:
             return {}
         rows = self._fetch(
-            f"SELECT {', '.join(_DOCUMENT_READ_COLUMNS)} FROM documents"
+            f"SELECT {', '.join(DOCUMENT_READ_COLUMNS)} FROM documents"
             " WHERE doc_id = ANY(?::BIGINT[])",
             [wanted],
         )
@@ -734,9 +445,9 @@ class Store:
         ids = sorted(by_id)
         with self.transaction():
             self.remove_edges(ids)
-            self._insert_rows("edges", _EDGE_COLUMNS, edge_rows)
-            self._insert_rows("passages", _PASSAGE_COLUMNS, passage_rows)
-            self._insert_rows("diffs", _DIFF_COLUMNS, diff_rows)
+            self._insert_rows("edges", EDGE_COLUMNS, edge_rows)
+            self._insert_rows("passages", PASSAGE_COLUMNS, passage_rows)
+            self._insert_rows("diffs", DIFF_COLUMNS, diff_rows)
 
     def remove_edges(self, edge_ids: Sequence[int]) -> None:
         """Delete these edges (ids missing from the store are ignored) with their passages and diffs."""
@@ -840,7 +551,7 @@ class Store:
         """
         con = self._connection()
         try:
-            self._check_read_query(sql)
+            check_read_query(con, sql)
             cursor = con.cursor()
         except duckdb.Error as exc:
             raise QueryError(_first_line(exc)) from None
@@ -1005,7 +716,7 @@ class Store:
         return {v for (v,) in self._fetch("SELECT version FROM schema_version")}
 
     def _check_version_not_newer(self, applied: set[int]) -> None:
-        newest, supported = max(applied, default=0), MIGRATIONS[-1].version
+        newest, supported = max(applied, default=0), schema.MIGRATIONS[-1].version
         if newest > supported:
             raise StoreError(
                 f"store {self._path} has schema version {newest}, newer than this provenance"
@@ -1017,10 +728,10 @@ class Store:
         tables = self._user_tables()
         if "schema_version" not in tables and tables:
             raise StoreError(f"{self._path} is a DuckDB database but not a provenance store")
-        self._run(_SCHEMA_VERSION_DDL)
+        self._run(SCHEMA_VERSION_DDL)
         applied = self._applied_versions()
         self._check_version_not_newer(applied)
-        for migration in MIGRATIONS:
+        for migration in schema.MIGRATIONS:
             if migration.version in applied:
                 continue
             for statement in migration.statements:
@@ -1036,7 +747,7 @@ class Store:
             raise StoreError(f"{self._path} is not a provenance store")
         applied = self._applied_versions()
         self._check_version_not_newer(applied)
-        missing = [m.version for m in MIGRATIONS if m.version not in applied]
+        missing = [m.version for m in schema.MIGRATIONS if m.version not in applied]
         if missing:
             raise StoreError(
                 f"store {self._path} needs schema migration {missing[0]}; open it read-write once"
@@ -1065,25 +776,3 @@ class Store:
                 if stored.get(n) != wanted.get(n)
             )
             raise StoreError(f"store was built with different fingerprint settings: {diffs}")
-
-    def _check_read_query(self, sql: str) -> None:
-        """Refuse anything but one read statement (raises QueryError or duckdb.Error)."""
-        statements = self._connection().extract_statements(sql)
-        if len(statements) != 1:
-            raise QueryError(f"expected exactly one SQL statement, got {len(statements)}")
-        statement = statements[0]
-        kind = statement.type.name
-        text = statement.query
-        if kind == _EXPLAIN_STATEMENT:
-            body = text[_LEADING_COMMENTS.match(text).end():]
-            prefix = _EXPLAIN_PREFIX.match(body)
-            inner = self._connection().extract_statements(body[prefix.end():]) if prefix else []
-            if len(inner) != 1 or inner[0].type.name != _READ_STATEMENT:
-                raise QueryError("only read-only queries are allowed: EXPLAIN must explain a SELECT")
-            kind, text = _READ_STATEMENT, inner[0].query
-        if kind != _READ_STATEMENT:
-            raise QueryError(f"only read-only queries are allowed, not {kind}")
-        (tree,) = self._connection().execute("SELECT json_serialize_sql(?)", [text]).fetchone()
-        parsed = json.loads(tree)
-        if parsed.get("error") or not _is_read_tree(parsed):
-            raise QueryError("only read-only queries are allowed: the query writes")

@@ -1,0 +1,48 @@
+"""The lineage store: documents, their LSH band keys, and lineage edges in one DuckDB file.
+
+This package is the only one that imports :mod:`duckdb`, and it holds all of the project's SQL.
+Every DuckDB exception is translated into :class:`~provenance.errors.StoreError` (or
+:class:`~provenance.errors.QueryError` for a user's SQL) with a one-line message.
+
+The schema is a public contract: researchers query it with SQL (``provenance sql``).
+
+* ``documents`` — one row per stored document (the extracted article, its identity and
+  fingerprint summary). ``text`` is ``Article.text``; every character offset elsewhere is a
+  half-open ``[start, end)`` into it, so SQL's ``substr(text, start + 1, "end" - start)`` is a span.
+* ``bands`` — the LSH index: one row per distinct (band, key) of a document. A key already mixes
+  in its band number, so a lookup matches on ``key`` alone.
+* ``edges`` with ``passages`` and ``diffs`` — lineage: ``copy_id`` reused text of ``source_id``.
+* ``credits`` and ``furniture`` — credit lines and page-furniture spans of a document's text.
+* ``meta`` — key/value facts about the store (``fingerprint_settings``: the JSON of
+  :meth:`Settings.fingerprint_key`, so band keys built with other settings are never mixed in).
+* ``schema_version`` — the applied :data:`MIGRATIONS`.
+
+Times are stored as naive UTC ``TIMESTAMP`` values: an aware datetime is converted to UTC on
+write, a naive one is taken to be UTC already; reads return aware UTC datetimes.
+
+Band keys are unsigned 64-bit (``UBIGINT``); a negative key (a signed 64-bit view of the same
+bits) is stored as its two's complement, consistently on write and lookup.
+
+A :class:`Store` wraps one DuckDB connection and is not safe to share between threads.
+"""
+
+from __future__ import annotations
+
+from . import schema
+from .core import CONNECTION_CONFIG, INDEXED_LOOKUP_MAX_KEYS, SMALL_INSERT_MAX_ROWS, Store
+from .schema import (COUNTED_TABLES, FINGERPRINT_SETTINGS_KEY, INTEGRITY_CHECKS, MIGRATIONS, SCHEMA_VERSION,
+                     Migration)
+
+__all__ = [
+    "Store",
+    "Migration",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "COUNTED_TABLES",
+    "INTEGRITY_CHECKS",
+    "FINGERPRINT_SETTINGS_KEY",
+    "INDEXED_LOOKUP_MAX_KEYS",
+    "SMALL_INSERT_MAX_ROWS",
+    "CONNECTION_CONFIG",
+    "schema",
+]

@@ -1,0 +1,235 @@
+"""The store's schema: versioned migrations, the integrity checks, and the column lists of bulk writes."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+__all__ = ["Migration", "MIGRATIONS", "SCHEMA_VERSION", "SCHEMA_VERSION_DDL", "COUNTED_TABLES", "INTEGRITY_CHECKS",
+           "FINGERPRINT_SETTINGS_KEY"]
+
+
+class Migration(NamedTuple):
+    """One versioned schema change: applied once, in order, inside the opening transaction."""
+
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+#: The schema history. Append new migrations; never edit an applied one.
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "initial schema: documents, bands, edges, passages, diffs, credits, furniture, meta",
+        (
+            """CREATE TABLE documents (
+                doc_id BIGINT PRIMARY KEY,
+                url VARCHAR NOT NULL,
+                canonical_url VARCHAR,
+                site VARCHAR,
+                title VARCHAR,
+                published_at TIMESTAMP,
+                first_seen TIMESTAMP NOT NULL,
+                fetched_at TIMESTAMP,
+                text VARCHAR NOT NULL,
+                content_hash VARCHAR NOT NULL,
+                format VARCHAR,
+                authors VARCHAR[],
+                num_tokens INTEGER,
+                num_shingles INTEGER,
+                signature BLOB,
+                ingested_at TIMESTAMP NOT NULL
+            )""",
+            "CREATE INDEX documents_content_hash ON documents (content_hash)",
+            "CREATE INDEX documents_url ON documents (url)",
+            "CREATE INDEX documents_canonical_url ON documents (canonical_url)",
+            "CREATE TABLE bands (doc_id BIGINT, band SMALLINT, key UBIGINT)",
+            "CREATE INDEX bands_key ON bands (key)",
+            """CREATE TABLE edges (
+                edge_id BIGINT PRIMARY KEY,
+                source_id BIGINT,
+                copy_id BIGINT,
+                relation VARCHAR,
+                jaccard DOUBLE,
+                containment DOUBLE,
+                copy_containment DOUBLE,
+                confidence DOUBLE,
+                reasons VARCHAR[],
+                credited BOOLEAN,
+                via_id BIGINT,
+                created_at TIMESTAMP
+            )""",
+            "CREATE INDEX edges_source_id ON edges (source_id)",
+            "CREATE INDEX edges_copy_id ON edges (copy_id)",
+            """CREATE TABLE passages (
+                edge_id BIGINT,
+                passage_no INTEGER,
+                source_start INTEGER,
+                source_end INTEGER,
+                copy_start INTEGER,
+                copy_end INTEGER,
+                words INTEGER
+            )""",
+            "CREATE INDEX passages_edge_id ON passages (edge_id)",
+            """CREATE TABLE diffs (
+                edge_id BIGINT,
+                op_no INTEGER,
+                op VARCHAR,
+                source_start INTEGER,
+                source_end INTEGER,
+                copy_start INTEGER,
+                copy_end INTEGER,
+                text VARCHAR,
+                kind VARCHAR,
+                source_text VARCHAR
+            )""",
+            "CREATE INDEX diffs_edge_id ON diffs (edge_id)",
+            """CREATE TABLE credits (
+                doc_id BIGINT,
+                phrase VARCHAR,
+                outlet VARCHAR,
+                host VARCHAR,
+                kind VARCHAR,
+                start INTEGER,
+                "end" INTEGER
+            )""",
+            "CREATE INDEX credits_doc_id ON credits (doc_id)",
+            'CREATE TABLE furniture (doc_id BIGINT, start INTEGER, "end" INTEGER, reason VARCHAR)',
+            "CREATE INDEX furniture_doc_id ON furniture (doc_id)",
+            "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+        ),
+    ),
+    Migration(
+        2,
+        "site_lines: short lines per site and page, to learn each site's furniture",
+        (
+            "CREATE TABLE site_lines (site VARCHAR, page VARCHAR, line_hash BIGINT)",
+            "CREATE INDEX site_lines_site ON site_lines (site)",
+        ),
+    ),
+    Migration(
+        3,
+        "url_key, canonical_key: normalised page URLs, so versions are found whatever the URL's spelling",
+        (
+            # scheme, "www.", a trailing slash and a fragment do not make another page
+            "CREATE MACRO page_key(u) AS CASE WHEN regexp_matches(u, '^https?://', 'i') THEN"
+            " regexp_replace(regexp_replace(regexp_replace(lower(u), '#.*$', ''),"
+            " '^https?://(www\\.)?', ''), '/+(\\?|$)', '\\1') ELSE u END",
+            "ALTER TABLE documents ADD COLUMN url_key VARCHAR",
+            "ALTER TABLE documents ADD COLUMN canonical_key VARCHAR",
+            "UPDATE documents SET url_key = page_key(url), canonical_key = page_key(canonical_url)",
+            "CREATE INDEX documents_url_key ON documents (url_key)",
+            "CREATE INDEX documents_canonical_key ON documents (canonical_key)",
+        ),
+    ),
+    Migration(
+        4,
+        "edges.direction_confidence: confidence in the direction alone; confidence becomes the link's",
+        (
+            "ALTER TABLE edges ADD COLUMN direction_confidence DOUBLE",
+            # until now an edge's confidence was its direction's
+            "UPDATE edges SET direction_confidence = confidence",
+        ),
+    ),
+    Migration(
+        5,
+        "rejects: inputs that could not be stored (bad input, fetch or extraction failure, over budget,"
+        " internal error), with the stage and reason",
+        (
+            """CREATE TABLE rejects (
+                origin VARCHAR NOT NULL,
+                stage VARCHAR NOT NULL,
+                reason VARCHAR NOT NULL,
+                first_seen TIMESTAMP NOT NULL,
+                last_seen TIMESTAMP NOT NULL,
+                attempts INTEGER NOT NULL,
+                PRIMARY KEY (origin, stage, reason)
+            )""",
+        ),
+    ),
+)
+
+#: The schema version this code writes and reads (the last migration's).
+SCHEMA_VERSION: int = MIGRATIONS[-1].version
+
+#: Tables reported by :meth:`Store.counts`, in this order.
+COUNTED_TABLES: tuple[str, ...] = (
+    "documents", "bands", "edges", "passages", "diffs", "credits", "furniture", "site_lines", "rejects",
+)
+
+#: What must hold of a sound store: (what is checked, a query counting the rows that break it).
+INTEGRITY_CHECKS: tuple[tuple[str, str], ...] = (
+    ("the fingerprint settings are recorded",
+     "SELECT 1 - count(*) FROM meta WHERE key = 'fingerprint_settings'"),
+    ("document ids are unique", "SELECT count(*) - count(DISTINCT doc_id) FROM documents"),
+    ("edges join stored documents, never a document to itself",
+     "SELECT count(*) FROM edges e WHERE e.source_id = e.copy_id"
+     " OR NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = e.source_id)"
+     " OR NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = e.copy_id)"),
+    ("edges have a known relation and a confidence in [0, 1]",
+     "SELECT count(*) FROM edges WHERE relation NOT IN ('copy', 'excerpt', 'rewrite', 'shares_source', 'version')"
+     " OR confidence IS NULL OR confidence < 0 OR confidence > 1"),
+    ("passages and diffs belong to stored edges",
+     "SELECT (SELECT count(*) FROM passages p WHERE NOT EXISTS (SELECT 1 FROM edges e WHERE e.edge_id = p.edge_id))"
+     " + (SELECT count(*) FROM diffs d WHERE NOT EXISTS (SELECT 1 FROM edges e WHERE e.edge_id = d.edge_id))"),
+    ("passages lie inside both texts",
+     "SELECT count(*) FROM passages p JOIN edges e USING (edge_id)"
+     " JOIN documents s ON s.doc_id = e.source_id JOIN documents c ON c.doc_id = e.copy_id"
+     " WHERE p.source_start < 0 OR p.source_end > length(s.text) OR p.source_start > p.source_end"
+     " OR p.copy_start < 0 OR p.copy_end > length(c.text) OR p.copy_start > p.copy_end"),
+    ("credits, furniture and band keys belong to stored documents",
+     "SELECT (SELECT count(*) FROM credits x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = x.doc_id))"
+     " + (SELECT count(*) FROM furniture x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = x.doc_id))"
+     " + (SELECT count(*) FROM bands x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = x.doc_id))"),
+    ("furniture and credit spans lie inside their text",
+     "SELECT (SELECT count(*) FROM furniture f JOIN documents d USING (doc_id)"
+     "        WHERE f.start < 0 OR f.\"end\" > length(d.text) OR f.start > f.\"end\")"
+     " + (SELECT count(*) FROM credits c JOIN documents d USING (doc_id)"
+     "    WHERE c.start >= 0 AND (c.\"end\" > length(d.text) OR c.start > c.\"end\"))"),
+    ("every stored document has band keys",
+     "SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM bands b WHERE b.doc_id = d.doc_id)"),
+)
+
+#: The ``meta`` key holding the JSON of :meth:`Settings.fingerprint_key`.
+FINGERPRINT_SETTINGS_KEY = "fingerprint_settings"
+
+SCHEMA_VERSION_DDL = """CREATE TABLE IF NOT EXISTS schema_version (
+    version INTEGER PRIMARY KEY,
+    description VARCHAR NOT NULL,
+    applied_at TIMESTAMP NOT NULL
+)"""
+
+DOCUMENT_COLUMNS = (
+    "doc_id", "url", "canonical_url", "site", "title", "published_at", "first_seen",
+    "fetched_at", "text", "content_hash", "format", "authors", "num_tokens", "num_shingles",
+    "signature", "ingested_at",
+)
+DOCUMENT_READ_COLUMNS = (
+    "doc_id", "url", "canonical_url", "site", "title", "published_at", "first_seen",
+    "fetched_at", "text", "content_hash", "format", "authors",
+)
+CREDIT_COLUMNS = (
+    ("doc_id", "BIGINT"), ("phrase", "VARCHAR"), ("outlet", "VARCHAR"), ("host", "VARCHAR"),
+    ("kind", "VARCHAR"), ("start", "INTEGER"), ('"end"', "INTEGER"),
+)
+SITE_LINE_COLUMNS = (("site", "VARCHAR"), ("page", "VARCHAR"), ("line_hash", "BIGINT"))
+FURNITURE_COLUMNS = (
+    ("doc_id", "BIGINT"), ("start", "INTEGER"), ('"end"', "INTEGER"), ("reason", "VARCHAR"),
+)
+EDGE_COLUMNS = (
+    ("edge_id", "BIGINT"), ("source_id", "BIGINT"), ("copy_id", "BIGINT"),
+    ("relation", "VARCHAR"), ("jaccard", "DOUBLE"), ("containment", "DOUBLE"),
+    ("copy_containment", "DOUBLE"), ("confidence", "DOUBLE"), ("reasons", "VARCHAR[]"),
+    ("credited", "BOOLEAN"), ("via_id", "BIGINT"), ("created_at", "TIMESTAMP"),
+    ("direction_confidence", "DOUBLE"),
+)
+PASSAGE_COLUMNS = (
+    ("edge_id", "BIGINT"), ("passage_no", "INTEGER"), ("source_start", "INTEGER"),
+    ("source_end", "INTEGER"), ("copy_start", "INTEGER"), ("copy_end", "INTEGER"),
+    ("words", "INTEGER"),
+)
+DIFF_COLUMNS = (
+    ("edge_id", "BIGINT"), ("op_no", "INTEGER"), ("op", "VARCHAR"), ("source_start", "INTEGER"),
+    ("source_end", "INTEGER"), ("copy_start", "INTEGER"), ("copy_end", "INTEGER"),
+    ("text", "VARCHAR"), ("kind", "VARCHAR"), ("source_text", "VARCHAR"),
+)
