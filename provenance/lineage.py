@@ -19,7 +19,6 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -27,6 +26,7 @@ from .credits import KNOWN_WIRES, outlet_matches, resolve_outlet
 from .diff import diff_copy
 from .fingerprint import Shingled
 from .models import Alignment, Edge, Passage, StoredDocument
+from .pages import host_of, page_key, same_page_keys
 from .settings import DEFAULT_SETTINGS, Settings
 from .text import span_mask
 
@@ -128,51 +128,28 @@ def _covered_share(cover: list[tuple[int, int]], target: list[tuple[int, int]]) 
 
 # --- names and pages -------------------------------------------------------------------------
 
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    host = urlsplit(url).hostname or ""
-    return host[4:] if host.startswith("www.") else (host or None)
-
-
 def display_name(doc: StoredDocument) -> str:
     """How to name a document in reasons: its site, else its host, else its file name."""
     art = doc.article
     if art.site:
         return art.site
-    host = _host(art.canonical_url) or _host(art.url)
+    host = host_of(art.canonical_url) or host_of(art.url)
     if host:
         return host
     return art.url.rsplit("/", 1)[-1] or art.url
 
 
-def _normal_url(url: str | None) -> str | None:
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if parts.scheme == "file":
-        return url  # the same file path, edited, is a new version of that file
-    if parts.scheme not in ("http", "https"):
-        return None  # stdin has no page identity beyond its own text
-    path = parts.path.rstrip("/") or "/"
-    return f"{_host(url)}{path}{'?' + parts.query if parts.query else ''}"
-
-
 def same_page(a: StoredDocument, b: StoredDocument) -> bool:
     """Whether two documents are the same article page (same URL or canonical URL): versions."""
-    a_urls = {_normal_url(a.article.url), _normal_url(a.article.canonical_url)} - {None}
-    b_urls = {_normal_url(b.article.url), _normal_url(b.article.canonical_url)} - {None}
-    # a canonical that is just a site's home page says nothing about the article
-    a_urls = {u for u in a_urls if not u.endswith("/") or u.count("/") > 1}
-    return bool(a_urls & b_urls)
+    return same_page_keys((a.article.url, a.article.canonical_url), (b.article.url, b.article.canonical_url))
 
 
 def _points_to(doc: StoredDocument, other: StoredDocument) -> bool:
     """Whether ``doc`` names ``other``'s page as canonical (and is not itself that page)."""
-    target = _normal_url(doc.article.canonical_url)
-    if not target or target == _normal_url(doc.article.url):
+    target = page_key(doc.article.canonical_url)
+    if not target or target == page_key(doc.article.url):
         return False
-    return target in {_normal_url(other.article.url), _normal_url(other.article.canonical_url)}
+    return target in {page_key(other.article.url), page_key(other.article.canonical_url)}
 
 
 def _credits_naming(doc: StoredDocument, other: StoredDocument) -> list[str]:
@@ -190,7 +167,7 @@ def _is_wire_page(doc: StoredDocument) -> bool:
     art = doc.article
     if art.site and (art.site in KNOWN_WIRES or resolve_outlet(art.site)[1] in _WIRE_HOSTS):
         return True
-    host = _host(art.canonical_url) or _host(art.url)
+    host = host_of(art.canonical_url) or host_of(art.url)
     return bool(host) and any(host == w or host.endswith("." + w) for w in _WIRE_HOSTS)
 
 

@@ -634,3 +634,28 @@ def test_edges_keep_their_direction_confidence_and_older_stores_gain_it(tmp_path
     with Store(older) as s:
         (upgraded,) = s.upstream_edges(2)
         assert (upgraded.confidence, upgraded.direction_confidence) == (0.83, 0.83)
+
+
+def test_page_keys_are_the_one_rule_of_provenance_pages_and_older_stores_are_rekeyed(tmp_path, monkeypatch):
+    from provenance.pages import page_key
+
+    path = tmp_path / "s.duckdb"
+    doc, fp = make_doc(1, url="https://www.site1.example/News/Story-1/",
+                       canonical_url="https://site1.example/News/Story-1")
+    monkeypatch.setattr(store_module.schema, "MIGRATIONS", MIGRATIONS[:5])  # before migration 6
+    with Store(path) as old:
+        old.add_document(doc, fp)
+    import duckdb
+
+    con = duckdb.connect(str(path))  # the keys as the schema-5 SQL macro made them
+    con.execute("UPDATE documents SET url_key = page_key(url), canonical_key = page_key(canonical_url)")
+    assert con.execute("SELECT url_key FROM documents").fetchall() == [("site1.example/news/story-1",)]
+    con.close()
+    monkeypatch.setattr(store_module.schema, "MIGRATIONS", MIGRATIONS)
+    with Store(path) as s:
+        _, rows = s.query("SELECT url_key, canonical_key, page_key('HTTP://Site1.example/News/Story-1#x')"
+                          " FROM documents")
+        assert rows == [(page_key(doc.article.url), page_key(doc.article.canonical_url), "site1.example/News/Story-1")]
+        assert rows[0][0] == "site1.example/News/Story-1"
+        assert [d.doc_id for d in s.find_by_url("http://site1.example/News/Story-1")] == [doc.doc_id]
+        assert s.find_by_url("http://site1.example/news/story-1") == []

@@ -26,9 +26,10 @@ from ..models import (
     StoredDocument,
 )
 from ..settings import DEFAULT_SETTINGS, Settings
+from ..pages import page_key
 from . import schema
 from .readonly import check_read_query
-from .schema import (COUNTED_TABLES, FINGERPRINT_SETTINGS_KEY, INTEGRITY_CHECKS, SCHEMA_VERSION_DDL, CREDIT_COLUMNS,
+from .schema import (REGISTER_FUNCTIONS, COUNTED_TABLES, FINGERPRINT_SETTINGS_KEY, INTEGRITY_CHECKS, SCHEMA_VERSION_DDL, CREDIT_COLUMNS,
                      DIFF_COLUMNS, DOCUMENT_COLUMNS, DOCUMENT_READ_COLUMNS, EDGE_COLUMNS, FURNITURE_COLUMNS,
                      PASSAGE_COLUMNS, SITE_LINE_COLUMNS)
 
@@ -137,6 +138,7 @@ class Store:
         self._settings = settings
         self._in_transaction = False
         self._rollback_only = False
+        self._functions_registered = False
         if read_only and not self._path.exists():
             raise StoreError(f"no store at {self._path}")
         try:
@@ -153,6 +155,7 @@ class Store:
             else:
                 with self.transaction():
                     self._migrate()
+            self._register_functions()
             self._check_fingerprint_settings()
         except BaseException:
             self.close()
@@ -264,9 +267,9 @@ class Store:
         """Documents whose URL or canonical URL is ``url``, compared as page keys (scheme, "www.",
         trailing slash and fragment ignored), oldest ``first_seen`` first."""
         rows = self._fetch(
-            "SELECT doc_id FROM documents WHERE url_key = page_key(?)"
-            " UNION SELECT doc_id FROM documents WHERE canonical_key = page_key(?)",
-            [url, url],
+            "SELECT doc_id FROM documents WHERE url_key = ?"
+            " UNION SELECT doc_id FROM documents WHERE canonical_key = ?",
+            [page_key(url), page_key(url)],
         )
         found = self.get_documents([doc_id for (doc_id,) in rows])
         return sorted(found.values(), key=lambda d: (d.first_seen, d.doc_id))
@@ -292,8 +295,8 @@ class Store:
                 return False
             self._run(
                 f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}, url_key, canonical_key)"
-                f" VALUES ({_placeholders(len(DOCUMENT_COLUMNS))}, page_key(?), page_key(?))",
-                row + (article.url, article.canonical_url),
+                f" VALUES ({_placeholders(len(DOCUMENT_COLUMNS) + 2)})",
+                row + (page_key(article.url), page_key(article.canonical_url)),
             )
             self._insert_rows(
                 "credits",
@@ -712,6 +715,21 @@ class Store:
         )
         return {name for (name,) in rows}
 
+    def _register_functions(self) -> None:
+        """Make :func:`provenance.pages.page_key` callable from SQL as ``page_key(url)`` (once)."""
+        if self._functions_registered:
+            return
+        if self._fetch("SELECT 1 FROM duckdb_functions() WHERE function_name = 'page_key'"
+                       " AND function_type = 'macro' LIMIT 1"):
+            return  # a schema older than migration 6 still has its SQL macro of that name
+        try:
+            self._connection().create_function("page_key", page_key, [duckdb.sqltype("VARCHAR")],
+                                               duckdb.sqltype("VARCHAR"), null_handling="special",
+                                               side_effects=False)
+        except duckdb.Error as exc:
+            raise StoreError(f"{self._path}: {_first_line(exc)}") from None
+        self._functions_registered = True
+
     def _applied_versions(self) -> set[int]:
         return {v for (v,) in self._fetch("SELECT version FROM schema_version")}
 
@@ -735,7 +753,10 @@ class Store:
             if migration.version in applied:
                 continue
             for statement in migration.statements:
-                self._run(statement)
+                if statement == REGISTER_FUNCTIONS:
+                    self._register_functions()
+                else:
+                    self._run(statement)
             self._run(
                 "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)",
                 [migration.version, migration.description, _utc_now()],

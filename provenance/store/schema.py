@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["Migration", "MIGRATIONS", "SCHEMA_VERSION", "SCHEMA_VERSION_DDL", "COUNTED_TABLES", "INTEGRITY_CHECKS",
+__all__ = ["Migration", "MIGRATIONS", "REGISTER_FUNCTIONS", "SCHEMA_VERSION", "SCHEMA_VERSION_DDL", "COUNTED_TABLES", "INTEGRITY_CHECKS",
            "FINGERPRINT_SETTINGS_KEY"]
 
 
@@ -15,6 +15,10 @@ class Migration(NamedTuple):
     description: str
     statements: tuple[str, ...]
 
+
+#: A statement of a migration that registers the store's Python functions on the connection
+#: (``page_key``) before the statements after it use them.
+REGISTER_FUNCTIONS = "-- register the store's Python functions"
 
 #: The schema history. Append new migrations; never edit an applied one.
 MIGRATIONS: tuple[Migration, ...] = (
@@ -145,6 +149,16 @@ MIGRATIONS: tuple[Migration, ...] = (
                 attempts INTEGER NOT NULL,
                 PRIMARY KEY (origin, stage, reason)
             )""",
+        ),
+    ),
+    Migration(
+        6,
+        "page_key() is provenance.pages.page_key (one rule for the store and lineage: the path's case"
+        " is kept, the host's is not); url_key and canonical_key recomputed with it",
+        (
+            "DROP MACRO IF EXISTS page_key",
+            REGISTER_FUNCTIONS,
+            "UPDATE documents SET url_key = page_key(url), canonical_key = page_key(canonical_url)",
         ),
     ),
 )
