@@ -14,13 +14,16 @@ parent's threads or open store.
 
 from __future__ import annotations
 
+import importlib.machinery
 import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -33,7 +36,7 @@ R = TypeVar("R")
 TIME, MEMORY, CRASH = "time", "memory", "crash"
 
 #: Modules the fork server imports once, so every worker forked from it starts with them loaded.
-PRELOAD = ("provenance.pipeline",)
+PRELOAD = ("provenance.prepare",)
 
 #: Items sent ahead to each worker: enough to keep it busy while the parent works, few enough to
 #: bound memory (and what an interrupted run has read but not stored).
@@ -120,12 +123,35 @@ def _worker_main(conn: multiprocessing.connection.Connection, fn: Callable[[Any]
             return  # a heap that ran out is not worth reusing
 
 
+@contextmanager
+def _main_module_as_this_one() -> Iterator[None]:
+    """While a worker starts, present ``__main__`` as this module. A fork-server or spawned child
+    re-imports the parent's main module; for a caller's script without an ``if __name__ ==
+    "__main__"`` guard that would run the whole script again in every worker. The child imports
+    an empty module of ours instead."""
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    missing = object()
+    spec = getattr(main, "__spec__", missing)
+    main.__spec__ = importlib.machinery.ModuleSpec("provenance._worker_main", None)
+    try:
+        yield
+    finally:
+        if spec is missing:
+            del main.__spec__
+        else:
+            main.__spec__ = spec
+
+
 class _Worker:
     def __init__(self, ctx: multiprocessing.context.BaseContext, fn: Callable[[Any], Any],
                  memory_bytes: int | None) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
         self.process = ctx.Process(target=_worker_main, args=(child, fn, memory_bytes), daemon=True)
-        self.process.start()
+        with _main_module_as_this_one():
+            self.process.start()
         child.close()
         self.index: int | None = None  # the item it is working on
         self.started = 0.0

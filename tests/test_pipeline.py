@@ -276,6 +276,11 @@ class _StoreFailingOn(Store):
             raise StoreError("Constraint Error: simulated refusal after a partial write")
         return written
 
+    def write_batch(self, documents, edges, removed_edge_ids, *, now):
+        super().write_batch(documents, edges, removed_edge_ids, now=now)
+        if any(doc.article.url == self.failing_url for doc, _ in documents):
+            raise StoreError("Constraint Error: simulated refusal after a partial write")
+
 
 def test_a_document_that_cannot_be_stored_is_refused_and_the_rest_of_its_group_kept(tmp_path):
     records = _good_records(30)
@@ -299,7 +304,7 @@ def test_a_document_over_its_time_budget_is_refused_and_recorded_not_waited_for(
     hurried = dataclasses.replace(DEFAULT_SETTINGS, document_seconds=0.001)
     with Store(tmp_path / "s.duckdb") as store:
         report = ingest(store, [str(batch)], settings=hurried)
-        assert report.added == 0 and len(report.errors) == 3
+        assert report.added == 0 and len(report.errors) == 3, report
         assert {type(e) for e in report.errors} == {BudgetError}
         assert all("document_seconds" in e.reason for e in report.errors)
         assert {stage for _, stage, _, _ in store.rejects()} == {"budget"}

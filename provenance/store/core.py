@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,8 @@ from ..models import (
 from ..settings import DEFAULT_SETTINGS, Settings
 from ..pages import page_key
 from . import schema
+from .bulk import BulkMixin
+from .convert import from_db_time, placeholders, to_db_time, u64, utc_now
 from .readonly import check_read_query
 from .schema import (REGISTER_FUNCTIONS, COUNTED_TABLES, FINGERPRINT_SETTINGS_KEY, INTEGRITY_CHECKS, SCHEMA_VERSION_DDL, CREDIT_COLUMNS,
                      DIFF_COLUMNS, DOCUMENT_COLUMNS, DOCUMENT_READ_COLUMNS, EDGE_COLUMNS, FURNITURE_COLUMNS,
@@ -66,7 +68,6 @@ _LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
 #: Name of the connection-local view through which band rows are inserted from numpy arrays.
 _BANDS_INPUT_VIEW = "_provenance_bands_input"
 
-_U64_MASK = (1 << 64) - 1
 _SMALLINT_MAX = 2**15 - 1
 
 # --- small helpers --------------------------------------------------------------------------
@@ -87,38 +88,10 @@ def _busy_message(path: Path, detail: str) -> str:
             " while it is written); try again when it is done")
 
 
-def _to_db_time(value: datetime | None) -> datetime | None:
-    """An aware datetime as naive UTC; a naive one is taken to be UTC already."""
-    if value is None or value.tzinfo is None:
-        return value
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def _from_db_time(value: datetime | None) -> datetime | None:
-    """A naive UTC TIMESTAMP from the database as an aware UTC datetime."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc)
-
-
-def _utc_now() -> datetime:
-    """The current time as naive UTC (the store's time representation)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def _u64(key: int) -> int:
-    """A band key as unsigned 64-bit (two's complement of a negative signed key)."""
-    return int(key) & _U64_MASK
-
-
-def _placeholders(count: int) -> str:
-    return ", ".join("?" * count)
-
-
 # --- the store ------------------------------------------------------------------------------
 
 
-class Store:
+class Store(BulkMixin):
     """A lineage store in one DuckDB file.
 
     Opening read-write creates the file if needed, applies missing :data:`MIGRATIONS` and records
@@ -282,11 +255,11 @@ class Store:
         """
         article = doc.article
         bands, keys = self._band_arrays(fingerprint.band_keys)
-        now = _utc_now()
+        now = utc_now()
         row = (
             doc.doc_id, article.url, article.canonical_url, article.site, article.title,
-            _to_db_time(article.published_at), _to_db_time(doc.first_seen) or now,
-            _to_db_time(article.fetched_at), article.text, doc.content_hash, article.format,
+            to_db_time(article.published_at), to_db_time(doc.first_seen) or now,
+            to_db_time(article.fetched_at), article.text, doc.content_hash, article.format,
             list(article.authors), fingerprint.num_tokens, fingerprint.num_shingles,
             fingerprint.signature, now,
         )
@@ -295,7 +268,7 @@ class Store:
                 return False
             self._run(
                 f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}, url_key, canonical_key)"
-                f" VALUES ({_placeholders(len(DOCUMENT_COLUMNS) + 2)})",
+                f" VALUES ({placeholders(len(DOCUMENT_COLUMNS) + 2)})",
                 row + (page_key(article.url), page_key(article.canonical_url)),
             )
             self._insert_rows(
@@ -309,7 +282,7 @@ class Store:
                 FURNITURE_COLUMNS,
                 [(doc.doc_id, f.start, f.end, f.reason) for f in article.furniture],
             )
-            self._insert_bands(doc.doc_id, bands, keys)
+            self._insert_band_arrays(np.full(len(keys), doc.doc_id, dtype=np.int64), bands, keys)
             if article.site and fingerprint.line_signatures:
                 page = article.canonical_url or article.url
                 self._insert_rows("site_lines", SITE_LINE_COLUMNS,
@@ -358,8 +331,9 @@ class Store:
         ):
             furniture.setdefault(doc_id, []).append(Furniture(start, end, reason))
         result: dict[int, StoredDocument] = {}
+        # ascending id: callers iterate the result, and their ties must not hang on storage order
         for (doc_id, url, canonical_url, site, title, published_at, first_seen, fetched_at,
-             text, content_hash, fmt, authors) in rows:
+             text, content_hash, fmt, authors) in sorted(rows, key=lambda row: row[0]):
             article = Article(
                 url=url,
                 text=text,
@@ -367,17 +341,17 @@ class Store:
                 title=title,
                 canonical_url=canonical_url,
                 site=site,
-                published_at=_from_db_time(published_at),
+                published_at=from_db_time(published_at),
                 authors=tuple(authors or ()),
                 credits=tuple(credits.get(doc_id, ())),
                 furniture=tuple(furniture.get(doc_id, ())),
-                fetched_at=_from_db_time(fetched_at),
+                fetched_at=from_db_time(fetched_at),
             )
             result[doc_id] = StoredDocument(
                 doc_id=doc_id,
                 article=article,
                 content_hash=content_hash,
-                first_seen=_from_db_time(first_seen),
+                first_seen=from_db_time(first_seen),
             )
         return result
 
@@ -400,7 +374,7 @@ class Store:
         Most hits first, ties by ascending doc_id; documents in ``exclude`` and those with fewer
         than ``min_hits`` hits are left out; at most ``limit`` rows. One indexed query.
         """
-        keys = sorted({_u64(key) for _, key in band_keys})
+        keys = sorted({u64(key) for _, key in band_keys})
         if not keys or limit <= 0:
             return []
         excluded = {int(doc_id) for doc_id in exclude}
@@ -428,9 +402,15 @@ class Store:
         by_id = {edge.edge_id: edge for edge in edges}
         if not by_id:
             return
-        now = _utc_now()
+        with self.transaction():
+            self.remove_edges(sorted(by_id))
+            self._insert_edge_rows(list(by_id.values()), utc_now())
+
+    def _insert_edge_rows(self, edges: Sequence[Edge], now: datetime) -> None:
+        """Insert edges (not stored yet) with their passages and diffs, in three statements."""
         edge_rows, passage_rows, diff_rows = [], [], []
-        for edge_id, e in by_id.items():
+        for e in edges:
+            edge_id = e.edge_id
             edge_rows.append((
                 edge_id, e.source_id, e.copy_id, e.relation, e.jaccard, e.containment,
                 e.copy_containment, e.confidence, list(e.reasons), e.credited, e.via_id, now,
@@ -445,12 +425,9 @@ class Store:
                  d.text, d.kind, d.source_text)
                 for n, d in enumerate(e.diff)
             )
-        ids = sorted(by_id)
-        with self.transaction():
-            self.remove_edges(ids)
-            self._insert_rows("edges", EDGE_COLUMNS, edge_rows)
-            self._insert_rows("passages", PASSAGE_COLUMNS, passage_rows)
-            self._insert_rows("diffs", DIFF_COLUMNS, diff_rows)
+        self._insert_rows("edges", EDGE_COLUMNS, edge_rows)
+        self._insert_rows("passages", PASSAGE_COLUMNS, passage_rows)
+        self._insert_rows("diffs", DIFF_COLUMNS, diff_rows)
 
     def remove_edges(self, edge_ids: Sequence[int]) -> None:
         """Delete these edges (ids missing from the store are ignored) with their passages and diffs."""
@@ -503,7 +480,7 @@ class Store:
         rows = {(e.origin, e.stage, e.reason): None for e in errors}
         if not rows:
             return
-        now = _utc_now()
+        now = utc_now()
         origins, stages, reasons = (list(column) for column in zip(*rows))
         self._run(
             "INSERT INTO rejects (origin, stage, reason, first_seen, last_seen, attempts)"
@@ -615,7 +592,7 @@ class Store:
             return
         names = ", ".join(name for name, _ in columns)
         if len(rows) <= SMALL_INSERT_MAX_ROWS:
-            values = ", ".join([f"({_placeholders(len(columns))})"] * len(rows))
+            values = ", ".join([f"({placeholders(len(columns))})"] * len(rows))
             self._run(
                 f"INSERT INTO {table} ({names}) VALUES {values}",
                 [value for row in rows for value in row],
@@ -627,8 +604,8 @@ class Store:
             [list(column) for column in zip(*rows)],
         )
 
-    def _insert_bands(self, doc_id: int, bands: np.ndarray, keys: np.ndarray) -> None:
-        """Insert a document's band rows in one statement from a numpy-backed relation.
+    def _insert_band_arrays(self, doc_ids: np.ndarray, bands: np.ndarray, keys: np.ndarray) -> None:
+        """Insert band rows in one statement from numpy arrays registered on the connection.
 
         Measured per document of 500 keys (ingest of 1,000+ documents, median of 6 rounds): a
         registered numpy relation 12.9 ms/doc all in, ``unnest`` of numpy or list parameters
@@ -637,7 +614,7 @@ class Store:
         if not len(keys):
             return
         con = self._connection()
-        relation = {"doc_id": np.full(len(keys), doc_id, dtype=np.int64), "band": bands, "key": keys}
+        relation = {"doc_id": np.asarray(doc_ids, dtype=np.int64), "band": bands, "key": keys}
         try:
             con.register(_BANDS_INPUT_VIEW, relation)
             try:
@@ -650,7 +627,7 @@ class Store:
     @staticmethod
     def _band_arrays(band_keys: Iterable[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
         """Distinct (band, key) pairs as int16 bands and uint64 keys, sorted by key."""
-        pairs = sorted({(_u64(key), int(band)) for band, key in band_keys})
+        pairs = sorted({(u64(key), int(band)) for band, key in band_keys})
         bands = [band for _, band in pairs]
         if bands and not 0 <= min(bands) <= max(bands) <= _SMALLINT_MAX:
             raise StoreError(f"cannot store band numbers outside 0..{_SMALLINT_MAX}")
@@ -759,7 +736,7 @@ class Store:
                     self._run(statement)
             self._run(
                 "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)",
-                [migration.version, migration.description, _utc_now()],
+                [migration.version, migration.description, utc_now()],
             )
 
     def _check_schema_read_only(self) -> None:

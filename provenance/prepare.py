@@ -1,0 +1,76 @@
+"""The pure stages of one document: extract, then fingerprint. No store, no network.
+
+This is what worker processes run (:mod:`provenance.workers`): a raw input in, a
+:class:`PreparedDocument` (or the :class:`~provenance.errors.InputError` that refuses it) out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from .errors import InputError
+from .extract import extract_article
+from .fingerprint import Shingled, fingerprint_article, shingle_article
+from .furniture import learned_furniture, line_signatures
+from .models import Fingerprint, RawDocument, StoredDocument, document_id
+from .settings import DEFAULT_SETTINGS, Settings
+
+__all__ = ["PreparedDocument", "prepare_document", "prepared_or_error", "with_learned_furniture"]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedDocument:
+    """A document through extraction and fingerprinting, ready to match."""
+
+    document: StoredDocument
+    shingled: Shingled
+    fingerprint: Fingerprint
+    origin: str = ""  # the input it came from, for messages (a path, URL or file.jsonl:12)
+
+
+def prepare_document(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS, *,
+                     seen: datetime | None = None) -> PreparedDocument:
+    """Extract and fingerprint one input (pure: no store)."""
+    article = extract_article(raw, settings)
+    shingled = shingle_article(article, settings)
+    fp = fingerprint_article(shingled, settings)
+    fp = dataclasses.replace(fp, line_signatures=tuple(sig for _, _, sig in line_signatures(article.text)))
+    doc = StoredDocument(
+        doc_id=document_id(article.url, fp.content_hash),
+        article=article,
+        content_hash=fp.content_hash,
+        first_seen=raw.fetched or seen or datetime.now(timezone.utc),
+    )
+    return PreparedDocument(doc, shingled, fp, raw.origin)
+
+
+def prepared_or_error(item: RawDocument | InputError | tuple[RawDocument | InputError, datetime],
+                      settings: Settings = DEFAULT_SETTINGS) -> PreparedDocument | InputError:
+    """The stage a worker runs: :func:`prepare_document`, passing a reader's error through. An
+    item may come with the moment it was read (``(raw, seen)``): the first-seen time of an input
+    that carries none, stamped in input order by the reader, whichever worker extracts it."""
+    item, seen = item if isinstance(item, tuple) else (item, None)
+    return item if isinstance(item, InputError) else prepare_document(item, settings, seen=seen)
+
+
+def with_learned_furniture(prepared: PreparedDocument, recurring: Mapping[int, int],
+                           settings: Settings = DEFAULT_SETTINGS) -> PreparedDocument:
+    """Mark the lines of this document that its site repeats on other pages (``recurring``: line
+    signature → pages, learned from the store) as furniture, and fingerprint again without them.
+    The document's identity (content hash, id) does not change: it is what was extracted,
+    whatever the store has learned since."""
+    article = prepared.document.article
+    if not article.site or not recurring:
+        return prepared
+    extra = learned_furniture(article.text, recurring, article.site, article.furniture, article.credits)
+    if not extra:
+        return prepared
+    article = dataclasses.replace(article, furniture=tuple(sorted(article.furniture + extra,
+                                                                  key=lambda f: f.start)))
+    shingled = shingle_article(article, settings)
+    fp = dataclasses.replace(fingerprint_article(shingled, settings), content_hash=prepared.fingerprint.content_hash,
+                             line_signatures=prepared.fingerprint.line_signatures)
+    return PreparedDocument(dataclasses.replace(prepared.document, article=article), shingled, fp, prepared.origin)

@@ -1,0 +1,194 @@
+"""Set-at-a-time reads and writes for batch ingest: what a batch of new documents needs from the
+store in a few queries, and one write of everything it decided.
+
+DuckDB answers a join over a whole batch in about the time of one point query, so a batch of a
+thousand documents costs a handful of round trips instead of tens of thousands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
+
+import numpy as np
+
+from ..models import Edge, Fingerprint, Passage, StoredDocument
+from ..pages import page_key
+from .convert import to_db_time
+from .schema import (CREDIT_COLUMNS, DIFF_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FURNITURE_COLUMNS,
+                     PASSAGE_COLUMNS, SITE_LINE_COLUMNS)
+
+__all__ = ["BulkMixin"]
+
+_EDGE_READ = ("edge_id, source_id, copy_id, relation, jaccard, containment, copy_containment, confidence,"
+              " reasons, credited, via_id, direction_confidence")
+
+
+class BulkMixin:
+    """Batch methods of :class:`~provenance.store.Store` (they use its connection helpers)."""
+
+    def stored_ids(self, ids: Iterable[int]) -> set[int]:
+        """Which of ``ids`` are stored documents."""
+        wanted = sorted({int(i) for i in ids})
+        if not wanted:
+            return set()
+        rows = self._fetch("SELECT doc_id FROM documents WHERE doc_id = ANY(?::BIGINT[])", [wanted])
+        return {int(doc_id) for (doc_id,) in rows}
+
+    def batch_candidates(self, key_lists: Sequence[np.ndarray], *, limit: int,
+                         min_hits: int) -> list[list[tuple[int, int]]]:
+        """For each list of band keys (uint64), the stored documents sharing at least ``min_hits``
+        of them, as ``(doc_id, hits)``, most hits first then ascending doc_id, at most ``limit``:
+        what :meth:`Store.find_candidates` gives for each, in one query for the whole batch."""
+        out: list[list[tuple[int, int]]] = [[] for _ in key_lists]
+        if not key_lists or limit <= 0:
+            return out
+        owners = np.concatenate([np.full(len(k), i, dtype=np.int32) for i, k in enumerate(key_lists)])
+        keys = np.concatenate([np.asarray(k, dtype=np.uint64) for k in key_lists])
+        if not len(keys):
+            return out
+        rows = self._fetch(
+            "WITH q AS (SELECT unnest(?::INTEGER[]) AS owner, unnest(?::UBIGINT[]) AS key),"
+            " hits AS (SELECT key, doc_id FROM bands WHERE key IN (SELECT DISTINCT key FROM q))"
+            " SELECT q.owner, hits.doc_id, count(DISTINCT hits.key) AS n FROM q JOIN hits ON hits.key = q.key"
+            " GROUP BY q.owner, hits.doc_id HAVING count(DISTINCT hits.key) >= ?"
+            " QUALIFY row_number() OVER (PARTITION BY q.owner ORDER BY n DESC, hits.doc_id) <= ?"
+            " ORDER BY q.owner, n DESC, hits.doc_id",
+            [owners, keys, max(1, min_hits), limit],
+        )
+        for owner, doc_id, hits in rows:
+            out[owner].append((int(doc_id), int(hits)))
+        return out
+
+    def documents_by_page(self, keys: Collection[str]) -> dict[str, set[int]]:
+        """Stored documents whose URL or canonical URL has one of these page keys, by key."""
+        wanted = sorted(set(keys))
+        found: dict[str, set[int]] = {}
+        if not wanted:
+            return found
+        rows = self._fetch(
+            "SELECT url_key, doc_id FROM documents WHERE url_key = ANY(?::VARCHAR[])"
+            " UNION ALL SELECT canonical_key, doc_id FROM documents WHERE canonical_key = ANY(?::VARCHAR[])",
+            [wanted, wanted],
+        )
+        for key, doc_id in rows:
+            found.setdefault(key, set()).add(int(doc_id))
+        return found
+
+    def site_line_counts(self, lines: Collection[tuple[str, int]],
+                         pages: Collection[tuple[str, int, str]]) -> tuple[dict[tuple[str, int], int],
+                                                                          set[tuple[str, int, str]]]:
+        """For (site, line signature) pairs: on how many distinct stored pages of the site each is;
+        and which of the (site, signature, page) triples are stored already."""
+        counts: dict[tuple[str, int], int] = {}
+        present: set[tuple[str, int, str]] = set()
+        if lines:
+            sites, hashes = zip(*sorted(set(lines)))
+            for site, line_hash, n in self._fetch(
+                "WITH q AS (SELECT unnest(?::VARCHAR[]) AS site, unnest(?::BIGINT[]) AS line_hash)"
+                " SELECT s.site, s.line_hash, count(DISTINCT s.page) FROM site_lines s"
+                " JOIN q ON q.site = s.site AND q.line_hash = s.line_hash GROUP BY 1, 2",
+                [list(sites), list(hashes)],
+            ):
+                counts[(site, int(line_hash))] = int(n)
+        if pages:
+            sites, hashes, urls = zip(*sorted(set(pages)))
+            for site, line_hash, page in self._fetch(
+                "WITH q AS (SELECT unnest(?::VARCHAR[]) AS site, unnest(?::BIGINT[]) AS line_hash,"
+                " unnest(?::VARCHAR[]) AS page)"
+                " SELECT DISTINCT s.site, s.line_hash, s.page FROM site_lines s"
+                " JOIN q ON q.site = s.site AND q.line_hash = s.line_hash AND q.page = s.page",
+                [list(sites), list(hashes), list(urls)],
+            ):
+                present.add((site, int(line_hash), page))
+        return counts, present
+
+    def lineage_neighbourhood(self, doc_ids: Iterable[int], *, depth: int) -> tuple[set[int], list[Edge]]:
+        """The documents ``doc_ids`` and their ancestors up to ``depth`` hops (through edges other
+        than ``shares_source``), and every edge touching one of them, with its passages (no diff):
+        all that :meth:`Store.lineage_pairs` and the edge lookups of linking read about them."""
+        ids = sorted({int(i) for i in doc_ids})
+        if not ids:
+            return set(), []
+        up = {int(d) for (d,) in self._fetch(
+            "WITH RECURSIVE up(doc_id, hops) AS ("
+            "  SELECT unnest(?::BIGINT[]), 0"
+            "  UNION"
+            "  SELECT e.source_id, up.hops + 1 FROM edges e JOIN up ON e.copy_id = up.doc_id"
+            "  WHERE up.hops < ? AND e.relation <> 'shares_source'"
+            ") SELECT DISTINCT doc_id FROM up",
+            [ids, depth],
+        )}
+        return up, self.edges_touching(up)
+
+    def edges_touching(self, doc_ids: Iterable[int]) -> list[Edge]:
+        """Every edge with one of ``doc_ids`` as source or copy, with its passages (no diff)."""
+        ids = sorted({int(i) for i in doc_ids})
+        if not ids:
+            return []
+        rows = self._fetch(
+            f"SELECT {_EDGE_READ} FROM edges WHERE source_id = ANY(?::BIGINT[])"
+            f" UNION SELECT {_EDGE_READ} FROM edges WHERE copy_id = ANY(?::BIGINT[])",
+            [ids, ids],
+        )
+        if not rows:
+            return []
+        passages: dict[int, list[Passage]] = {}
+        for edge_id, s_start, s_end, c_start, c_end, words in self._fetch(
+            "SELECT edge_id, source_start, source_end, copy_start, copy_end, words FROM passages"
+            " WHERE edge_id = ANY(?::BIGINT[]) ORDER BY edge_id, passage_no",
+            [[row[0] for row in rows]],
+        ):
+            passages.setdefault(edge_id, []).append(Passage(s_start, s_end, c_start, c_end, words))
+        return [
+            Edge(source_id=source_id, copy_id=copy_id, relation=relation, jaccard=jaccard,
+                 containment=containment, copy_containment=copy_containment, confidence=confidence,
+                 reasons=tuple(reasons or ()), credited=bool(credited),
+                 passages=tuple(passages.get(edge_id, ())), diff=(), via_id=via_id,
+                 direction_confidence=direction_confidence)
+            for (edge_id, source_id, copy_id, relation, jaccard, containment, copy_containment,
+                 confidence, reasons, credited, via_id, direction_confidence) in rows
+        ]
+
+    def write_batch(self, documents: Sequence[tuple[StoredDocument, Fingerprint]], edges: Sequence[Edge],
+                    removed_edge_ids: Collection[int], *, now: datetime) -> None:
+        """Write a batch's decisions in one transaction: new documents (with credits, furniture,
+        band keys and site lines), edges replaced or added (with passages and diffs), and edges
+        removed. Documents must not be stored yet (the batch checked)."""
+        with self.transaction():
+            doc_rows, credit_rows, furniture_rows, line_rows = [], [], [], []
+            band_docs, band_numbers, band_keys = [], [], []
+            for doc, fp in documents:
+                art = doc.article
+                doc_rows.append((
+                    doc.doc_id, art.url, art.canonical_url, art.site, art.title, to_db_time(art.published_at),
+                    to_db_time(doc.first_seen) or now, to_db_time(art.fetched_at), art.text, doc.content_hash,
+                    art.format, list(art.authors), fp.num_tokens, fp.num_shingles, fp.signature, now,
+                    page_key(art.url), page_key(art.canonical_url),
+                ))
+                credit_rows += [(doc.doc_id, c.phrase, c.outlet, c.host, c.kind, c.start, c.end) for c in art.credits]
+                furniture_rows += [(doc.doc_id, f.start, f.end, f.reason) for f in art.furniture]
+                bands, keys = self._band_arrays(fp.band_keys)
+                band_docs.append(np.full(len(keys), doc.doc_id, dtype=np.int64))
+                band_numbers.append(bands)
+                band_keys.append(keys)
+                if art.site and fp.line_signatures:
+                    page = art.canonical_url or art.url
+                    line_rows += [(art.site, page, sig) for sig in sorted(set(fp.line_signatures))]
+            columns = tuple((name, sql_type) for name, sql_type in zip(
+                DOCUMENT_COLUMNS + ("url_key", "canonical_key"), _DOCUMENT_TYPES + ("VARCHAR", "VARCHAR")))
+            self._insert_rows("documents", columns, doc_rows)
+            self._insert_rows("credits", CREDIT_COLUMNS, credit_rows)
+            self._insert_rows("furniture", FURNITURE_COLUMNS, furniture_rows)
+            if band_keys:
+                self._insert_band_arrays(np.concatenate(band_docs), np.concatenate(band_numbers),
+                                         np.concatenate(band_keys))
+            self._insert_rows("site_lines", SITE_LINE_COLUMNS, line_rows)
+            self.remove_edges(sorted(set(removed_edge_ids) | {e.edge_id for e in edges}))
+            self._insert_edge_rows(edges, now)
+
+
+#: SQL types of DOCUMENT_COLUMNS, in order (for the bulk insert's typed unnest).
+_DOCUMENT_TYPES = ("BIGINT", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "TIMESTAMP", "TIMESTAMP", "TIMESTAMP",
+                   "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR[]", "INTEGER", "INTEGER", "BLOB", "TIMESTAMP")
+assert len(_DOCUMENT_TYPES) == len(DOCUMENT_COLUMNS)
