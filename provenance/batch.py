@@ -21,9 +21,11 @@ from datetime import datetime
 
 import numpy as np
 
+from .fingerprint import PHRASE_BAND
 from .models import Edge, Fingerprint, StoredDocument
 from .pages import page_key
 from .store import Store
+from .store.bulk import phrase_threshold
 from .store.convert import stored_form, u64
 
 __all__ = ["BatchView", "SiteLines"]
@@ -93,12 +95,14 @@ class BatchView:
 
     # --- prefetch ---------------------------------------------------------------------------
 
-    def prefetch(self, batch: Sequence[tuple[StoredDocument, Fingerprint]], *, limit: int, min_hits: int) -> None:
+    def prefetch(self, batch: Sequence[tuple[StoredDocument, Fingerprint]], *, limit: int, min_hits: int,
+                 min_phrase_hits: int | None = None) -> None:
         """Read what linking ``batch`` will ask for: candidates of each document, stored documents
         on the same pages, those documents, and the lineage graph around them."""
         key_lists = [np.unique(np.fromiter((u64(key) for _, key in fp.band_keys), dtype=np.uint64))
                      for _, fp in batch]
-        found = self._store.batch_candidates(key_lists, limit=limit, min_hits=min_hits)
+        found = self._store.batch_candidates(key_lists, limit=limit, min_hits=min_hits,
+                                             min_phrase_hits=min_phrase_hits)
         for (_, fp), candidates in zip(batch, found):
             self._candidates[fp.band_keys] = candidates
         keys = {key for doc, _ in batch for key in (page_key(doc.article.url), page_key(doc.article.canonical_url))
@@ -152,18 +156,26 @@ class BatchView:
         raise NotImplementedError("site furniture is applied before a batch is linked")
 
     def find_candidates(self, band_keys: tuple[tuple[int, int], ...], *, exclude: Collection[int] = (),
-                        limit: int = 200, min_hits: int = 1) -> list[tuple[int, int]]:
-        """Stored candidates (prefetched for these keys) and earlier batch documents, ranked as
-        :meth:`Store.find_candidates` ranks them."""
-        keys = {u64(key) for _, key in band_keys}
+                        limit: int = 200, min_hits: int = 1,
+                        min_phrase_hits: int | None = None) -> list[tuple[int, int]]:
+        """Stored candidates (prefetched for these keys) and earlier batch documents, chosen and
+        ranked as :meth:`Store.find_candidates` does."""
         stored = self._candidates.get(band_keys)
         if stored is None:
-            stored = self._store.find_candidates(band_keys, exclude=(), limit=limit, min_hits=min_hits)
-        hits: dict[int, int] = {}
-        for key in keys:
+            stored = self._store.find_candidates(band_keys, exclude=(), limit=limit, min_hits=min_hits,
+                                                 min_phrase_hits=min_phrase_hits)
+        passage_hits: dict[int, int] = {}
+        phrase_hits: dict[int, int] = {}
+        for band, key in {(band, u64(key)) for band, key in band_keys}:
+            counts = phrase_hits if band == PHRASE_BAND else passage_hits
             for other in self._batch_keys.get(key, ()):
-                hits[other] = hits.get(other, 0) + 1
-        ranked = [(i, n) for i, n in stored] + [(i, n) for i, n in hits.items() if n >= max(1, min_hits)]
+                counts[other] = counts.get(other, 0) + 1
+        phrase_min = phrase_threshold(min_phrase_hits)
+        ranked = list(stored)
+        for other in passage_hits.keys() | phrase_hits.keys():
+            passages, phrases = passage_hits.get(other, 0), phrase_hits.get(other, 0)
+            if passages >= max(1, min_hits) or phrases >= phrase_min:
+                ranked.append((other, passages + phrases))
         ranked.sort(key=lambda row: (-row[1], row[0]))
         excluded = {int(i) for i in exclude}
         return [row for row in ranked if row[0] not in excluded][:limit]

@@ -2,14 +2,21 @@
 
 A text is tokenised (:mod:`provenance.text`), its furniture and credit lines are masked out, and
 its content tokens are shingled into word n-grams (character n-grams for scripts without spaces),
-hashed in a vectorised pass. Two kinds of LSH keys surface candidates:
+hashed in a vectorised pass. Three families of index keys surface candidates:
 
-* whole-text bands of a 128-permutation MinHash: near-duplicates and reposts;
-* bands of small MinHashes over overlapping windows of ``window_words`` words: excerpts and
-  passages embedded in longer texts, which whole-text Jaccard misses.
+* whole-text bands of a 128-permutation MinHash (bands 0..31): near-duplicates and reposts;
+* winnowed word 5-grams (band :data:`PASSAGE_BAND`): of every ``passage_winnow`` consecutive
+  5-gram hashes the smallest is a key (Schleimer, Wilkerson and Aiken's winnowing, as in MOSS),
+  so any passage of ``passage_winnow + 4`` words that two texts share gives both the same key,
+  while only about 2 / (``passage_winnow`` + 1) of the 5-grams are kept: excerpts and passages
+  embedded in longer texts, which whole-text Jaccard misses;
+* winnowed informative 3-grams (band :data:`PHRASE_BAND`, 3-grams holding a long word): revisions,
+  where edits break most 5-grams but short phrases survive between them.
 
-Keys never decide anything by themselves: every candidate is verified exactly by
-:mod:`provenance.match` on the shingles.
+A stored text is a candidate when it shares at least ``min_band_hits`` keys of the first two
+families, or ``min_phrase_hits`` phrase keys (phrases recur across unrelated texts more often
+than passages do): the store's ``CANDIDATE_RULE``. Keys never decide anything by themselves: every
+candidate is verified exactly by :mod:`provenance.match` on the shingles.
 """
 
 from __future__ import annotations
@@ -25,12 +32,12 @@ from .models import Article, Fingerprint
 from .settings import DEFAULT_SETTINGS, Settings
 from .text import Tokens, mix64, ngram_hashes, quoted_spans, span_mask, token_hashes, tokenize
 
-__all__ = ["Shingled", "shingle_article", "fingerprint_article", "WINDOW_BAND_OFFSET", "PHRASE_BAND",
-           "estimate_jaccard"]
+__all__ = ["Shingled", "shingle_article", "fingerprint_article", "PASSAGE_BAND", "PHRASE_BAND",
+           "estimate_jaccard", "winnow"]
 
-#: Window-level band numbers start here, so they never collide with whole-text band numbers.
-WINDOW_BAND_OFFSET = 1000
-#: The band number of phrase-index keys (sampled informative 3-grams).
+#: The band number of winnowed 5-gram keys (whole-text bands are 0 .. doc_bands - 1).
+PASSAGE_BAND = 2000
+#: The band number of winnowed informative 3-gram keys.
 PHRASE_BAND = 3000
 _SCHEME = "affine32"
 _U64 = np.uint64
@@ -115,42 +122,17 @@ def _minhash(values: np.ndarray, num_perm: int, seed: int) -> MinHash:
     return m
 
 
-def _window_starts(count: int, width: int, stride: int) -> list[int]:
-    """Start positions of overlapping windows over ``count`` shingles; the last window ends at the end."""
-    if count <= width:
-        return [0]
-    starts = list(range(0, count - width + 1, stride))
-    if starts[-1] != count - width:
-        starts.append(count - width)
-    return starts
-
-
-def _fmix32(values: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finaliser: the pre-mix of datasketch's affine32 scheme."""
-    with np.errstate(over="ignore"):
-        v = values ^ (values >> np.uint32(16))
-        v = v * np.uint32(0x85EBCA6B)
-        v = v ^ (v >> np.uint32(13))
-        v = v * np.uint32(0xC2B2AE35)
-        return v ^ (v >> np.uint32(16))
-
-
-def window_minhashes(shingles: np.ndarray, starts: list[int], width: int, num_perm: int, seed: int) -> np.ndarray:
-    """MinHash values of many overlapping windows at once: row w holds the signature of
-    ``shingles[starts[w] : starts[w] + width]``.
-
-    Identical to one datasketch ``MinHash(scheme="affine32")`` per window fed with the same
-    32-bit inputs (a test holds it to that), but one vectorised pass: per-window MinHash objects
-    cost ~30 µs each in Python overhead, which capped fingerprinting near 60 documents/s.
-    """
-    a, b = _permutations(num_perm, seed)
-    inputs = _fmix32((shingles & _LOW32).astype(np.uint32))
-    with np.errstate(over="ignore"):
-        permuted = inputs[:, None] * a[None, :] + b[None, :]  # (shingles, num_perm), wraps mod 2^32
-    out = np.empty((len(starts), num_perm), dtype=np.uint32)
-    for row, start in enumerate(starts):
-        out[row] = permuted[start : start + width].min(axis=0)
-    return out
+def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
+    """The distinct values that are the smallest of some ``window`` consecutive ``hashes`` (all of
+    them when there are fewer): a run of ``window`` hashes two sequences share yields a value
+    both keep."""
+    if len(hashes) == 0:
+        return hashes[:0]
+    if len(hashes) <= window:
+        return np.unique(hashes[[int(np.argmin(hashes))]])
+    windows = np.lib.stride_tricks.sliding_window_view(hashes, window)
+    picked = windows.argmin(axis=1) + np.arange(len(windows))
+    return np.unique(hashes[picked])
 
 
 def fingerprint_article(shingled: Shingled, settings: Settings = DEFAULT_SETTINGS) -> Fingerprint:
@@ -163,11 +145,13 @@ def fingerprint_article(shingled: Shingled, settings: Settings = DEFAULT_SETTING
     keys: set[tuple[int, int]] = set()
     if len(inputs):
         keys.update(_band_keys(signature[None, :], settings.doc_bands, 0))
-        width = max(1, settings.window_words - shingled.short_n + 1)
-        starts = _window_starts(len(shingled.short_shingles), width, settings.window_stride)
-        windows = window_minhashes(shingled.short_shingles, starts, width, settings.window_perm, settings.seed + 1)
-        keys.update(_band_keys(windows, settings.window_bands, WINDOW_BAND_OFFSET))
-        keys.update(_phrase_keys(shingled, settings.phrase_sample))
+        # a short text (a brief, a correction) keeps every n-gram: a changed figure every few words
+        # leaves runs too short for a winnowing window, and it costs few keys
+        short = len(shingled.shingles) <= settings.short_text_words
+        passage_window, phrase_window = (1, 1) if short else (settings.passage_winnow, settings.phrase_winnow)
+        keys.update(_family_keys(winnow(shingled.shingles, passage_window), PASSAGE_BAND))
+        phrases = shingled.short_shingles[shingled.informative]
+        keys.update(_family_keys(winnow(phrases, phrase_window), PHRASE_BAND))
     return Fingerprint(
         content_hash=content_hash,
         num_tokens=len(words),
@@ -177,12 +161,10 @@ def fingerprint_article(shingled: Shingled, settings: Settings = DEFAULT_SETTING
     )
 
 
-def _phrase_keys(shingled: Shingled, sample: int) -> set[tuple[int, int]]:
-    """A hash-chosen sample of the informative 3-grams, each its own index key."""
-    phrases = np.unique(shingled.short_shingles[shingled.informative])
-    chosen = phrases[(phrases >> np.uint64(40)) % np.uint64(sample) == 0]
-    keys = mix64(chosen ^ mix64(np.array([PHRASE_BAND], dtype=_U64)))
-    return {(PHRASE_BAND, int(k)) for k in keys}
+def _family_keys(hashes: np.ndarray, band: int) -> set[tuple[int, int]]:
+    """Index keys of one family: each hash mixed with the family's band number."""
+    keys = mix64(hashes.astype(_U64) ^ mix64(np.array([band], dtype=_U64)))
+    return {(band, int(k)) for k in keys}
 
 
 def _band_keys(signatures: np.ndarray, bands: int, first_band: int) -> set[tuple[int, int]]:

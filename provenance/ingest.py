@@ -214,7 +214,7 @@ def _link_in_memory(store: Store, fresh: list[tuple[int, PreparedDocument]], cac
         furnished.append(prepared)
     view = BatchView(store, depth=MAX_CHAIN_DEPTH, now=utc_now())
     view.prefetch([(p.document, p.fingerprint) for p in furnished], limit=settings.max_candidates,
-                  min_hits=settings.min_band_hits)
+                  min_hits=settings.min_band_hits, min_phrase_hits=settings.min_phrase_hits)
     linked = []
     for (_, original), prepared in zip(fresh, furnished):
         try:

@@ -184,6 +184,29 @@ def test_find_candidates_ranks_excludes_and_filters(store):
     assert store.find_candidates(()) == []
 
 
+def test_phrase_keys_make_a_candidate_only_in_numbers_and_batches_choose_as_one_query_does(store):
+    import numpy as np
+
+    from provenance.fingerprint import PASSAGE_BAND, PHRASE_BAND
+
+    two_phrases, fp2 = make_doc(1, ((PHRASE_BAND, 1), (PHRASE_BAND, 2)))
+    three_phrases, fp3 = make_doc(2, ((PHRASE_BAND, 1), (PHRASE_BAND, 2), (PHRASE_BAND, 3)))
+    passages, fpp = make_doc(3, ((PASSAGE_BAND, 7), (0, 8), (PHRASE_BAND, 1)))
+    mixed, fpm = make_doc(4, ((PASSAGE_BAND, 7), (PHRASE_BAND, 2)))
+    for doc, fp in ((two_phrases, fp2), (three_phrases, fp3), (passages, fpp), (mixed, fpm)):
+        store.add_document(doc, fp)
+    query = ((PHRASE_BAND, 1), (PHRASE_BAND, 2), (PHRASE_BAND, 3), (PASSAGE_BAND, 7), (0, 8))
+    found = store.find_candidates(query, min_hits=2, min_phrase_hits=3)
+    assert found == sorted([(passages.doc_id, 3), (three_phrases.doc_id, 3)])  # equal hits: by id
+    # without a phrase threshold, phrases alone never make a candidate
+    assert store.find_candidates(query, min_hits=2) == [(passages.doc_id, 3)]
+    queries = [query, ((PHRASE_BAND, 1), (PHRASE_BAND, 2)), ((PASSAGE_BAND, 7),), ()]
+    keys = [np.array(sorted({k & (2**64 - 1) for _, k in q}), dtype=np.uint64) for q in queries]
+    for limit in (1, 50):
+        batched = store.batch_candidates(keys, limit=limit, min_hits=1, min_phrase_hits=3)
+        assert batched == [store.find_candidates(q, limit=limit, min_hits=1, min_phrase_hits=3) for q in queries]
+
+
 def test_find_candidates_breaks_ties_by_doc_id_and_handles_64_bit_keys(store):
     big = 2**64 - 5
     docs = [make_doc(n, ((0, big), (1, 7))) for n in range(1, 4)]

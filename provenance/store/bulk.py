@@ -12,13 +12,27 @@ from datetime import datetime
 
 import numpy as np
 
+from ..fingerprint import PHRASE_BAND
 from ..models import Edge, Fingerprint, Passage, StoredDocument
 from ..pages import page_key
 from .convert import to_db_time
 from .schema import (CREDIT_COLUMNS, DIFF_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FURNITURE_COLUMNS,
                      PASSAGE_COLUMNS, SITE_LINE_COLUMNS)
 
-__all__ = ["BulkMixin"]
+__all__ = ["BulkMixin", "CANDIDATE_RULE", "phrase_threshold"]
+
+#: Which documents sharing keys are candidates (parameters: phrase band, passage hits, phrase
+#: band, phrase hits): applied in SQL here and in memory by a batch
+#: (:meth:`provenance.batch.BatchView.find_candidates`).
+CANDIDATE_RULE = ("count(DISTINCT key) FILTER (WHERE band <> ?) >= ?"
+                   " OR count(DISTINCT key) FILTER (WHERE band = ?) >= ?")
+
+#: Larger than any document's number of keys: "never on phrase keys alone".
+_NEVER = 2**31 - 1
+
+
+def phrase_threshold(min_phrase_hits: int | None) -> int:
+    return _NEVER if min_phrase_hits is None else max(1, min_phrase_hits)
 
 _EDGE_READ = ("edge_id, source_id, copy_id, relation, jaccard, containment, copy_containment, confidence,"
               " reasons, credited, via_id, direction_confidence")
@@ -35,11 +49,10 @@ class BulkMixin:
         rows = self._fetch("SELECT doc_id FROM documents WHERE doc_id = ANY(?::BIGINT[])", [wanted])
         return {int(doc_id) for (doc_id,) in rows}
 
-    def batch_candidates(self, key_lists: Sequence[np.ndarray], *, limit: int,
-                         min_hits: int) -> list[list[tuple[int, int]]]:
-        """For each list of band keys (uint64), the stored documents sharing at least ``min_hits``
-        of them, as ``(doc_id, hits)``, most hits first then ascending doc_id, at most ``limit``:
-        what :meth:`Store.find_candidates` gives for each, in one query for the whole batch."""
+    def batch_candidates(self, key_lists: Sequence[np.ndarray], *, limit: int, min_hits: int,
+                         min_phrase_hits: int | None = None) -> list[list[tuple[int, int]]]:
+        """For each list of index keys (uint64), what :meth:`Store.find_candidates` gives for it
+        (same rule, same order, at most ``limit``), in one query for the whole batch."""
         out: list[list[tuple[int, int]]] = [[] for _ in key_lists]
         if not key_lists or limit <= 0:
             return out
@@ -49,12 +62,13 @@ class BulkMixin:
             return out
         rows = self._fetch(
             "WITH q AS (SELECT unnest(?::INTEGER[]) AS owner, unnest(?::UBIGINT[]) AS key),"
-            " hits AS (SELECT key, doc_id FROM bands WHERE key IN (SELECT DISTINCT key FROM q))"
-            " SELECT q.owner, hits.doc_id, count(DISTINCT hits.key) AS n FROM q JOIN hits ON hits.key = q.key"
-            " GROUP BY q.owner, hits.doc_id HAVING count(DISTINCT hits.key) >= ?"
-            " QUALIFY row_number() OVER (PARTITION BY q.owner ORDER BY n DESC, hits.doc_id) <= ?"
-            " ORDER BY q.owner, n DESC, hits.doc_id",
-            [owners, keys, max(1, min_hits), limit],
+            " hits AS (SELECT key, band, doc_id FROM bands WHERE key IN (SELECT DISTINCT key FROM q)),"
+            " j AS (SELECT q.owner, hits.doc_id, hits.key, hits.band FROM q JOIN hits ON hits.key = q.key)"
+            " SELECT owner, doc_id, count(DISTINCT key) AS n FROM j GROUP BY owner, doc_id"
+            f" HAVING {CANDIDATE_RULE}"
+            " QUALIFY row_number() OVER (PARTITION BY owner ORDER BY n DESC, doc_id) <= ?"
+            " ORDER BY owner, n DESC, doc_id",
+            [owners, keys, PHRASE_BAND, max(1, min_hits), PHRASE_BAND, phrase_threshold(min_phrase_hits), limit],
         )
         for owner, doc_id, hits in rows:
             out[owner].append((int(doc_id), int(hits)))

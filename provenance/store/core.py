@@ -26,9 +26,10 @@ from ..models import (
     StoredDocument,
 )
 from ..settings import DEFAULT_SETTINGS, Settings
+from ..fingerprint import PHRASE_BAND
 from ..pages import page_key
 from . import schema
-from .bulk import BulkMixin
+from .bulk import CANDIDATE_RULE, BulkMixin, phrase_threshold
 from .convert import from_db_time, placeholders, to_db_time, u64, utc_now
 from .readonly import check_read_query
 from .schema import (REGISTER_FUNCTIONS, COUNTED_TABLES, FINGERPRINT_SETTINGS_KEY, INTEGRITY_CHECKS, SCHEMA_VERSION_DDL, CREDIT_COLUMNS,
@@ -368,11 +369,14 @@ class Store(BulkMixin):
         exclude: Collection[int] = (),
         limit: int = 200,
         min_hits: int = 1,
+        min_phrase_hits: int | None = None,
     ) -> list[tuple[int, int]]:
-        """Documents sharing band keys with ``band_keys``: ``(doc_id, distinct matching keys)``.
+        """Documents sharing index keys with ``band_keys``: ``(doc_id, distinct matching keys)``.
 
-        Most hits first, ties by ascending doc_id; documents in ``exclude`` and those with fewer
-        than ``min_hits`` hits are left out; at most ``limit`` rows. One indexed query.
+        A document is kept when it shares at least ``min_hits`` keys other than phrase keys, or
+        ``min_phrase_hits`` phrase keys (default: never on phrases alone; see
+        ``CANDIDATE_RULE``). Most hits first, ties by ascending doc_id;
+        documents in ``exclude`` left out; at most ``limit`` rows. One indexed query.
         """
         keys = sorted({u64(key) for _, key in band_keys})
         if not keys or limit <= 0:
@@ -384,10 +388,11 @@ class Store(BulkMixin):
             "SELECT doc_id, count(DISTINCT key) AS hits FROM bands"
             " WHERE key = ANY(?::UBIGINT[])"
             " GROUP BY doc_id"
-            " HAVING count(DISTINCT key) >= ?"
+            f" HAVING {CANDIDATE_RULE}"
             " ORDER BY hits DESC, doc_id"
             " LIMIT ?",
-            [np.array(keys, dtype=np.uint64), max(1, min_hits), limit + len(excluded)],
+            [np.array(keys, dtype=np.uint64), PHRASE_BAND, max(1, min_hits), PHRASE_BAND,
+             phrase_threshold(min_phrase_hits), limit + len(excluded)],
         )
         return [(doc_id, hits) for doc_id, hits in rows if doc_id not in excluded][:limit]
 
