@@ -60,8 +60,8 @@ def _seed_pairs(a: np.ndarray, b: np.ndarray, max_repeats: int) -> tuple[np.ndar
     shared = np.intersect1d(a, b, assume_unique=False)
     if len(shared) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    a_pos = np.flatnonzero(np.isin(a, shared))
-    b_pos = np.flatnonzero(np.isin(b, shared))
+    a_pos = np.flatnonzero(_member(a, shared))
+    b_pos = np.flatnonzero(_member(b, shared))
     # group positions by hash
     a_order = a_pos[np.argsort(a[a_pos], kind="stable")]
     b_order = b_pos[np.argsort(b[b_pos], kind="stable")]
@@ -180,11 +180,13 @@ def align_texts(a_id: int, a: Shingled, b_id: int, b: Shingled, settings: Settin
         # too few shared phrases to make evidence either way: skip the alignment (most candidates)
         return Alignment(a_id, b_id, int(shared), round(float(jaccard), 4), round(float(a_in_b), 4),
                          round(float(b_in_a), 4), (), 0, a_words=len(a.content), b_words=len(b.content))
-    a5, b5 = _cover(a, b.shingles, a.n, short=False), _cover(b, a.shingles, b.n, short=False)
-    a3, b3 = _cover(a, b.short_shingles, a.short_n, short=True), _cover(b, a.short_shingles, b.short_n, short=True)
+    a5 = _cover(a, _member(a.shingles, b_set), a.n)
+    b5 = _cover(b, _member(b.shingles, a_set), b.n)
+    a_short_hit, b_short_hit = _member(a.short_shingles, b.short_set), _member(b.short_shingles, a.short_set)
+    a3, b3 = _cover(a, a_short_hit, a.short_n), _cover(b, b_short_hit, b.short_n)
     # revision evidence counts informative 3-grams only (banal phrases recur everywhere)
-    ai = _cover(a, b.short_shingles, a.short_n, short=True, informative=True)
-    bi = _cover(b, a.short_shingles, b.short_n, short=True, informative=True)
+    ai = _cover(a, a_short_hit & a.informative, a.short_n)
+    bi = _cover(b, b_short_hit & b.informative, b.short_n)
     rewrite_words = min(ai[1], bi[1])
     rewrite_share = max(ai[0], bi[0])
     comparable = a.n == b.n and a.short_n == b.short_n
@@ -259,15 +261,22 @@ def is_template_fill(alignment: Alignment, settings: Settings = DEFAULT_SETTINGS
         alignment.shared_figures < settings.min_figure_agreement * fewer
 
 
-def _cover(x: Shingled, other: np.ndarray, n: int, *, short: bool, informative: bool = False) -> tuple[float, int]:
-    """(share, count) of x's words outside quotations covered by shingles that ``other`` also has."""
-    own = x.short_shingles if short else x.shingles
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Whether each of ``values`` is in ``sorted_set`` (sorted, distinct): a binary search per
+    value, where ``np.isin`` would sort both arrays again on every call."""
+    if len(sorted_set) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_set, values)
+    at[at == len(sorted_set)] = 0
+    return sorted_set[at] == values
+
+
+def _cover(x: Shingled, hit: np.ndarray, n: int) -> tuple[float, int]:
+    """(share, count) of x's words outside quotations covered by the shingles marked in ``hit``
+    (those the other text also has), each shingle covering its ``n`` words."""
     unquoted = int(np.count_nonzero(~x.quoted))
-    if len(own) == 0 or unquoted == 0:
+    if len(hit) == 0 or unquoted == 0:
         return 0.0, 0
-    hit = np.isin(own, other)
-    if informative:
-        hit &= x.informative
     starts = np.flatnonzero(hit)
     covered = np.zeros(len(x.content), dtype=bool)
     for k in range(n):  # n is small: mark each shingle's n words
