@@ -44,8 +44,9 @@ from typing import Any
 from .errors import InputError, ProvenanceError
 from .fetch import Fetcher, is_url
 from .fingerprint import Shingled, shingle_article
-from .lineage import LineageGraph, Match, link_document, same_page
-from .match import align_texts, is_copy_evidence
+from .lineage import LineageGraph, Match, is_link, link_document
+from .match import align_texts
+from .pages import page_key
 from .models import StoredDocument
 from .pipeline import _single_input, prepare_document
 from .settings import DEFAULT_SETTINGS, Settings
@@ -337,11 +338,10 @@ class _Resolver:
             doc = self._store.get_document(value)
             return doc, shingle_article(doc.article, self._settings)
         if kind == "url" and self._store is not None:
-            _, rows = self._store.query(
-                "SELECT doc_id FROM documents WHERE url_key = page_key(?) ORDER BY first_seen DESC, doc_id LIMIT 1",
-                [value])
-            if rows:
-                doc = self._store.get_document(rows[0][0])
+            # the latest version stored at that URL (not a page naming it as canonical)
+            at_url = [d for d in self._store.find_by_url(value) if page_key(d.article.url) == page_key(value)]
+            if at_url:
+                doc = max(at_url, key=lambda d: (d.first_seen, -d.doc_id))
                 return doc, shingle_article(doc.article, self._settings)
         if kind == "url" and self._fetcher is None:
             self._fetcher = self._own_fetcher = Fetcher(self._settings)
@@ -362,9 +362,7 @@ def _judge(pair: _Pair, source: tuple[StoredDocument, Shingled], copy: tuple[Sto
     if source_doc.doc_id == copy_doc.doc_id:
         raise InputError(str(pair.copy), "source and copy are the same document")
     alignment = align_texts(source_doc.doc_id, source_sh, copy_doc.doc_id, copy_sh, settings)
-    # linked as ingest links a candidate: reuse evidence, the same page, or the same text
-    linked = (is_copy_evidence(alignment, settings) or same_page(source_doc, copy_doc)
-              or (source_doc.content_hash == copy_doc.content_hash and bool(alignment.passages)))
+    linked = is_link(source_doc, copy_doc, alignment, settings)  # as ingest decides it
     measures = dict(jaccard=alignment.jaccard, source_in_copy=alignment.a_in_b, copy_in_source=alignment.b_in_a,
                     evidence_words=alignment.evidence_words)
     base = dict(line=pair.line, source=str(pair.source), copy=str(pair.copy), gold_label=pair.label,

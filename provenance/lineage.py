@@ -25,13 +25,14 @@ import numpy as np
 from .credits import KNOWN_WIRES, outlet_matches, resolve_outlet
 from .diff import diff_copy
 from .fingerprint import Shingled
+from .match import is_copy_evidence
 from .models import Alignment, Edge, Passage, StoredDocument
 from .pages import host_of, page_key, same_page_keys
 from .settings import DEFAULT_SETTINGS, Settings
 from .text import span_mask
 
 __all__ = ["Direction", "LineageGraph", "Match", "derived_documents", "derives_from", "display_name",
-           "infer_direction", "link_document", "orient_passages", "same_page"]
+           "infer_direction", "is_link", "link_document", "orient_passages", "same_page"]
 
 #: A candidate whose coverage of the copy is at least this share of the best candidate's is "as good"
 #: when choosing a direct source; among such, the credited, then the earliest, wins.
@@ -142,6 +143,18 @@ def display_name(doc: StoredDocument) -> str:
 def same_page(a: StoredDocument, b: StoredDocument) -> bool:
     """Whether two documents are the same article page (same URL or canonical URL): versions."""
     return same_page_keys((a.article.url, a.article.canonical_url), (b.article.url, b.article.canonical_url))
+
+
+def is_link(other: StoredDocument, doc: StoredDocument, alignment: Alignment,
+            settings: Settings = DEFAULT_SETTINGS) -> bool:
+    """Whether two texts are linked at all, once aligned: the one rule ingest, relinking and
+    ``provenance eval`` apply. The same text (same content hash) is linked wherever it was
+    aligned, whatever the evidence threshold says; otherwise reuse evidence
+    (:func:`~provenance.match.is_copy_evidence`) or the same page (a version) links them. The
+    same text of the same page is one document seen twice, never a link."""
+    if other.content_hash == doc.content_hash:
+        return bool(alignment.passages) and not same_page(other, doc)
+    return is_copy_evidence(alignment, settings) or same_page(other, doc)
 
 
 def _points_to(doc: StoredDocument, other: StoredDocument) -> bool:

@@ -13,8 +13,8 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from .fingerprint import Shingled, shingle_article
-from .lineage import LineageGraph, Match, derived_documents, link_document, same_page
-from .match import align_texts, is_copy_evidence
+from .lineage import LineageGraph, Match, derived_documents, is_link, link_document, same_page
+from .match import align_texts
 from .models import Edge, StoredDocument, edge_id_for
 from .prepare import PreparedDocument
 from .settings import DEFAULT_SETTINGS, Settings
@@ -76,12 +76,10 @@ def find_links(store: Store | BatchView, prepared: PreparedDocument, cache: Shin
     others = store.get_documents(list(dict.fromkeys(ids)))
     matches: list[Match] = []
     for other in others.values():
-        twin = other.content_hash == doc.content_hash
-        if twin and same_page(other, doc):
-            continue  # the same text of the same page: nothing to link
+        if other.content_hash == doc.content_hash and same_page(other, doc):
+            continue  # the same text of the same page: nothing to align
         alignment = align_texts(other.doc_id, cache.get(other), doc.doc_id, prepared.shingled, settings)
-        # the same text at another URL is a copy whatever the evidence threshold says
-        if bool(alignment.passages) if twin else (is_copy_evidence(alignment, settings) or same_page(other, doc)):
+        if is_link(other, doc, alignment, settings):
             matches.append(Match(other, alignment))
     if not matches:
         return [], []
@@ -115,7 +113,7 @@ def relink_copies(store: Store | BatchView, source: StoredDocument, copies: list
         matches = []
         for other in others:
             alignment = align_texts(other.doc_id, cache.get(other), copy.doc_id, copy_shingled, settings)
-            if is_copy_evidence(alignment, settings) or (other.content_hash == copy.content_hash and alignment.passages):
+            if is_link(other, copy, alignment, settings):
                 matches.append(Match(other, alignment))
         rows = store.lineage_pairs([o.doc_id for o in others], depth=MAX_CHAIN_DEPTH)
         graph = LineageGraph.from_rows([r for r in rows if copy.doc_id not in (r[0], r[1])])
