@@ -77,6 +77,16 @@ AllowPrivateOption = typer.Option(
          "also after redirects, so a URL cannot make provenance read internal services).")
 
 
+WaitOption = typer.Option(
+    30.0, "--wait", min=0, metavar="SECONDS",
+    help="While another process writes the store (an ingest lets go of it between batches), wait this "
+         "long for it before giving up with exit code 75.")
+
+
+def _waiting(message: str) -> None:
+    typer.echo(f"provenance: {message}", err=True)
+
+
 def _settings(allow_private: bool) -> Settings:
     return dataclasses.replace(DEFAULT_SETTINGS, allow_private_addresses=True) if allow_private else DEFAULT_SETTINGS
 
@@ -126,6 +136,7 @@ def ingest_command(
     as_json: bool = JsonOption,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines on stderr."),
     allow_private: bool = AllowPrivateOption,
+    wait: float = WaitOption,
 ) -> None:
     """Add documents to the lineage store and link each to what is already there.
 
@@ -142,7 +153,7 @@ def ingest_command(
     start_early()
     settings = _settings(allow_private)
     with _errors():
-        store, notes = open_store(db, settings=settings)
+        store, notes = open_store(db, settings=settings, wait=wait, on_wait=_waiting)
         with store:
             report = ingest(store, inputs, settings=settings, stdin=_stdin_binary(), progress=progress)
     if as_json:
@@ -159,28 +170,35 @@ def trace_command(
     db: Optional[Path] = DbOption,
     as_json: bool = JsonOption,
     save: bool = typer.Option(False, "--save", help="Also add the document to the store."),
+    refresh: bool = typer.Option(False, "--refresh", help="Fetch a URL the store holds again instead of "
+                                 "tracing the stored document."),
     allow_private: bool = AllowPrivateOption,
+    wait: float = WaitOption,
 ) -> None:
     """Show where a document was copied from, and who copied it.
 
     The upstream chain (e.g. aggregator ← paper ← wire), each hop with its relation, similarity,
     containment, confidence (the link's, and its direction's where they differ) and reasons, credit
-    lines, the copied passages and the diff; then the known downstream copies. The document is compared with the store without being added
-    (unless --save). A new store is filled with the bundled example corpus first. Exits 1 when
-    nothing is linked to the document.
+    lines, the copied passages and the diff; then the known downstream copies. The document is
+    compared with the store without being added (unless --save); a URL the store holds, or a
+    document id, is traced as stored, with no fetch (works offline and on a read-only store file).
+    A new store is filled with the bundled example corpus first. Exits 1 when nothing is linked to
+    the document.
 
     \b
     Examples:
       provenance trace corpora/harbour-strike/newspile-repost.html
       provenance trace seeds/elrisala-pakistan-bangladesh.txt --json
       provenance trace https://example.com/story --save
+      provenance trace 4711093580322153011
     """
     start_early()
     settings = _settings(allow_private)
     with _errors():
-        store, notes = open_store(db, load_bundled=True, settings=settings)
+        store, notes = open_store(db, load_bundled=True, settings=settings, read_only=not save, wait=wait,
+                                  on_wait=_waiting)
         with store:
-            result = trace(store, target, settings=settings, stdin=_stdin_binary(), save=save)
+            result = trace(store, target, settings=settings, stdin=_stdin_binary(), save=save, refresh=refresh)
     for note in notes:
         typer.echo(f"note: {note}", err=True)
     if as_json:
@@ -198,6 +216,9 @@ def extract_command(
     as_json: bool = JsonOption,
     no_body: bool = typer.Option(False, "--no-body", help="Metadata, credits and furniture only."),
     allow_private: bool = AllowPrivateOption,
+    wait: float = typer.Option(0.0, "--wait", min=0, metavar="SECONDS",
+                               help="Wait this long for a store another process is writing (by default "
+                                    "extract goes on at once without the lines learned from the store)."),
 ) -> None:
     """Show what the extractor sees: metadata, credit lines, page furniture and the body.
 
@@ -214,7 +235,7 @@ def extract_command(
     notes: list[str] = []
     with _errors():
         try:
-            store = open_existing_store(db, settings=settings)
+            store = open_existing_store(db, settings=settings, wait=wait, on_wait=_waiting)
         except StoreBusyError as exc:  # extraction needs no store: go on without learned furniture
             store = None
             notes.append(f"{exc}; lines learned from its other pages are not marked")
@@ -237,6 +258,7 @@ def sql_command(
     db: Optional[Path] = DbOption,
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
+    wait: float = WaitOption,
 ) -> None:
     """Run a read-only SQL query on the lineage store.
 
@@ -256,7 +278,7 @@ def sql_command(
     if fmt not in ("table", "csv", "json"):
         raise _fail(f"--format must be table, csv or json, not {fmt!r}", EXIT_BAD_INPUT)
     with _errors():
-        store, _ = open_store(db, read_only=True)
+        store, _ = open_store(db, read_only=True, wait=wait, on_wait=_waiting)
         with store:
             columns, rows = store.query(query)
     typer.echo(_render_rows(columns, rows, fmt))
@@ -268,6 +290,7 @@ def sql_command(
 def check_command(
     db: Optional[Path] = DbOption,
     as_json: bool = JsonOption,
+    wait: float = WaitOption,
 ) -> None:
     """Check the store's integrity: every edge joins stored documents, passages and diffs belong
     to edges and lie inside both texts, every document has its index keys, the schema is complete.
@@ -281,7 +304,7 @@ def check_command(
       provenance check --db news.duckdb --json
     """
     with _errors():
-        report = check_store(db)
+        report = check_store(db, wait=wait, on_wait=_waiting)
     if as_json:
         _echo_json(check_to_dict(report))
     else:
@@ -297,6 +320,7 @@ def eval_command(
     db: Optional[Path] = DbOption,
     as_json: bool = JsonOption,
     allow_private: bool = AllowPrivateOption,
+    wait: float = WaitOption,
 ) -> None:
     """Measure linking on your own labelled pairs: precision, recall, F1 and direction.
 
@@ -321,7 +345,7 @@ def eval_command(
 
     settings = _settings(allow_private)
     with _errors():
-        store = open_existing_store(db, settings=settings)
+        store = open_existing_store(db, settings=settings, wait=wait, on_wait=_waiting)
         try:
             report = evaluate_pairs(pairs, store=store, settings=settings)
         finally:

@@ -15,16 +15,20 @@ Every refused input is named in the report and kept in the store's ``rejects`` t
 from __future__ import annotations
 
 import functools
+import queue
+import threading
 import time
-from datetime import datetime, timezone
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import numpy as np
 
 from .batch import BatchView, SiteLines
 from .errors import BudgetError, InputError, InternalError, StoreBusyError
 from .linking import MAX_CHAIN_DEPTH, ShingleCache, link_and_store
 from .models import Edge, RawDocument
-from .prepare import PreparedDocument, prepared_or_error, with_learned_furniture
+from .prepare import Job, KnownInput, PreparedDocument, input_key, prepared_or_error, with_learned_furniture
 from .settings import DEFAULT_SETTINGS, Settings
 from .store import Store
 from .store.convert import utc_now
@@ -42,19 +46,24 @@ class IngestReport:
     documents: tuple[int, ...]  # ids of the documents read and stored (added or unchanged), in input order
 
 
-def prepare_within_budget(items: Iterable[RawDocument | InputError], settings: Settings = DEFAULT_SETTINGS
-                          ) -> Iterator[PreparedDocument | InputError]:
+def prepare_within_budget(items: Iterable[RawDocument | InputError | Job | KnownInput],
+                          settings: Settings = DEFAULT_SETTINGS
+                          ) -> Iterator[PreparedDocument | InputError | KnownInput]:
     """Extract and fingerprint each input in worker processes, each under the per-document
     budgets (``settings.workers``, ``document_seconds``, ``document_memory_bytes``), in input
     order. Whatever goes wrong with one input comes out as an :class:`InputError` for that input:
     our own refusal, :class:`BudgetError` when it overran, :class:`InternalError` for anything
     else. Nothing raised by one input stops the others."""
     stage = functools.partial(prepared_or_error, settings=settings)
-    stamped = ((item, datetime.now(timezone.utc)) for item in items)
+    jobs = (Job(item, datetime.now(timezone.utc)) if isinstance(item, RawDocument) else item for item in items)
     with BudgetedPool(stage, workers=settings.workers, seconds=settings.document_seconds,
                       memory_bytes=settings.document_memory_bytes) as pool:
-        for (item, _), outcome in pool.map(stamped):
-            yield _outcome_result(item, outcome, settings)
+        for item, outcome in pool.map(jobs, passthrough=_nothing_to_extract):
+            yield _outcome_result(item.raw if isinstance(item, Job) else item, outcome, settings)
+
+
+def _nothing_to_extract(item: object) -> bool:
+    return isinstance(item, (InputError, KnownInput))
 
 
 def _outcome_result(item: RawDocument | InputError, outcome: Outcome,
@@ -85,17 +94,127 @@ def ingest_items(store: Store, items: Iterable[RawDocument | InputError], *, set
                  progress: Callable[[str], None] | None = None, batched: bool = True) -> IngestReport:
     """Prepare, link and store ``items`` in batches (see the module's docstring). ``batched=False``
     links and stores one document at a time against the store itself: the reference that a
-    batch must agree with (and the path a batch falls back to when its write fails)."""
+    batch must agree with (and the path a batch falls back to when its write fails).
+
+    Inputs stored before (same :func:`~provenance.prepare.input_key`) are counted unchanged
+    without being extracted. Between batches the store is let go of, so other processes can
+    read it while the next batch is extracted."""
     tally = _Tally(progress)
     cache = ShingleCache(settings)
-    for batch, errors in _batches(prepare_within_budget(items, settings), settings):
-        tally.refused(errors)
-        if batched:
-            _ingest_batch(store, batch, errors, cache, settings, tally)
-        else:
-            fresh = _unchanged_left_out(store, batch, tally)
-            _ingest_one_by_one(store, fresh, errors, [], cache, settings, tally)
+    known = _KnownInputs(*store.input_keys())
+    producer = _Producer(items, settings, known)
+    try:
+        for batch, errors, unchanged in _batches(producer.results(), settings):
+            for position, found in unchanged:
+                tally.known(position, found.doc_id)
+            tally.refused(errors)
+            store.reacquire()
+            if batched:
+                _ingest_batch(store, batch, errors, cache, settings, tally)
+            else:
+                fresh = _unchanged_left_out(store, batch, tally)
+                _ingest_one_by_one(store, fresh, errors, [], cache, settings, tally)
+            for position, prepared in batch:
+                if prepared.input_key is not None and tally.has(position):
+                    known.add(prepared.input_key, prepared.document.doc_id)
+            if not batched or tally.fell_back:
+                store.record_inputs([(p.input_key, p.document.doc_id) for position, p in batch
+                                     if p.input_key is not None and tally.has(position)])
+                tally.fell_back = False
+            store.release()
+            time.sleep(settings.reader_grace_seconds)  # a waiting reader gets the file now
+    finally:
+        producer.stop()
+        store.reacquire()
     return tally.report()
+
+
+class _KnownInputs:
+    """Input keys already stored, with their documents: loaded once, grown as batches are written."""
+
+    def __init__(self, keys: np.ndarray, doc_ids: np.ndarray) -> None:
+        self._keys, self._ids = keys, doc_ids
+        self._added: dict[int, int] = {}
+
+    def get(self, key: int) -> int | None:
+        found = self._added.get(key)
+        if found is not None or not len(self._keys):
+            return found
+        at = int(np.searchsorted(self._keys, np.uint64(key)))
+        return int(self._ids[at]) if at < len(self._keys) and int(self._keys[at]) == key else None
+
+    def add(self, key: int, doc_id: int) -> None:
+        self._added[key] = doc_id
+
+
+#: Prepared documents waiting for the linking stage, in batches: room for the next batch to be
+#: extracted while this one is linked, and no more (memory stays bounded by the batch size).
+QUEUED_BATCHES = 2
+
+
+class _Producer:
+    """Reads the inputs, skips known ones, and extracts the rest in worker processes, in a thread
+    of its own, so extraction goes on while the main thread links and writes a batch."""
+
+    _END = object()
+
+    def __init__(self, items: Iterable[RawDocument | InputError], settings: Settings, known: _KnownInputs) -> None:
+        self._items, self._settings, self._known = items, settings, known
+        self._queue: queue.Queue = queue.Queue(maxsize=QUEUED_BATCHES * max(1, settings.commit_every_documents))
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="provenance-extract", daemon=True)
+        self._thread.start()
+
+    def _jobs(self) -> Iterator[Job | InputError | KnownInput]:
+        for item in self._items:
+            if self._stopping.is_set():
+                return
+            if isinstance(item, InputError):
+                yield item
+                continue
+            key = input_key(item)
+            doc_id = self._known.get(key)
+            if doc_id is not None:
+                yield KnownInput(item.origin, doc_id, key)
+            else:
+                yield Job(item, datetime.now(timezone.utc), key)
+
+    def _run(self) -> None:
+        try:
+            for result in prepare_within_budget(self._jobs(), self._settings):
+                if not self._put(result):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread, which raises it
+            self._put(_Failed(exc))
+        finally:
+            self._put(self._END)
+
+    def _put(self, item: object) -> bool:
+        while not self._stopping.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def results(self) -> Iterator[PreparedDocument | InputError | KnownInput]:
+        while True:
+            item = self._queue.get()
+            if item is self._END:
+                return
+            if isinstance(item, _Failed):
+                raise item.exc
+            yield item
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=30)
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    exc: BaseException
 
 
 class _Tally:
@@ -107,6 +226,8 @@ class _Tally:
         self.errors: list[InputError] = []
         self.edges: list[Edge] = []
         self.ids: list[tuple[int, int]] = []  # (input position, doc id)
+        self._positions: set[int] = set()
+        self.fell_back = False  # the last batch was stored one by one
 
     def refused(self, errors: Iterable[InputError]) -> None:
         for error in errors:
@@ -115,6 +236,7 @@ class _Tally:
                 self._progress(f"error: {error}")
 
     def stored(self, position: int, prepared: PreparedDocument, edges: list[Edge]) -> None:
+        self._positions.add(position)
         self.added += 1
         self.edges += edges
         self.ids.append((position, prepared.document.doc_id))
@@ -124,30 +246,43 @@ class _Tally:
     def already(self, position: int, prepared: PreparedDocument) -> None:
         self.unchanged += 1
         self.ids.append((position, prepared.document.doc_id))
+        self._positions.add(position)
+
+    def known(self, position: int, doc_id: int) -> None:
+        self.unchanged += 1
+        self.ids.append((position, doc_id))
+
+    def has(self, position: int) -> bool:
+        """Whether the input at ``position`` was stored (or found stored)."""
+        return position in self._positions
 
     def report(self) -> IngestReport:
         return IngestReport(self.added, self.unchanged, tuple(self.errors), tuple(self.edges),
                             tuple(doc_id for _, doc_id in sorted(self.ids)))
 
 
-def _batches(results: Iterable[PreparedDocument | InputError], settings: Settings
-             ) -> Iterator[tuple[list[tuple[int, PreparedDocument]], list[InputError]]]:
-    """Prepared documents (with their input positions) and refusals, a batch at a time: at most
-    ``commit_every_documents`` documents, or what arrived within ``commit_every_seconds``."""
+def _batches(results: Iterable[PreparedDocument | InputError | KnownInput], settings: Settings
+             ) -> Iterator[tuple[list[tuple[int, PreparedDocument]], list[InputError], list[tuple[int, KnownInput]]]]:
+    """Prepared documents (with their input positions), refusals and known inputs, a batch at a
+    time: at most ``commit_every_documents`` documents, or what arrived within
+    ``commit_every_seconds``."""
     batch: list[tuple[int, PreparedDocument]] = []
     errors: list[InputError] = []
+    known: list[tuple[int, KnownInput]] = []
     opened = time.monotonic()
     for position, result in enumerate(results):
         if isinstance(result, InputError):
             errors.append(result)
+        elif isinstance(result, KnownInput):
+            known.append((position, result))
         else:
             batch.append((position, result))
         if (len(batch) >= settings.commit_every_documents
                 or time.monotonic() - opened >= settings.commit_every_seconds):
-            yield batch, errors
-            batch, errors, opened = [], [], time.monotonic()
-    if batch or errors:
-        yield batch, errors
+            yield batch, errors, known
+            batch, errors, known, opened = [], [], [], time.monotonic()
+    if batch or errors or known:
+        yield batch, errors, known
 
 
 def _ingest_batch(store: Store, batch: list[tuple[int, PreparedDocument]], errors: list[InputError],
@@ -155,27 +290,37 @@ def _ingest_batch(store: Store, batch: list[tuple[int, PreparedDocument]], error
     """Link a batch in memory and write it in one transaction with the batch's refusals."""
     fresh = _unchanged_left_out(store, batch, tally)
     refused: list[InputError] = []
+    failed: set[int] = set()
     while True:
         try:
             view, linked = _link_in_memory(store, fresh, cache, settings)
-        except _DocumentFailed as failed:
-            refused.append(failed.error)
-            fresh = [(pos, p) for pos, p in fresh if p is not failed.prepared]
+        except _DocumentFailed as failure:
+            refused.append(failure.error)
+            failed.add(failure.prepared.document.doc_id)
+            fresh = [(pos, p) for pos, p in fresh if p is not failure.prepared]
             continue
         break
     try:
         with store.transaction():
             view.write()
+            store.record_inputs(_input_rows(batch, failed))
             store.record_rejects(errors + refused)
             store.clear_rejects([p.origin for _, p in fresh if p.origin])
     except StoreBusyError:
         raise
     except Exception:  # noqa: BLE001 - a write DuckDB refused: find the document, keep the others
+        tally.fell_back = True
         _ingest_one_by_one(store, fresh, errors + refused, refused, cache, settings, tally)
         return
     tally.refused(refused)
     for (position, prepared), edges in zip(fresh, linked):
         tally.stored(position, prepared, edges)
+
+
+def _input_rows(batch: list[tuple[int, PreparedDocument]], left_out: set[int]) -> list[tuple[int, int]]:
+    """(input key, document) of each input of the batch that is now stored (added or found)."""
+    return [(p.input_key, p.document.doc_id) for _, p in batch
+            if p.input_key is not None and p.document.doc_id not in left_out]
 
 
 def _unchanged_left_out(store: Store, batch: list[tuple[int, PreparedDocument]],

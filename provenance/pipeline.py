@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import InputError
-from .fetch import Fetcher
+from .errors import InputError, NotFoundError
+from .fetch import Fetcher, is_url
 from .ingest import IngestReport, ingest_items, prepare_within_budget
 from .inputs import read_inputs
 from .linking import MAX_CHAIN_DEPTH, ShingleCache, find_links, relink_copies
 from .models import Article, Edge, RawDocument, StoredDocument
+from .pages import page_key
 from .prepare import PreparedDocument, prepare_document, prepared_or_error, with_learned_furniture
 from .settings import DEFAULT_SETTINGS, Settings
 from .store import Store
@@ -88,22 +89,27 @@ def bundled_corpus_dir() -> Path | None:
     return path if path.is_dir() else None
 
 
-def open_existing_store(path: str | os.PathLike | None = None, *,
-                        settings: Settings = DEFAULT_SETTINGS) -> Store | None:
+def open_existing_store(path: str | os.PathLike | None = None, *, settings: Settings = DEFAULT_SETTINGS,
+                        wait: float = 0.0, on_wait: Callable[[str], None] | None = None) -> Store | None:
     """The store at ``path`` (default: :func:`default_db_path`) opened read-only, or None if there
     is none yet: for commands that can use a store but do not need one."""
     db = Path(path) if path is not None else default_db_path()
-    return Store(db, read_only=True, settings=settings) if db.exists() else None
+    return Store(db, read_only=True, settings=settings, wait=wait, on_wait=on_wait) if db.exists() else None
 
 
 def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False, load_bundled: bool = False,
-               settings: Settings = DEFAULT_SETTINGS) -> tuple[Store, list[str]]:
-    """Open (or create) a store. With ``load_bundled``, a store created now is filled with the
-    bundled example corpus, so the main command works on a fresh clone. Returns notes to show."""
+               settings: Settings = DEFAULT_SETTINGS, wait: float = 0.0,
+               on_wait: Callable[[str], None] | None = None) -> tuple[Store, list[str]]:
+    """Open (or create) a store, waiting up to ``wait`` seconds while another process holds it.
+    With ``load_bundled``, a store created now is filled with the bundled example corpus, so the
+    main command works on a fresh clone (a store that does not exist yet is then created, even
+    when ``read_only`` is asked). Returns notes to show."""
     db = Path(path) if path is not None else default_db_path()
     notes: list[str] = []
     created = not db.exists()
-    store = Store(db, read_only=read_only, settings=settings)
+    if created and load_bundled:
+        read_only = False
+    store = Store(db, read_only=read_only, settings=settings, wait=wait, on_wait=on_wait)
     if created and load_bundled and not read_only:
         corpus = bundled_corpus_dir()
         files = sorted(str(p) for p in corpus.glob("*/corpus.jsonl")) if corpus is not None else []
@@ -128,11 +134,12 @@ class CheckReport:
         return not any(count for _, count in self.checks)
 
 
-def check_store(path: str | os.PathLike | None = None, *, settings: Settings = DEFAULT_SETTINGS) -> CheckReport:
+def check_store(path: str | os.PathLike | None = None, *, settings: Settings = DEFAULT_SETTINGS,
+                wait: float = 0.0, on_wait: Callable[[str], None] | None = None) -> CheckReport:
     """Run the store's integrity checks (read-only). A store left by a killed ingest must pass:
-    each group of documents is committed whole or not at all."""
+    each batch of documents is committed whole or not at all."""
     db = Path(path) if path is not None else default_db_path()
-    with Store(db, read_only=True, settings=settings) as store:
+    with Store(db, read_only=True, settings=settings, wait=wait, on_wait=on_wait) as store:
         return CheckReport(db, tuple(store.integrity_problems()), store.counts())
 
 
@@ -193,36 +200,64 @@ def ingest(store: Store, targets: Sequence[str], *, settings: Settings = DEFAULT
 # --- trace -------------------------------------------------------------------------------------
 
 def trace(store: Store, target: str, *, settings: Settings = DEFAULT_SETTINGS, stdin: BinaryIO | None = None,
-          fetcher: Fetcher | None = None, save: bool = False, cache: ShingleCache | None = None) -> TraceResult:
+          fetcher: Fetcher | None = None, save: bool = False, refresh: bool = False,
+          cache: ShingleCache | None = None) -> TraceResult:
     """The lineage of one document: its upstream chain, its known downstream copies, and the
-    texts it shares a source with. The document need not be in the store; ``save`` adds it."""
-    prepared = with_site_furniture(store, _prepare_single(target, settings, stdin, fetcher), settings)
-    doc = prepared.document
+    texts it shares a source with. ``target`` is a file, ``-`` (``stdin``), a URL or a stored
+    document's id. A URL the store holds (as a page's URL or canonical URL) and an id are traced
+    as stored, with no fetch; ``refresh`` fetches the URL again. The document need not be in the
+    store; ``save`` adds it."""
     notes: list[str] = []
-    twin = _stored_twin(store, prepared)
-    if twin is not None:
-        if twin.doc_id != doc.doc_id:
+    stored = None if refresh else _stored_target(store, target)
+    if stored is not None:
+        subject = twin = stored
+        notes.append(f"traced as stored: document {stored.doc_id}"
+                     + (" (--refresh fetches it again)" if is_url(target) else ""))
+    else:
+        prepared = with_site_furniture(store, _prepare_single(target, settings, stdin, fetcher), settings)
+        subject = prepared.document
+        twin = _stored_twin(store, prepared)
+        if twin is not None and twin.doc_id != subject.doc_id:
             notes.append(f"the same text is stored as document {twin.doc_id} ({twin.article.url})")
-        direct = store.upstream_edges(twin.doc_id) + store.downstream_edges(twin.doc_id)
+    if twin is not None:
         subject = twin
+        direct = store.upstream_edges(twin.doc_id) + store.downstream_edges(twin.doc_id)
     else:
         cache = cache or ShingleCache(settings)
         direct, copies = find_links(store, prepared, cache, settings)
-        subject = doc
         if save:
             with store.transaction():
-                store.add_document(doc, prepared.fingerprint)
+                store.add_document(subject, prepared.fingerprint)
                 store.add_edges(direct)
-                relink_copies(store, doc, copies, cache, settings)
-            notes.append(f"saved as document {doc.doc_id}")
+                relink_copies(store, subject, copies, cache, settings)
+            notes.append(f"saved as document {subject.doc_id}")
     docs: dict[int, StoredDocument] = {subject.doc_id: subject}
     upstream = _walk(store, subject.doc_id, [e for e in direct if e.copy_id == subject.doc_id], docs, up=True)
     downstream = _walk(store, subject.doc_id, [e for e in direct if e.source_id == subject.doc_id], docs, up=False)
     related = tuple(h for h in upstream + downstream if h.edge.relation == "shares_source")
     upstream = tuple(h for h in upstream if h.edge.relation != "shares_source")
     downstream = tuple(h for h in downstream if h.edge.relation != "shares_source")
-    stored_as = twin.doc_id if twin is not None else (doc.doc_id if save else None)
+    stored_as = twin.doc_id if twin is not None else (subject.doc_id if save else None)
     return TraceResult(subject, stored_as, upstream, downstream, related, tuple(notes))
+
+
+def _stored_target(store: Store, target: str) -> StoredDocument | None:
+    """The stored document a target names: a document id, or a URL the store holds (the latest
+    version stored at that URL, else the latest page naming it as canonical)."""
+    if target.isdigit():
+        found = store.get_documents([int(target)])
+        if found:
+            return found[int(target)]
+        if not Path(target).exists():
+            raise NotFoundError(f"no document {target} in the store")
+        return None
+    if not is_url(target):
+        return None
+    pages = store.find_by_url(target)
+    if not pages:
+        return None
+    at_url = [d for d in pages if page_key(d.article.url) == page_key(target)]
+    return max(at_url or pages, key=lambda d: (d.first_seen, -d.doc_id))
 
 
 def _stored_twin(store: Store, prepared: PreparedDocument) -> StoredDocument | None:

@@ -7,6 +7,7 @@ This is what worker processes run (:mod:`provenance.workers`): a raw input in, a
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -18,7 +19,8 @@ from .furniture import learned_furniture, line_signatures
 from .models import Fingerprint, RawDocument, StoredDocument, document_id
 from .settings import DEFAULT_SETTINGS, Settings
 
-__all__ = ["PreparedDocument", "prepare_document", "prepared_or_error", "with_learned_furniture"]
+__all__ = ["PreparedDocument", "Job", "KnownInput", "input_key", "prepare_document", "prepared_or_error",
+           "with_learned_furniture"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,39 @@ class PreparedDocument:
     shingled: Shingled
     fingerprint: Fingerprint
     origin: str = ""  # the input it came from, for messages (a path, URL or file.jsonl:12)
+    input_key: int | None = None  # see input_key(): how a rerun recognises the input unread
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One input for a worker: the raw input, when it was read (its first-seen time if it carries
+    none, stamped in input order whichever worker extracts it) and its :func:`input_key`."""
+
+    raw: RawDocument
+    seen: datetime | None = None
+    key: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownInput:
+    """An input stored before (same :func:`input_key`): nothing to extract."""
+
+    origin: str
+    doc_id: int
+    key: int
+
+
+def input_key(raw: RawDocument) -> int:
+    """A 64-bit hash of everything extraction reads from an input (its URL, bytes, content type
+    and declared fields), so an input stored before is recognised before it is extracted."""
+    digest = hashlib.blake2b(digest_size=8)
+    fields = (raw.url, raw.content_type, raw.format_hint, raw.site, raw.title,
+              raw.published.isoformat() if raw.published else None)
+    for value in fields:
+        digest.update((value if value is not None else "\x00").encode("utf-8", "surrogatepass") + b"\x1f")
+    content = raw.content
+    digest.update(content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass"))
+    return int.from_bytes(digest.digest(), "little")
 
 
 def prepare_document(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS, *,
@@ -47,13 +82,16 @@ def prepare_document(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS, *,
     return PreparedDocument(doc, shingled, fp, raw.origin)
 
 
-def prepared_or_error(item: RawDocument | InputError | tuple[RawDocument | InputError, datetime],
-                      settings: Settings = DEFAULT_SETTINGS) -> PreparedDocument | InputError:
-    """The stage a worker runs: :func:`prepare_document`, passing a reader's error through. An
-    item may come with the moment it was read (``(raw, seen)``): the first-seen time of an input
-    that carries none, stamped in input order by the reader, whichever worker extracts it."""
-    item, seen = item if isinstance(item, tuple) else (item, None)
-    return item if isinstance(item, InputError) else prepare_document(item, settings, seen=seen)
+def prepared_or_error(item: Job | RawDocument | InputError | KnownInput,
+                      settings: Settings = DEFAULT_SETTINGS) -> PreparedDocument | InputError | KnownInput:
+    """The stage a worker runs: :func:`prepare_document`, passing a reader's error or a known
+    input through."""
+    if isinstance(item, (InputError, KnownInput)):
+        return item
+    if isinstance(item, Job):
+        prepared = prepare_document(item.raw, settings, seen=item.seen)
+        return prepared if item.key is None else dataclasses.replace(prepared, input_key=item.key)
+    return prepare_document(item, settings)
 
 
 def with_learned_furniture(prepared: PreparedDocument, recurring: Mapping[int, int],
@@ -73,4 +111,5 @@ def with_learned_furniture(prepared: PreparedDocument, recurring: Mapping[int, i
     shingled = shingle_article(article, settings)
     fp = dataclasses.replace(fingerprint_article(shingled, settings), content_hash=prepared.fingerprint.content_hash,
                              line_signatures=prepared.fingerprint.line_signatures)
-    return PreparedDocument(dataclasses.replace(prepared.document, article=article), shingled, fp, prepared.origin)
+    return dataclasses.replace(prepared, document=dataclasses.replace(prepared.document, article=article),
+                               shingled=shingled, fingerprint=fp)

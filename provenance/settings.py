@@ -153,8 +153,11 @@ class Settings:
     #: Ingested documents are committed every this many documents or seconds, whichever comes
     #: first: a commit costs milliseconds (one per document halved ingest speed), and a killed
     #: ingest loses at most the open group, which a rerun adds again.
-    commit_every_documents: int = 200
+    commit_every_documents: int = 500
     commit_every_seconds: float = 5.0
+    #: Between batches an ingest lets go of the store for at least this long: a reader polling
+    #: for it (every 10-50 ms) gets in, and the writer then waits for the reader to finish.
+    reader_grace_seconds: float = 0.05
 
     # --- fetch -------------------------------------------------------------------------------
     fetch_timeout_seconds: float = 20.0

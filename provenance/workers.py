@@ -192,10 +192,12 @@ class BudgetedPool(Generic[T, R]):
         for worker in pool:
             worker.stop()
 
-    def map(self, items: Iterable[T]) -> Iterator[tuple[T, Outcome[R]]]:
-        """Each item with its outcome, in input order. Items are read lazily, a few ahead."""
+    def map(self, items: Iterable[T], *, passthrough: Callable[[T], bool] | None = None
+            ) -> Iterator[tuple[T, Outcome[R]]]:
+        """Each item with its outcome, in input order. Items are read lazily, a few ahead. An item
+        for which ``passthrough`` is true is its own value: never sent to a worker, never timed."""
         if not self._workers:
-            yield from self._map_here(items)
+            yield from self._map_here(items, passthrough)
             return
         while len(self._pool) < self._workers:
             self._pool.append(_Worker(self._ctx, self._fn, self._memory))
@@ -213,7 +215,10 @@ class BudgetedPool(Generic[T, R]):
                 except StopIteration:
                     exhausted = True
                     break
-                waiting.append((next_index, item))
+                if passthrough is not None and passthrough(item):
+                    done[next_index] = Outcome(value=item)
+                else:
+                    waiting.append((next_index, item))
                 items_by_index[next_index] = item
                 next_index += 1
             for slot, worker in enumerate(self._pool):
@@ -269,8 +274,12 @@ class BudgetedPool(Generic[T, R]):
                 worker.stop()
                 self._pool[slot] = _Worker(self._ctx, self._fn, self._memory)
 
-    def _map_here(self, items: Iterable[T]) -> Iterator[tuple[T, Outcome[R]]]:
+    def _map_here(self, items: Iterable[T], passthrough: Callable[[T], bool] | None
+                  ) -> Iterator[tuple[T, Outcome[R]]]:
         for item in items:
+            if passthrough is not None and passthrough(item):
+                yield item, Outcome(value=item)
+                continue
             started = time.monotonic()
             try:
                 outcome: Outcome[R] = Outcome(value=self._fn(item))

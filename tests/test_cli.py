@@ -158,10 +158,14 @@ def busy_store(tmp_path):
 def test_a_busy_store_is_a_one_line_message_with_its_own_exit_code(run, busy_store):
     for args in (("sql", "SELECT 1"), ("trace", str(CORPUS / "newspile-repost.html")),
                  ("ingest", str(CORPUS / "corpus.jsonl")), ("check",)):
-        result = run(*args)
+        result = run(*args, "--wait", "0")
         assert result.exit_code == 75, (args, result.output)
         assert result.stderr.count("\n") == 1 and "busy" in result.stderr and str(busy_store.pid) in result.stderr
         assert "Could not set lock" not in result.stderr
+    waited = run("sql", "SELECT 1", "--wait", "0.5")
+    assert waited.exit_code == 75
+    first, second = waited.stderr.splitlines()
+    assert "waiting for" in first and "0.5 s" in first and "busy" in second
 
 
 def test_extract_needs_no_store_and_works_while_it_is_busy(run, busy_store):
@@ -247,3 +251,23 @@ def test_eval_refuses_a_loopback_url_unless_allowed(run, page_server, tmp_path):
     allowed = run("eval", str(pairs), "--json", "--allow-private")
     assert allowed.exit_code == 0, allowed.output
     assert PageHandler.paths == ["/gazette"]
+
+
+def test_trace_of_a_stored_url_or_id_uses_the_store_without_fetching(run, tmp_path):
+    run("ingest", str(CORPUS / "corpus.jsonl"), "-q")
+    db = tmp_path / "provenance.duckdb"
+    before = (db.stat().st_size, db.stat().st_mtime_ns)
+    # no network here: a fetch would fail, so an answer means the store was used
+    result = run("trace", "http://newspile.example/2026/03/14/dockworkers-strike-port-callow", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [h["source"]["site"] for h in data["upstream"]] == ["callowcourier.example", "mpa-wire.example"]
+    assert "traced as stored" in result.stderr + json.dumps(data["notes"])
+    doc_id = data["document"]["doc_id"]
+    by_id = run("trace", str(doc_id), "--json")
+    assert by_id.exit_code == 0 and json.loads(by_id.stdout)["upstream"] == data["upstream"]
+    assert (db.stat().st_size, db.stat().st_mtime_ns) == before  # traced read-only
+    missing = run("trace", "12345")
+    assert missing.exit_code == 1 and "no document 12345" in missing.stderr
+    refreshed = run("trace", "http://newspile.example/2026/03/14/dockworkers-strike-port-callow", "--refresh")
+    assert refreshed.exit_code == 2  # fetched again: example hosts do not resolve here

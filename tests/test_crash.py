@@ -56,25 +56,26 @@ def _batch(path) -> None:
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
 
 
-def _run_ingest(db, batch, kill_at: tuple[int, float] | None = None) -> int:
+def _run_ingest(db, batch, kill_at: tuple[int, float] | None = None) -> tuple[int, list[str]]:
     """Run the ingest in a child process (its own process group, workers included). With
     ``kill_at = (n, seconds)``: SIGKILL the whole group ``seconds`` after it reports its n-th added
-    document (or when it ends first). Returns the exit code."""
+    document (or when it ends first). Returns the exit code and the inputs it reported added."""
     proc = subprocess.Popen([sys.executable, "-c", INGEST, str(db), str(batch)], cwd=ROOT, text=True,
                             start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if kill_at is None:
-        _, err = proc.communicate(timeout=600)
+        out, err = proc.communicate(timeout=600)
         assert proc.returncode == 0, err
-        return 0
-    added, delay = 0, kill_at[1]
+        return 0, [line.split()[1] for line in out.splitlines() if line.startswith("added ")]
+    added, delay = [], kill_at[1]
     for line in proc.stdout:
-        added += line.startswith("added ")
-        if added >= kill_at[0]:
+        if line.startswith("added "):
+            added.append(line.split()[1])
+        if len(added) >= kill_at[0]:
             time.sleep(delay)
             break
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    return proc.returncode
+    return proc.returncode, added
 
 
 def _rows(db):
@@ -109,12 +110,18 @@ def test_killed_ingests_leave_a_sound_store_and_a_rerun_ends_where_a_clean_run_d
     killed = tmp_path / "killed.duckdb"
     rng = random.Random(SEED)
     stored_after_kills = []
+    urls = [json.loads(line)["url"] for line in batch.read_text().splitlines()]
     for _ in range(KILLS):
-        code = _run_ingest(killed, batch, kill_at=(rng.randint(3, max(4, DOCUMENTS // KILLS)), rng.uniform(0, 0.05)))
+        code, added = _run_ingest(killed, batch, kill_at=(rng.randint(3, max(4, DOCUMENTS // KILLS)),
+                                                          rng.uniform(0, 0.05)))
         assert code == -signal.SIGKILL
         if killed.exists():
             assert _integrity(killed) == {}
-            stored_after_kills.append(len(_rows(killed)["documents"]))
+            stored = _rows(killed)["documents"]
+            stored_after_kills.append(len(stored))
+            # what the ingest said it added before it was killed is kept
+            reported = {urls[int(origin.rsplit(":", 1)[1]) - 1] for origin in added}
+            assert all(any(repr(url) in row for row in stored) for url in reported)
     # each kill lost at most the open group, and the store grew between kills
     assert stored_after_kills == sorted(stored_after_kills) and 0 < stored_after_kills[-1] < DOCUMENTS, \
         stored_after_kills

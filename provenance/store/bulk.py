@@ -164,6 +164,22 @@ class BulkMixin:
                  confidence, reasons, credited, via_id, direction_confidence) in rows
         ]
 
+    def input_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every known input's key (uint64, ascending) and its document id (aligned)."""
+        keys = self._fetch_numpy("SELECT input_key, doc_id FROM inputs ORDER BY input_key")
+        return keys["input_key"].astype(np.uint64), keys["doc_id"].astype(np.int64)
+
+    def record_inputs(self, rows: Collection[tuple[int, int]]) -> None:
+        """Remember (input key, document id) pairs (duplicates of known pairs are skipped)."""
+        pairs = sorted({(int(k) & 0xFFFFFFFFFFFFFFFF, int(d)) for k, d in rows})
+        if pairs:
+            keys, ids = zip(*pairs)
+            self._run(
+                "INSERT INTO inputs SELECT k, d FROM (SELECT unnest(?::UBIGINT[]) AS k, unnest(?::BIGINT[]) AS d) q"
+                " WHERE NOT EXISTS (SELECT 1 FROM inputs i WHERE i.input_key = q.k AND i.doc_id = q.d)",
+                [np.array(keys, dtype=np.uint64), list(ids)],
+            )
+
     def write_batch(self, documents: Sequence[tuple[StoredDocument, Fingerprint]], edges: Sequence[Edge],
                     removed_edge_ids: Collection[int], *, now: datetime) -> None:
         """Write a batch's decisions in one transaction: new documents (with credits, furniture,

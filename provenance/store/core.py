@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Collection, Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -36,7 +37,7 @@ from .schema import (REGISTER_FUNCTIONS, COUNTED_TABLES, FINGERPRINT_SETTINGS_KE
                      DIFF_COLUMNS, DOCUMENT_COLUMNS, DOCUMENT_READ_COLUMNS, EDGE_COLUMNS, FURNITURE_COLUMNS,
                      PASSAGE_COLUMNS, SITE_LINE_COLUMNS)
 
-__all__ = ["Store", "CONNECTION_CONFIG", "INDEXED_LOOKUP_MAX_KEYS", "SMALL_INSERT_MAX_ROWS"]
+__all__ = ["Store", "CONNECTION_CONFIG", "INDEXED_LOOKUP_MAX_KEYS", "SMALL_INSERT_MAX_ROWS", "LOCK_POLL_SECONDS"]
 
 
 #: DuckDB turns ``key = ANY(?)`` into a semi-join whose build side becomes an IN filter (and so an
@@ -61,6 +62,13 @@ CONNECTION_CONFIG: tuple[tuple[str, object], ...] = (
     ("dynamic_or_filter_threshold", INDEXED_LOOKUP_MAX_KEYS),
     ("lock_configuration", True),
 )
+
+#: How often a process waiting for the store tries again (growing to the maximum): short, because
+#: a writer lets go only between batches.
+LOCK_POLL_SECONDS = 0.01
+LOCK_POLL_MAX_SECONDS = 0.05
+#: How long a writer that let go of the store between batches waits to take it back.
+REACQUIRE_WAIT_SECONDS = 600.0
 
 #: DuckDB's message when another process holds the file ("Could not set lock on file …").
 _LOCK_CONFLICT = re.compile(r"Could not set lock on file|Conflicting lock is held", re.I)
@@ -106,23 +114,22 @@ class Store(BulkMixin):
         *,
         read_only: bool = False,
         settings: Settings = DEFAULT_SETTINGS,
+        wait: float = 0.0,
+        on_wait: Callable[[str], None] | None = None,
     ) -> None:
+        """``wait``: seconds to wait for the file while another process holds it (DuckDB lets one
+        writer hold it, and no reader meanwhile) before :class:`StoreBusyError`; ``on_wait`` is told
+        once, in one line, that the store is being waited for."""
         self._path = Path(path)
         self._read_only = read_only
         self._settings = settings
+        self._wait, self._on_wait = wait, on_wait
         self._in_transaction = False
         self._rollback_only = False
         self._functions_registered = False
         if read_only and not self._path.exists():
             raise StoreError(f"no store at {self._path}")
-        try:
-            self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(
-                str(self._path), read_only=read_only, config=dict(CONNECTION_CONFIG)
-            )
-        except duckdb.Error as exc:
-            if _LOCK_CONFLICT.search(str(exc)):
-                raise StoreBusyError(_busy_message(self._path, str(exc))) from None
-            raise StoreError(f"cannot open store {self._path}: {_first_line(exc)}") from None
+        self._con: duckdb.DuckDBPyConnection | None = self._connect()
         try:
             if read_only:
                 self._check_schema_read_only()
@@ -134,6 +141,57 @@ class Store(BulkMixin):
         except BaseException:
             self.close()
             raise
+
+    def _connect(self, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+        """A connection to the file, waiting up to ``wait`` seconds (default: the store's) while
+        another process holds it."""
+        wait = self._wait if wait is None else wait
+        deadline = time.monotonic() + wait
+        pause, told = LOCK_POLL_SECONDS, False
+        while True:
+            try:
+                return duckdb.connect(str(self._path), read_only=self._read_only, config=dict(CONNECTION_CONFIG))
+            except duckdb.Error as exc:
+                if not _LOCK_CONFLICT.search(str(exc)):
+                    raise StoreError(f"cannot open store {self._path}: {_first_line(exc)}") from None
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise StoreBusyError(_busy_message(self._path, str(exc))) from None
+                if not told and self._on_wait is not None:
+                    holder = _LOCK_HOLDER.search(str(exc))
+                    who = f"process {holder.group(1)}" if holder else "another process"
+                    self._on_wait(f"waiting for {self._path}: {who} is using it (up to {wait:g} s)")
+                    told = True
+                time.sleep(min(pause, left))
+                pause = min(pause * 1.5, LOCK_POLL_MAX_SECONDS)
+
+    def release(self) -> None:
+        """Let go of the file (between an ingest's batches), so other processes can read it."""
+        if self._in_transaction:
+            raise StoreError("cannot release the store inside a transaction")
+        con, self._con = self._con, None
+        self._functions_registered = False
+        if con is not None:
+            try:
+                con.close()
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot close store {self._path}: {_first_line(exc)}") from None
+
+    def reacquire(self) -> None:
+        """Take the file again after :meth:`release`, waiting for readers that got in meanwhile
+        (at least :data:`REACQUIRE_WAIT_SECONDS`: a reader's query must not end a long ingest)."""
+        if self._con is None:
+            self._con = self._connect(max(self._wait, REACQUIRE_WAIT_SECONDS))
+            self._register_functions()
+
+    @contextmanager
+    def released(self) -> Iterator[None]:
+        """The store let go of during the block, taken again after it."""
+        self.release()
+        try:
+            yield
+        finally:
+            self.reacquire()
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -215,6 +273,8 @@ class Store(BulkMixin):
             self._connection().execute("COMMIT")
         except duckdb.Error as exc:
             self._rollback_quietly()
+            if _LOCK_CONFLICT.search(str(exc)):
+                raise StoreBusyError(_busy_message(self._path, str(exc))) from None
             raise StoreError(f"commit failed: {_first_line(exc)}") from None
 
     def rollback(self) -> None:
@@ -569,6 +629,14 @@ class Store(BulkMixin):
         con = self._connection()
         try:
             return con.execute(sql, params)
+        except duckdb.Error as exc:
+            raise StoreError(f"{self._path}: {_first_line(exc)}") from None
+
+    def _fetch_numpy(self, sql: str, params: Sequence[Any] | None = None) -> dict[str, np.ndarray]:
+        """Execute one query of ours and fetch its columns as numpy arrays."""
+        con = self._connection()
+        try:
+            return con.execute(sql, params).fetchnumpy()
         except duckdb.Error as exc:
             raise StoreError(f"{self._path}: {_first_line(exc)}") from None
 

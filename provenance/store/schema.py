@@ -161,6 +161,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             "UPDATE documents SET url_key = page_key(url), canonical_key = page_key(canonical_url)",
         ),
     ),
+    Migration(
+        7,
+        "inputs: a hash of each input stored (URL, bytes, declared fields) with its document, so a"
+        " rerun skips known inputs before extracting them",
+        ("CREATE TABLE inputs (input_key UBIGINT NOT NULL, doc_id BIGINT NOT NULL)",),
+    ),
 )
 
 #: The schema version this code writes and reads (the last migration's).
@@ -168,7 +174,7 @@ SCHEMA_VERSION: int = MIGRATIONS[-1].version
 
 #: Tables reported by :meth:`Store.counts`, in this order.
 COUNTED_TABLES: tuple[str, ...] = (
-    "documents", "bands", "edges", "passages", "diffs", "credits", "furniture", "site_lines", "rejects",
+    "documents", "bands", "edges", "passages", "diffs", "credits", "furniture", "site_lines", "rejects", "inputs",
 )
 
 #: What must hold of a sound store: (what is checked, a query counting the rows that break it).
@@ -200,6 +206,8 @@ INTEGRITY_CHECKS: tuple[tuple[str, str], ...] = (
      "        WHERE f.start < 0 OR f.\"end\" > length(d.text) OR f.start > f.\"end\")"
      " + (SELECT count(*) FROM credits c JOIN documents d USING (doc_id)"
      "    WHERE c.start >= 0 AND (c.\"end\" > length(d.text) OR c.start > c.\"end\"))"),
+    ("known inputs name stored documents",
+     "SELECT count(*) FROM inputs i WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = i.doc_id)"),
     ("every stored document has band keys",
      "SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM bands b WHERE b.doc_id = d.doc_id)"),
 )
