@@ -22,6 +22,7 @@ import typer
 from .errors import InputError, NotFoundError, ProvenanceError, QueryError, StoreBusyError
 from .pipeline import (DB_ENV_VAR, check_store, extract_input, ingest, open_existing_store, open_store,
                        trace)
+from .progress import IngestDisplay
 from .workers import start_early
 from .report import (article_to_dict, check_to_dict, ingest_to_dict, render_article, render_check,
                      render_ingest, render_trace, trace_to_dict)
@@ -135,13 +136,18 @@ def ingest_command(
     db: Optional[Path] = DbOption,
     as_json: bool = JsonOption,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines on stderr."),
+    batch: int = typer.Option(DEFAULT_SETTINGS.commit_every_documents, "--batch", min=1, metavar="N",
+                              help="Documents linked and committed together (an interrupted or killed "
+                                   "ingest loses at most the batch in hand)."),
     allow_private: bool = AllowPrivateOption,
     wait: float = WaitOption,
 ) -> None:
     """Add documents to the lineage store and link each to what is already there.
 
-    Ingesting the same input twice adds nothing. A bad input is reported on one line and the rest of
-    the batch is still added; the exit code is then 2.
+    Ingesting the same input twice adds nothing (an input stored before is not even read again). A
+    bad input is reported on one line and the rest is still added; the exit code is then 2. Shows
+    a progress bar on a terminal, a status line every 10 s otherwise. Interrupted (Ctrl-C), it
+    keeps every batch already committed and says so; running it again goes on from there.
 
     \b
     Examples:
@@ -149,17 +155,19 @@ def ingest_command(
       provenance ingest ./crawl/ --db news.duckdb --json
       cat page.html | provenance ingest -
     """
-    progress = None if (quiet or as_json) else (lambda line: typer.echo(line, err=True))
     start_early()
-    settings = _settings(allow_private)
+    settings = dataclasses.replace(_settings(allow_private), commit_every_documents=batch)
     with _errors():
         store, notes = open_store(db, settings=settings, wait=wait, on_wait=_waiting)
-        with store:
-            report = ingest(store, inputs, settings=settings, stdin=_stdin_binary(), progress=progress)
+        with store, IngestDisplay(enabled=not (quiet or as_json)) as display:
+            report = ingest(store, inputs, settings=settings, stdin=_stdin_binary(), progress=display.update)
     if as_json:
         _echo_json(ingest_to_dict(report))
     else:
-        typer.echo(render_ingest(report))
+        typer.echo(render_ingest(report, errors_shown=display.errors_shown))
+    if report.interrupted:
+        raise _fail(f"interrupted: the {report.added} documents added so far are committed and kept; "
+                    "run the same command again to go on (stored inputs are skipped)", 130)
     if report.errors:
         raise typer.Exit(EXIT_BAD_INPUT)
 

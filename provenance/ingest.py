@@ -34,16 +34,31 @@ from .store import Store
 from .store.convert import utc_now
 from .workers import CRASH, MEMORY, TIME, BudgetedPool, Outcome
 
-__all__ = ["IngestReport", "ingest_items", "prepare_within_budget"]
+__all__ = ["IngestReport", "IngestProgress", "ingest_items", "prepare_within_budget"]
 
 
 @dataclass(frozen=True, slots=True)
 class IngestReport:
-    added: int
+    added: int  # documents committed to the store by this ingest
     unchanged: int  # already in the store: nothing to do
     errors: tuple[InputError, ...]
     edges: tuple[Edge, ...]  # links made by this ingest
     documents: tuple[int, ...]  # ids of the documents read and stored (added or unchanged), in input order
+    interrupted: bool = False  # stopped before the end (Ctrl-C): what it counts is committed and kept
+
+
+@dataclass(frozen=True, slots=True)
+class IngestProgress:
+    """Where an ingest stands, sent after every committed batch and every refused input."""
+
+    read: int  # inputs done (added, unchanged or refused)
+    added: int
+    unchanged: int
+    errors: int
+    links: int
+    total: int | None  # inputs expected, when the targets tell (see inputs.count_inputs)
+    committed: tuple[str, ...] = ()  # origins of the documents just committed
+    error: InputError | None = None  # the input just refused
 
 
 def prepare_within_budget(items: Iterable[RawDocument | InputError | Job | KnownInput],
@@ -91,18 +106,21 @@ def _exception_line(exc: BaseException | None) -> str:
 
 
 def ingest_items(store: Store, items: Iterable[RawDocument | InputError], *, settings: Settings = DEFAULT_SETTINGS,
-                 progress: Callable[[str], None] | None = None, batched: bool = True) -> IngestReport:
+                 progress: Callable[[IngestProgress], None] | None = None, batched: bool = True,
+                 total: int | None = None) -> IngestReport:
     """Prepare, link and store ``items`` in batches (see the module's docstring). ``batched=False``
     links and stores one document at a time against the store itself: the reference that a
     batch must agree with (and the path a batch falls back to when its write fails).
 
     Inputs stored before (same :func:`~provenance.prepare.input_key`) are counted unchanged
     without being extracted. Between batches the store is let go of, so other processes can
-    read it while the next batch is extracted."""
-    tally = _Tally(progress)
+    read it while the next batch is extracted. Interrupted (Ctrl-C), it returns what it committed,
+    marked ``interrupted``: a rerun resumes where it stopped."""
+    tally = _Tally(progress, total)
     cache = ShingleCache(settings)
     known = _KnownInputs(*store.input_keys())
     producer = _Producer(items, settings, known)
+    interrupted = False
     try:
         for batch, errors, unchanged in _batches(producer.results(), settings):
             for position, found in unchanged:
@@ -121,12 +139,15 @@ def ingest_items(store: Store, items: Iterable[RawDocument | InputError], *, set
                 store.record_inputs([(p.input_key, p.document.doc_id) for position, p in batch
                                      if p.input_key is not None and tally.has(position)])
                 tally.fell_back = False
+            tally.batch_done()
             store.release()
             time.sleep(settings.reader_grace_seconds)  # a waiting reader gets the file now
+    except KeyboardInterrupt:
+        interrupted = True  # the batch in hand was rolled back; every earlier one is committed
     finally:
         producer.stop()
         store.reacquire()
-    return tally.report()
+    return tally.report(interrupted)
 
 
 class _KnownInputs:
@@ -218,30 +239,34 @@ class _Failed:
 
 
 class _Tally:
-    """What an ingest did so far, for its report and progress lines."""
+    """What an ingest did so far, for its report and progress events."""
 
-    def __init__(self, progress: Callable[[str], None] | None) -> None:
-        self._progress = progress
+    def __init__(self, progress: Callable[[IngestProgress], None] | None, total: int | None) -> None:
+        self._progress, self._total = progress, total
         self.added = self.unchanged = 0
         self.errors: list[InputError] = []
         self.edges: list[Edge] = []
         self.ids: list[tuple[int, int]] = []  # (input position, doc id)
         self._positions: set[int] = set()
+        self._committed: list[str] = []
         self.fell_back = False  # the last batch was stored one by one
+
+    def _event(self, **extra) -> IngestProgress:
+        return IngestProgress(self.added + self.unchanged + len(self.errors), self.added, self.unchanged,
+                              len(self.errors), len(self.edges), self._total, **extra)
 
     def refused(self, errors: Iterable[InputError]) -> None:
         for error in errors:
             self.errors.append(error)
             if self._progress:
-                self._progress(f"error: {error}")
+                self._progress(self._event(error=error))
 
     def stored(self, position: int, prepared: PreparedDocument, edges: list[Edge]) -> None:
         self._positions.add(position)
         self.added += 1
         self.edges += edges
         self.ids.append((position, prepared.document.doc_id))
-        if self._progress:
-            self._progress(f"added {prepared.origin} ({len(edges)} links)")
+        self._committed.append(prepared.origin)
 
     def already(self, position: int, prepared: PreparedDocument) -> None:
         self.unchanged += 1
@@ -256,9 +281,15 @@ class _Tally:
         """Whether the input at ``position`` was stored (or found stored)."""
         return position in self._positions
 
-    def report(self) -> IngestReport:
+    def batch_done(self) -> None:
+        """A batch is committed: tell the caller what is now kept."""
+        if self._progress:
+            self._progress(self._event(committed=tuple(self._committed)))
+        self._committed = []
+
+    def report(self, interrupted: bool = False) -> IngestReport:
         return IngestReport(self.added, self.unchanged, tuple(self.errors), tuple(self.edges),
-                            tuple(doc_id for _, doc_id in sorted(self.ids)))
+                            tuple(doc_id for _, doc_id in sorted(self.ids)), interrupted)
 
 
 def _batches(results: Iterable[PreparedDocument | InputError | KnownInput], settings: Settings

@@ -26,7 +26,7 @@ from .fetch import Fetcher, is_url
 from .models import RawDocument
 from .settings import DEFAULT_SETTINGS, Settings
 
-__all__ = ["read_inputs", "STDIN_TARGET", "DOCUMENT_SUFFIXES", "JSONL_SUFFIXES"]
+__all__ = ["read_inputs", "count_inputs", "STDIN_TARGET", "DOCUMENT_SUFFIXES", "JSONL_SUFFIXES"]
 
 #: The target that means "read standard input", as in most Unix tools.
 STDIN_TARGET = "-"
@@ -105,6 +105,35 @@ def read_inputs(
     finally:
         if own_fetcher is not None:
             own_fetcher.close()
+
+
+def count_inputs(targets: Sequence[str]) -> int | None:
+    """How many inputs ``targets`` hold, counted cheaply (lines of JSON Lines files, eligible
+    files of directories, one per other target), for progress; None when a target cannot be
+    counted (an unreadable path: reading it will say why)."""
+    total = 0
+    try:
+        for target in targets:
+            if target == STDIN_TARGET or is_url(target) or not target:
+                total += 1
+            elif os.path.isdir(target):
+                for path in _walk(Path(target)):
+                    total += _count_file(path) if isinstance(path, Path) else 1
+            else:
+                total += _count_file(Path(target))
+    except OSError:
+        return None
+    return total
+
+
+def _count_file(path: Path) -> int:
+    if path.suffix.lower() not in JSONL_SUFFIXES:
+        return 1
+    lines = 0
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            lines += chunk.count(b"\n")
+    return max(1, lines)
 
 
 # --- standard input ------------------------------------------------------------------------------

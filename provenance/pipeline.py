@@ -15,8 +15,8 @@ from typing import BinaryIO
 
 from .errors import InputError, NotFoundError
 from .fetch import Fetcher, is_url
-from .ingest import IngestReport, ingest_items, prepare_within_budget
-from .inputs import read_inputs
+from .ingest import IngestProgress, IngestReport, ingest_items, prepare_within_budget
+from .inputs import count_inputs, read_inputs
 from .linking import MAX_CHAIN_DEPTH, ShingleCache, find_links, relink_copies
 from .models import Article, Edge, RawDocument, StoredDocument
 from .pages import page_key
@@ -28,6 +28,7 @@ __all__ = [
     "PreparedDocument",
     "ShingleCache",
     "IngestReport",
+    "IngestProgress",
     "CheckReport",
     "check_store",
     "Hop",
@@ -187,14 +188,17 @@ def _single_input(target: str, settings: Settings, stdin: BinaryIO | None, fetch
 
 def ingest(store: Store, targets: Sequence[str], *, settings: Settings = DEFAULT_SETTINGS,
            stdin: BinaryIO | None = None, fetcher: Fetcher | None = None,
-           progress: Callable[[str], None] | None = None) -> IngestReport:
+           progress: Callable[[IngestProgress], None] | None = None) -> IngestReport:
     """Add documents to the store and link each to the corpus (incremental), a batch at a time.
 
     A bad input is reported and skipped and never loses the rest of the batch (see
     :mod:`provenance.ingest`). Adding a document that is already stored changes nothing.
+    ``progress`` is sent an :class:`~provenance.ingest.IngestProgress` after each committed batch
+    and each refused input, with the number of inputs expected when the targets tell.
     """
+    total = count_inputs(targets) if progress is not None else None
     return ingest_items(store, read_inputs(targets, settings=settings, stdin=stdin, fetcher=fetcher),
-                        settings=settings, progress=progress)
+                        settings=settings, progress=progress, total=total)
 
 
 # --- trace -------------------------------------------------------------------------------------

@@ -121,6 +121,7 @@ def ingest_to_dict(report: IngestReport) -> dict[str, Any]:
         "errors": [{"input": e.origin, "stage": e.stage, "reason": e.reason} for e in report.errors],
         "links": [{k: v for k, v in edge_to_dict(e).items() if k not in ("passages", "diff")} for e in report.edges],
         "documents": list(report.documents),
+        "interrupted": report.interrupted,
     }
 
 
@@ -267,11 +268,13 @@ def render_trace(result: TraceResult) -> str:
     return "\n".join(lines)
 
 
-def render_ingest(report: IngestReport) -> str:
+def render_ingest(report: IngestReport, *, errors_shown: bool = False) -> str:
+    """The summary of an ingest; each error on its own line unless they were shown as they came."""
     lines = [f"added {report.added} documents, {report.unchanged} already stored, "
-             f"{len(report.errors)} errors, {len(report.edges)} new links"]
-    for e in report.errors:
-        lines.append(f"error: {e}")
+             f"{len(report.errors)} errors" + (" (shown above)" if errors_shown and report.errors else "")
+             + f", {len(report.edges)} new links"]
+    if not errors_shown:
+        lines += [f"error: {e}" for e in report.errors]
     rel = Counter(e.relation for e in report.edges)
     if rel:
         lines.append("links: " + ", ".join(f"{n} {r}" for r, n in rel.most_common()))

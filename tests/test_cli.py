@@ -271,3 +271,38 @@ def test_trace_of_a_stored_url_or_id_uses_the_store_without_fetching(run, tmp_pa
     assert missing.exit_code == 1 and "no document 12345" in missing.stderr
     refreshed = run("trace", "http://newspile.example/2026/03/14/dockworkers-strike-port-callow", "--refresh")
     assert refreshed.exit_code == 2  # fetched again: example hosts do not resolve here
+
+
+def test_ingest_shows_progress_and_each_error_once_and_an_interruption_keeps_what_it_says(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from textgen import article
+
+    records = tmp_path / "many.jsonl"
+    records.write_text("".join(json.dumps({"url": f"https://p.example/{i}", "text": article(5000 + i, 3, 40)}) + "\n"
+                               for i in range(400)), encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    cmd = [sys.executable, "-m", "provenance.cli", "ingest", str(records), str(tmp_path / "missing.html"),
+           "--db", str(db)]
+    done = subprocess.run(cmd[:4] + [str(CORPUS / "corpus.jsonl"), str(tmp_path / "missing.html"), "--db", str(db)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 2
+    assert done.stderr.count("missing.html") == 1 and done.stdout.count("missing.html") == 0
+    assert "ingest: " in done.stderr and "(shown above)" in done.stdout
+    # interrupted in the middle: what it says it kept is in the store
+    proc = subprocess.Popen(cmd + ["--batch", "40"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    for line in proc.stderr:  # the first batch is committed
+        if line.startswith("ingest: "):
+            break
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, (out, err)
+    kept = int(err.split("interrupted: the ")[1].split(" documents")[0])
+    assert "committed and kept" in err and "Traceback" not in err and 0 < kept < 400
+    from provenance.store import Store
+    with Store(db, read_only=True) as store:
+        assert store.counts()["documents"] == 6 + kept

@@ -33,7 +33,8 @@ from provenance.settings import DEFAULT_SETTINGS
 from provenance.store import Store
 settings = dataclasses.replace(DEFAULT_SETTINGS, commit_every_documents=7, commit_every_seconds=0.5)
 with Store(sys.argv[1], settings=settings) as store:
-    ingest(store, [sys.argv[2]], settings=settings, progress=lambda line: print(line, flush=True))
+    ingest(store, [sys.argv[2]], settings=settings,
+           progress=lambda event: [print("added", origin, flush=True) for origin in event.committed])
 """
 
 
