@@ -167,6 +167,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         " rerun skips known inputs before extracting them",
         ("CREATE TABLE inputs (input_key UBIGINT NOT NULL, doc_id BIGINT NOT NULL)",),
     ),
+    Migration(
+        8,
+        "drop the indexes on documents.url and canonical_url: pages are looked up by url_key and"
+        " canonical_key, and each ART index costs tens of bytes per document",
+        ("DROP INDEX IF EXISTS documents_url", "DROP INDEX IF EXISTS documents_canonical_url"),
+    ),
 )
 
 #: The schema version this code writes and reads (the last migration's).
