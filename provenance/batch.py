@@ -26,7 +26,7 @@ from .models import Edge, Fingerprint, StoredDocument
 from .pages import page_key
 from .store import Store
 from .store.bulk import phrase_threshold
-from .store.convert import stored_form, u64
+from .store.convert import key_arrays, stored_form
 
 __all__ = ["BatchView", "SiteLines"]
 
@@ -84,6 +84,7 @@ class BatchView:
         self._edges_of: dict[int, set[int]] = {}
         self._complete: set[int] = set()  # documents whose every edge is in _edges
         self._candidates: dict[tuple, list[tuple[int, int]]] = {}  # stored candidates, by band keys
+        self._key_arrays: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}  # the same keys as arrays
         self._pages: dict[str, set[int]] = {}  # page key -> documents (stored ones prefetched)
         self._paged: set[str] = set()  # page keys whose stored documents are known
         self._batch_keys: dict[int, set[int]] = {}  # band key -> batch documents holding it
@@ -99,8 +100,9 @@ class BatchView:
                  min_phrase_hits: int | None = None) -> None:
         """Read what linking ``batch`` will ask for: candidates of each document, stored documents
         on the same pages, those documents, and the lineage graph around them."""
-        key_lists = [np.unique(np.fromiter((u64(key) for _, key in fp.band_keys), dtype=np.uint64))
-                     for _, fp in batch]
+        for _, fp in batch:
+            self._key_arrays[fp.band_keys] = key_arrays(fp)
+        key_lists = [np.unique(self._key_arrays[fp.band_keys][1]) for _, fp in batch]
         found = self._store.batch_candidates(key_lists, limit=limit, min_hits=min_hits,
                                              min_phrase_hits=min_phrase_hits)
         for (_, fp), candidates in zip(batch, found):
@@ -160,16 +162,21 @@ class BatchView:
                         min_phrase_hits: int | None = None) -> list[tuple[int, int]]:
         """Stored candidates (prefetched for these keys) and earlier batch documents, chosen and
         ranked as :meth:`Store.find_candidates` does."""
+        fingerprint_keys = self._key_arrays.get(band_keys) or key_arrays(Fingerprint("", 0, 0, b"", band_keys))
         stored = self._candidates.get(band_keys)
         if stored is None:
             stored = self._store.find_candidates(band_keys, exclude=(), limit=limit, min_hits=min_hits,
                                                  min_phrase_hits=min_phrase_hits)
         passage_hits: dict[int, int] = {}
         phrase_hits: dict[int, int] = {}
-        for band, key in {(band, u64(key)) for band, key in band_keys}:
-            counts = phrase_hits if band == PHRASE_BAND else passage_hits
-            for other in self._batch_keys.get(key, ()):
-                counts[other] = counts.get(other, 0) + 1
+        if self._batch_keys:
+            bands, keys = fingerprint_keys
+            for band, key in zip(bands.tolist(), keys.tolist()):
+                holders = self._batch_keys.get(key)
+                if holders:
+                    counts = phrase_hits if band == PHRASE_BAND else passage_hits
+                    for other in holders:
+                        counts[other] = counts.get(other, 0) + 1
         phrase_min = phrase_threshold(min_phrase_hits)
         ranked = list(stored)
         for other in passage_hits.keys() | phrase_hits.keys():
@@ -245,7 +252,7 @@ class BatchView:
         self._batch_docs.add(doc.doc_id)
         self._absent.discard(doc.doc_id)
         self._complete.add(doc.doc_id)
-        for key in {u64(key) for _, key in fingerprint.band_keys}:
+        for key in set((self._key_arrays.get(fingerprint.band_keys) or key_arrays(fingerprint))[1].tolist()):
             self._batch_keys.setdefault(key, set()).add(doc.doc_id)
         for key in {page_key(doc.article.url), page_key(doc.article.canonical_url)} - {None}:
             self._pages.setdefault(key, set()).add(doc.doc_id)

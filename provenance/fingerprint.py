@@ -63,6 +63,7 @@ class Shingled:
     shingle_set: np.ndarray  # sorted distinct values of ``shingles`` (for fast exact comparison)
     short_set: np.ndarray  # sorted distinct values of ``short_shingles``
     informative: np.ndarray  # per short shingle: holds a long word, so it is not a banal phrase
+    figures: np.ndarray  # per content token: holds a digit (part of a figure: "3.879", "7-1/4")
 
     @property
     def num_content_tokens(self) -> int:
@@ -89,8 +90,11 @@ def shingle_article(article: Article, settings: Settings = DEFAULT_SETTINGS) -> 
     short_n = min(short_n, n)
     shingles, short = ngram_hashes(hashes, n), ngram_hashes(hashes, short_n)
     informative = _informative(tokens, content, short_n, len(short), settings.rewrite_min_word_chars)
+    words = tokens.words
+    figures = np.fromiter((not words[i].isalpha() and any(ch.isdigit() for ch in words[i]) for i in content),
+                          dtype=bool, count=len(content))
     return Shingled(tokens, content, shingles, quoted, n, short, short_n, np.unique(shingles), np.unique(short),
-                    informative)
+                    informative, figures)
 
 
 def _informative(tokens: Tokens, content: np.ndarray, n: int, count: int, min_chars: int) -> np.ndarray:
@@ -142,34 +146,42 @@ def fingerprint_article(shingled: Shingled, settings: Settings = DEFAULT_SETTING
     content_hash = hashlib.blake2b(content_words.encode("utf-8"), digest_size=16).hexdigest()
     inputs = np.unique(shingled.shingles & _LOW32)  # affine32 MinHash takes 32-bit input hashes
     signature = _minhash(inputs, settings.num_perm, settings.seed).hashvalues
-    keys: set[tuple[int, int]] = set()
+    families: list[tuple[np.ndarray, np.ndarray]] = []
     if len(inputs):
-        keys.update(_band_keys(signature[None, :], settings.doc_bands, 0))
+        families.append(_band_keys(signature[None, :], settings.doc_bands, 0))
         # a short text (a brief, a correction) keeps every n-gram: a changed figure every few words
         # leaves runs too short for a winnowing window, and it costs few keys
         short = len(shingled.shingles) <= settings.short_text_words
         passage_window, phrase_window = (1, 1) if short else (settings.passage_winnow, settings.phrase_winnow)
-        keys.update(_family_keys(winnow(shingled.shingles, passage_window), PASSAGE_BAND))
+        families.append(_family_keys(winnow(shingled.shingles, passage_window), PASSAGE_BAND))
         phrases = shingled.short_shingles[shingled.informative]
-        keys.update(_family_keys(winnow(phrases, phrase_window), PHRASE_BAND))
+        families.append(_family_keys(winnow(phrases, phrase_window), PHRASE_BAND))
+    bands = np.concatenate([b for b, _ in families]) if families else np.zeros(0, dtype=np.int16)
+    keys = np.concatenate([k for _, k in families]) if families else np.zeros(0, dtype=_U64)
+    order = np.lexsort((keys, bands))  # by band, then key; distinct pairs (families never share a band)
+    bands, keys = bands[order], keys[order]
+    distinct = np.ones(len(keys), dtype=bool)
+    distinct[1:] = (keys[1:] != keys[:-1]) | (bands[1:] != bands[:-1])
+    bands, keys = bands[distinct], keys[distinct]
     return Fingerprint(
         content_hash=content_hash,
         num_tokens=len(words),
         num_shingles=int(len(inputs)),
         signature=signature.astype("<u4").tobytes(),
-        band_keys=tuple(sorted(keys)),
+        band_keys=tuple(zip(bands.tolist(), keys.tolist())),
+        key_arrays=(bands, keys),
     )
 
 
-def _family_keys(hashes: np.ndarray, band: int) -> set[tuple[int, int]]:
-    """Index keys of one family: each hash mixed with the family's band number."""
+def _family_keys(hashes: np.ndarray, band: int) -> tuple[np.ndarray, np.ndarray]:
+    """Index keys of one family (band numbers, keys): each hash mixed with the family's band number."""
     keys = mix64(hashes.astype(_U64) ^ mix64(np.array([band], dtype=_U64)))
-    return {(band, int(k)) for k in keys}
+    return np.full(len(keys), band, dtype=np.int16), keys
 
 
-def _band_keys(signatures: np.ndarray, bands: int, first_band: int) -> set[tuple[int, int]]:
-    """Distinct 64-bit LSH keys of the bands of each signature (rows of ``signatures``); each key
-    mixes in its band number, so one index holds every band family."""
+def _band_keys(signatures: np.ndarray, bands: int, first_band: int) -> tuple[np.ndarray, np.ndarray]:
+    """64-bit LSH keys of the bands of each signature (rows of ``signatures``), with their band
+    numbers; each key mixes in its band number, so one index holds every band family."""
     count, num_perm = signatures.shape
     rows = num_perm // bands
     table = signatures[:, : rows * bands].astype(_U64).reshape(count, bands, rows)
@@ -177,8 +189,7 @@ def _band_keys(signatures: np.ndarray, bands: int, first_band: int) -> set[tuple
     acc = np.broadcast_to(mix64(band_numbers), (count, bands))
     for j in range(rows):
         acc = mix64(acc ^ table[:, :, j])
-    pairs = np.unique(np.stack([np.broadcast_to(band_numbers, (count, bands)).ravel(), acc.ravel()], axis=1), axis=0)
-    return {(int(b), int(k)) for b, k in pairs}
+    return np.broadcast_to(band_numbers, (count, bands)).ravel().astype(np.int16), acc.ravel()
 
 
 def estimate_jaccard(signature_a: bytes, signature_b: bytes) -> float:

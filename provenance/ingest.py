@@ -393,13 +393,13 @@ def _link_in_memory(store: Store, fresh: list[tuple[int, PreparedDocument]], cac
                   min_hits=settings.min_band_hits, min_phrase_hits=settings.min_phrase_hits)
     linked = []
     for (_, original), prepared in zip(fresh, furnished):
+        cache.put(prepared.document.doc_id, prepared.shingled, prepared.document.article.text)
         try:
             edges = link_and_store(view, prepared, cache, settings)
         except StoreBusyError:
             raise
         except Exception as exc:  # noqa: BLE001 - a bug met on one document: refuse it, keep the rest
             raise _DocumentFailed(original, _storing_error(prepared, exc, stage="link")) from exc
-        cache.put(prepared.document.doc_id, prepared.shingled)
         linked.append(edges)
     return view, linked
 

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from .fingerprint import Shingled, shingle_article
+from .text import remember_tokens
 from .lineage import LineageGraph, Match, derived_documents, is_link, link_document, same_page
 from .match import align_texts
 from .models import Edge, StoredDocument, edge_id_for
@@ -41,8 +42,10 @@ class ShingleCache:
         self._size = size
         self._items: OrderedDict[int, Shingled] = OrderedDict()
 
-    def put(self, doc_id: int, shingled: Shingled) -> None:
+    def put(self, doc_id: int, shingled: Shingled, text: str | None = None) -> None:
         """Remember a text shingled already (a new document's, from the prepare stage)."""
+        if text is not None:
+            remember_tokens(text, shingled.tokens)
         self._items[doc_id] = shingled
         self._items.move_to_end(doc_id)
         if len(self._items) > self._size:
@@ -57,6 +60,7 @@ class ShingleCache:
                 self._items.popitem(last=False)
         else:
             self._items.move_to_end(doc.doc_id)
+            remember_tokens(doc.article.text, item.tokens)  # a diff against it may follow
         return item
 
 

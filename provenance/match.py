@@ -88,7 +88,14 @@ def _chain(i: np.ndarray, j: np.ndarray, n: int, max_gap: int) -> list[tuple[lis
     is closest before it in both texts, within ``max_gap`` words and a similar diagonal."""
     open_chains: list[tuple[list[int], list[int]]] = []
     closed: list[tuple[list[int], list[int]]] = []
+    recent: tuple[list[int], list[int]] | None = None  # the chain the previous seed went to
     for a_pos, b_pos in zip(i.tolist(), j.tolist()):
+        if recent is not None and recent[0][-1] == a_pos - 1 and recent[1][-1] == b_pos - 1:
+            # the next seed on the same diagonal: the cheapest extension there is (most seeds of
+            # a copy); chains left behind are closed at the next seed that needs the full search
+            recent[0].append(a_pos)
+            recent[1].append(b_pos)
+            continue
         best, best_cost = -1, None
         still_open = []
         for chain in open_chains:
@@ -108,10 +115,12 @@ def _chain(i: np.ndarray, j: np.ndarray, n: int, max_gap: int) -> list[tuple[lis
             if best_cost is None or cost < best_cost:
                 best, best_cost = idx, cost
         if best >= 0:
-            open_chains[best][0].append(a_pos)
-            open_chains[best][1].append(b_pos)
+            recent = open_chains[best]
+            recent[0].append(a_pos)
+            recent[1].append(b_pos)
         else:
-            open_chains.append(([a_pos], [b_pos]))
+            recent = ([a_pos], [b_pos])
+            open_chains.append(recent)
     return closed + open_chains
 
 
@@ -170,14 +179,15 @@ def align_texts(a_id: int, a: Shingled, b_id: int, b: Shingled, settings: Settin
     Passages are reported with ``a`` as "source" and ``b`` as "copy"; lineage orients them.
     """
     a_set, b_set = a.shingle_set, b.shingle_set
-    shared = len(np.intersect1d(a_set, b_set, assume_unique=True))
+    shared = _shared_count(a_set, b_set)
     union = len(a_set) + len(b_set) - shared
     jaccard = shared / union if union else 0.0
     a_in_b = shared / len(a_set) if len(a_set) else 0.0
     b_in_a = shared / len(b_set) if len(b_set) else 0.0
-    shared_short = len(np.intersect1d(a.short_set, b.short_set, assume_unique=True))
-    if shared * a.n < settings.min_passage_words and shared_short * a.short_n < settings.min_evidence_words:
-        # too few shared phrases to make evidence either way: skip the alignment (most candidates)
+    if shared * a.n < settings.min_passage_words and _revision_words_at_most(a, b) < settings.min_evidence_words:
+        # No verbatim passage can reach min_passage_words (shared n-grams cover fewer words), and
+        # no revision min_evidence_words (shared informative 3-grams cover fewer in one text):
+        # no evidence either way, so skip the alignment (most candidates end here).
         return Alignment(a_id, b_id, int(shared), round(float(jaccard), 4), round(float(a_in_b), 4),
                          round(float(b_in_a), 4), (), 0, a_words=len(a.content), b_words=len(b.content))
     a5 = _cover(a, _member(a.shingles, b_set), a.n)
@@ -231,26 +241,15 @@ def align_texts(a_id: int, a: Shingled, b_id: int, b: Shingled, settings: Settin
 def _figures(x: Shingled, first: int, last: int) -> list[tuple[str, ...]]:
     """The figures among content tokens ``first``..``last``: runs of tokens holding a digit that are
     joined by one character each ("3.879", "7-1/4", "1987-03-09"), as tuples of their tokens."""
-    words, starts, ends = x.tokens.words, x.tokens.starts, x.tokens.ends
-    figures: list[tuple[str, ...]] = []
-    run: list[str] = []
-    previous = -2
-    for token in x.content[first:last + 1].tolist():
-        word = words[token]
-        if any(ch.isdigit() for ch in word):
-            if run and token == previous + 1 and starts[token] == ends[previous] + 1:
-                run.append(word)
-            else:
-                if run:
-                    figures.append(tuple(run))
-                run = [word]
-            previous = token
-        elif run:
-            figures.append(tuple(run))
-            run = []
-    if run:
-        figures.append(tuple(run))
-    return figures
+    at = np.flatnonzero(x.figures[first:last + 1]) + first  # content positions of digit tokens
+    if not len(at):
+        return []
+    token = x.content[at]
+    starts, ends, words = x.tokens.starts, x.tokens.ends, x.tokens.words
+    # a figure goes on to the next token when it follows at once: next in the content, next in the
+    # text, one character after (a "." or "-" or "/")
+    joined = (at[1:] == at[:-1] + 1) & (token[1:] == token[:-1] + 1) & (starts[token[1:]] == ends[token[:-1]] + 1)
+    return [tuple(words[t] for t in run.tolist()) for run in np.split(token, np.flatnonzero(~joined) + 1)]
 
 
 def is_template_fill(alignment: Alignment, settings: Settings = DEFAULT_SETTINGS) -> bool:
@@ -259,6 +258,23 @@ def is_template_fill(alignment: Alignment, settings: Settings = DEFAULT_SETTINGS
     fewer = min(alignment.a_figures, alignment.b_figures)
     return fewer - alignment.shared_figures >= settings.template_min_changed_figures and \
         alignment.shared_figures < settings.min_figure_agreement * fewer
+
+
+def _shared_count(a_set: np.ndarray, b_set: np.ndarray) -> int:
+    """How many values two sorted, distinct arrays share (binary searches of the shorter)."""
+    small, large = (a_set, b_set) if len(a_set) <= len(b_set) else (b_set, a_set)
+    return int(np.count_nonzero(_member(small, large))) if len(small) and len(large) else 0
+
+
+def _revision_words_at_most(a: Shingled, b: Shingled) -> int:
+    """An upper bound of the words a revision's evidence can count (``rewrite_words``, the fewer
+    of the two texts' words covered by shared informative 3-grams): each such 3-gram covers at
+    most its 3 words, counted in the text with fewer of them."""
+    counts = []
+    for x, other in ((a, b), (b, a)):
+        hit = _member(x.short_shingles[x.informative], other.short_set)
+        counts.append(int(np.count_nonzero(hit)) * x.short_n)
+    return min(counts)
 
 
 def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:

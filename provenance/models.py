@@ -140,8 +140,11 @@ class Fingerprint:
     num_tokens: int
     num_shingles: int
     signature: bytes
-    band_keys: tuple[tuple[int, int], ...]  # (band number, key); doc-level and window-level bands
+    band_keys: tuple[tuple[int, int], ...]  # (band number, key): the index keys of each family
     line_signatures: tuple[int, ...] = ()  # short lines, counted per site to learn site furniture
+    #: ``band_keys`` as numpy arrays (int16 bands, uint64 keys), when the fingerprint stage made them:
+    #: converting hundreds of 64-bit Python ints back costs more than the rest of storing a document
+    key_arrays: object = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ cannot disagree.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 __all__ = ["page_key", "page_keys", "same_page_keys", "host_of"]
@@ -25,6 +26,7 @@ def host_of(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else (host or None)
 
 
+@lru_cache(maxsize=65536)
 def page_key(url: str | None) -> str | None:
     """The identity of the page at ``url``, or None when it has none.
 

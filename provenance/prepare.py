@@ -18,6 +18,7 @@ from .fingerprint import Shingled, fingerprint_article, shingle_article
 from .furniture import learned_furniture, line_signatures
 from .models import Fingerprint, RawDocument, StoredDocument, document_id
 from .settings import DEFAULT_SETTINGS, Settings
+from .text import remember_tokens
 
 __all__ = ["PreparedDocument", "Job", "KnownInput", "input_key", "prepare_document", "prepared_or_error",
            "with_learned_furniture"]
@@ -108,6 +109,7 @@ def with_learned_furniture(prepared: PreparedDocument, recurring: Mapping[int, i
         return prepared
     article = dataclasses.replace(article, furniture=tuple(sorted(article.furniture + extra,
                                                                   key=lambda f: f.start)))
+    remember_tokens(article.text, prepared.shingled.tokens)  # the same text: no need to tokenise again
     shingled = shingle_article(article, settings)
     fp = dataclasses.replace(fingerprint_article(shingled, settings), content_hash=prepared.fingerprint.content_hash,
                              line_signatures=prepared.fingerprint.line_signatures)

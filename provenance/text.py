@@ -13,11 +13,12 @@ import re
 import unicodedata
 import zlib
 from dataclasses import dataclass
+from collections import OrderedDict
 from typing import Iterable
 
 import numpy as np
 
-__all__ = ["Tokens", "tokenize", "quoted_spans", "token_hashes", "ngram_hashes", "mix64"]
+__all__ = ["Tokens", "tokenize", "remember_tokens", "quoted_spans", "token_hashes", "ngram_hashes", "mix64"]
 
 # Scripts without word spaces: one token per character (shingled by Settings.shingle_chars).
 _UNSPACED = (
@@ -53,6 +54,12 @@ _MAX_QUOTE_CHARS = 600
 
 _U64 = np.uint64
 
+#: Texts whose tokens are remembered (the returned Tokens are shared: never modify them).
+TOKENIZE_CACHE_SIZE = 256
+
+
+_RECENT: OrderedDict[str, "Tokens"] = OrderedDict()
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Tokens:
@@ -68,7 +75,26 @@ class Tokens:
 
 
 def tokenize(text: str) -> Tokens:
-    """Split ``text`` into normalised tokens with their offsets."""
+    """Split ``text`` into normalised tokens with their offsets. The latest texts' tokens are
+    remembered (see :func:`remember_tokens`): linking shingles a text and then diffs it."""
+    found = _RECENT.get(text)
+    if found is not None:
+        _RECENT.move_to_end(text)
+        return found
+    tokens = _tokenize(text)
+    remember_tokens(text, tokens)
+    return tokens
+
+
+def remember_tokens(text: str, tokens: Tokens) -> None:
+    """Keep ``tokens`` as the tokens of ``text`` (made elsewhere, e.g. in a worker process)."""
+    _RECENT[text] = tokens
+    _RECENT.move_to_end(text)
+    if len(_RECENT) > TOKENIZE_CACHE_SIZE:
+        _RECENT.popitem(last=False)
+
+
+def _tokenize(text: str) -> Tokens:
     if text.isascii():
         lowered = text.lower()  # same length as text, so offsets stay valid
         matches = list(_TOKEN_RE.finditer(lowered))

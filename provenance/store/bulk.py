@@ -198,7 +198,7 @@ class BulkMixin:
                 ))
                 credit_rows += [(doc.doc_id, c.phrase, c.outlet, c.host, c.kind, c.start, c.end) for c in art.credits]
                 furniture_rows += [(doc.doc_id, f.start, f.end, f.reason) for f in art.furniture]
-                bands, keys = self._band_arrays(fp.band_keys)
+                bands, keys = self._band_arrays(fp)
                 band_docs.append(np.full(len(keys), doc.doc_id, dtype=np.int64))
                 band_numbers.append(bands)
                 band_keys.append(keys)

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from ..models import StoredDocument
 
-__all__ = ["to_db_time", "from_db_time", "utc_now", "u64", "placeholders", "stored_form"]
+__all__ = ["to_db_time", "from_db_time", "utc_now", "u64", "u64_array", "key_arrays", "placeholders", "stored_form"]
 
 _U64_MASK = (1 << 64) - 1
 
@@ -33,6 +33,28 @@ def utc_now() -> datetime:
 def u64(key: int) -> int:
     """A band key as unsigned 64-bit (two's complement of a negative signed key)."""
     return int(key) & _U64_MASK
+
+
+def u64_array(keys) -> "np.ndarray":
+    """Band keys (ints, a signed 64-bit view allowed) as a uint64 array, converted in C when they
+    are all non-negative already (as fingerprints make them)."""
+    import numpy as np
+
+    keys = list(keys)
+    try:
+        return np.array(keys, dtype=np.uint64)
+    except OverflowError:
+        return np.array([u64(k) for k in keys], dtype=np.uint64)
+
+
+def key_arrays(fingerprint) -> tuple["np.ndarray", "np.ndarray"]:
+    """A fingerprint's index keys as (int16 band numbers, uint64 keys)."""
+    import numpy as np
+
+    if fingerprint.key_arrays is not None:
+        return fingerprint.key_arrays
+    keys = u64_array(key for _, key in fingerprint.band_keys)
+    return np.array([band for band, _ in fingerprint.band_keys], dtype=np.int16), keys
 
 
 def placeholders(count: int) -> str:

@@ -31,7 +31,7 @@ from ..fingerprint import PHRASE_BAND
 from ..pages import page_key
 from . import schema
 from .bulk import CANDIDATE_RULE, BulkMixin, phrase_threshold
-from .convert import from_db_time, placeholders, to_db_time, u64, utc_now
+from .convert import from_db_time, key_arrays, placeholders, to_db_time, u64_array, utc_now
 from .readonly import check_read_query
 from .schema import (REGISTER_FUNCTIONS, COUNTED_TABLES, FINGERPRINT_SETTINGS_KEY, INTEGRITY_CHECKS, SCHEMA_VERSION_DDL, CREDIT_COLUMNS,
                      DIFF_COLUMNS, DOCUMENT_COLUMNS, DOCUMENT_READ_COLUMNS, EDGE_COLUMNS, FURNITURE_COLUMNS,
@@ -315,7 +315,7 @@ class Store(BulkMixin):
         document with ``doc.doc_id`` is already stored (ingest is idempotent).
         """
         article = doc.article
-        bands, keys = self._band_arrays(fingerprint.band_keys)
+        bands, keys = self._band_arrays(fingerprint)
         now = utc_now()
         row = (
             doc.doc_id, article.url, article.canonical_url, article.site, article.title,
@@ -438,7 +438,7 @@ class Store(BulkMixin):
         ``CANDIDATE_RULE``). Most hits first, ties by ascending doc_id;
         documents in ``exclude`` left out; at most ``limit`` rows. One indexed query.
         """
-        keys = sorted({u64(key) for _, key in band_keys})
+        keys = np.unique(u64_array(key for _, key in band_keys)).tolist()
         if not keys or limit <= 0:
             return []
         excluded = {int(doc_id) for doc_id in exclude}
@@ -698,16 +698,20 @@ class Store(BulkMixin):
             raise StoreError(f"{self._path}: {_first_line(exc)}") from None
 
     @staticmethod
-    def _band_arrays(band_keys: Iterable[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-        """Distinct (band, key) pairs as int16 bands and uint64 keys, sorted by key."""
-        pairs = sorted({(u64(key), int(band)) for band, key in band_keys})
-        bands = [band for _, band in pairs]
-        if bands and not 0 <= min(bands) <= max(bands) <= _SMALLINT_MAX:
+    def _band_arrays(fingerprint: Fingerprint) -> tuple[np.ndarray, np.ndarray]:
+        """A fingerprint's distinct (band, key) pairs as int16 bands and uint64 keys."""
+        if fingerprint.key_arrays is not None:
+            bands, keys = fingerprint.key_arrays  # distinct already
+        else:
+            raw_bands, raw_keys = key_arrays(fingerprint)
+            if len(raw_keys):
+                pairs = np.unique(np.stack([raw_keys, raw_bands.astype(np.int64).astype(np.uint64)], axis=1), axis=0)
+                bands, keys = pairs[:, 1].astype(np.int64), pairs[:, 0]
+            else:
+                bands, keys = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+        if len(bands) and not 0 <= int(np.min(bands)) <= int(np.max(bands)) <= _SMALLINT_MAX:
             raise StoreError(f"cannot store band numbers outside 0..{_SMALLINT_MAX}")
-        return (
-            np.array(bands, dtype=np.int16),
-            np.array([key for key, _ in pairs], dtype=np.uint64),
-        )
+        return np.asarray(bands, dtype=np.int16), np.asarray(keys, dtype=np.uint64)
 
     def _edges_where(self, column: str, doc_id: int) -> list[Edge]:
         rows = self._fetch(
