@@ -102,9 +102,14 @@ class BatchView:
         on the same pages, those documents, and the lineage graph around them."""
         for _, fp in batch:
             self._key_arrays[fp.band_keys] = key_arrays(fp)
-        key_lists = [np.unique(self._key_arrays[fp.band_keys][1]) for _, fp in batch]
+        key_lists, band_lists = [], []
+        for _, fp in batch:
+            bands, keys = self._key_arrays[fp.band_keys]
+            keys, first = np.unique(keys, return_index=True)
+            key_lists.append(keys)
+            band_lists.append(bands[first])
         found = self._store.batch_candidates(key_lists, limit=limit, min_hits=min_hits,
-                                             min_phrase_hits=min_phrase_hits)
+                                             min_phrase_hits=min_phrase_hits, band_lists=band_lists)
         for (_, fp), candidates in zip(batch, found):
             self._candidates[fp.band_keys] = candidates
         keys = {key for doc, _ in batch for key in (page_key(doc.article.url), page_key(doc.article.canonical_url))

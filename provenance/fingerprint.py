@@ -148,7 +148,8 @@ def fingerprint_article(shingled: Shingled, settings: Settings = DEFAULT_SETTING
     signature = _minhash(inputs, settings.num_perm, settings.seed).hashvalues
     families: list[tuple[np.ndarray, np.ndarray]] = []
     if len(inputs):
-        families.append(_band_keys(signature[None, :], settings.doc_bands, 0))
+        if settings.doc_bands:
+            families.append(_band_keys(signature[None, :], settings.doc_bands, 0))
         # a short text (a brief, a correction) keeps every n-gram: a changed figure every few words
         # leaves runs too short for a winnowing window, and it costs few keys
         short = len(shingled.shingles) <= settings.short_text_words

@@ -492,7 +492,7 @@ def _sound_store(path):
         s.add_document(*first)
         s.add_document(*second)
         s.add_edges([make_edge(first[0].doc_id, second[0].doc_id)])
-        assert [n for _, n in s.integrity_problems()] == [0] * len(store_module.INTEGRITY_CHECKS)
+        assert [n for _, n in s.integrity_problems()] == [0] * (len(store_module.INTEGRITY_CHECKS) + 1)
     return first[0].doc_id
 
 
@@ -502,9 +502,10 @@ def _sound_store(path):
       "credits, furniture and band keys belong to stored documents"}),
     ("UPDATE passages SET copy_end = 100000", {"passages lie inside both texts"}),
     ("DELETE FROM edges", {"passages and diffs belong to stored edges"}),
-    ("DELETE FROM bands WHERE doc_id = {first}", {"every stored document has band keys"}),
+    ("DELETE FROM bands WHERE doc_id = {first}", {"every stored document has band keys",
+                                                   "the key index holds every band key"}),
     ("UPDATE edges SET confidence = 1.5", {"edges have a known relation and a confidence in [0, 1]"}),
-    ("DELETE FROM meta", {"the fingerprint settings are recorded"}),
+    ("DELETE FROM meta", {"the fingerprint settings are recorded", "the key index holds every band key"}),
 ])
 def test_integrity_checks_hold_on_a_sound_store_and_name_what_breaks(tmp_path, damage, broken):
     import duckdb
@@ -682,3 +683,34 @@ def test_page_keys_are_the_one_rule_of_provenance_pages_and_older_stores_are_rek
         assert rows[0][0] == "site1.example/News/Story-1"
         assert [d.doc_id for d in s.find_by_url("http://site1.example/News/Story-1")] == [doc.doc_id]
         assert s.find_by_url("http://site1.example/news/story-1") == []
+
+
+def test_the_key_index_answers_as_the_bands_table_and_is_rebuilt_when_it_lags(tmp_path, monkeypatch):
+    import shutil
+
+    from provenance.store import keyindex
+
+    monkeypatch.setattr(keyindex, "MERGE_AT_SEGMENTS", 2)  # merge early, so merging is tested too
+    path = tmp_path / "s.duckdb"
+    docs = [make_doc(n, tuple((band, 1000 * (n % 4) + band) for band in range(5)) + ((9, 50_000 + n),))
+            for n in range(1, 13)]
+    with Store(path) as s:
+        for doc, fp in docs[:6]:
+            s.add_document(doc, fp)  # a commit each: several segments, merged
+        with s.transaction():  # one commit for several documents
+            for doc, fp in docs[6:]:
+                s.add_document(doc, fp)
+            # keys written in the open transaction are searched too
+            assert {d for d, _ in s.find_candidates(docs[-1][1].band_keys, min_hits=1)} >= {docs[-1][0].doc_id}
+        assert len(list(s.key_index_path.glob("*.keys.npy"))) <= 3
+        query = tuple((band, 1000 + band) for band in range(5))
+        expected = s.find_candidates(query, min_hits=2)
+        assert expected and all(n == 5 for _, n in expected)
+        assert [n for _, n in s.integrity_problems()][-1] == 0
+    index = path.with_name(path.name + ".keys")
+    shutil.rmtree(index)  # as if a crash came between a commit and the index write
+    with Store(path, read_only=True) as ro:  # a reader cannot rebuild it: it asks the table
+        assert ro.find_candidates(query, min_hits=2) == expected
+    with Store(path) as s:  # a writer rebuilds it from the bands table
+        assert index.exists() and s.find_candidates(query, min_hits=2) == expected
+        assert [n for _, n in s.integrity_problems()][-1] == 0

@@ -19,7 +19,7 @@ from .convert import to_db_time
 from .schema import (CREDIT_COLUMNS, DIFF_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FURNITURE_COLUMNS,
                      PASSAGE_COLUMNS, SITE_LINE_COLUMNS)
 
-__all__ = ["BulkMixin", "CANDIDATE_RULE", "phrase_threshold"]
+__all__ = ["BulkMixin", "CANDIDATE_RULE", "phrase_threshold", "rank_candidates"]
 
 #: Which documents sharing keys are candidates (parameters: phrase band, passage hits, phrase
 #: band, phrase hits): applied in SQL here and in memory by a batch
@@ -38,6 +38,51 @@ _EDGE_READ = ("edge_id, source_id, copy_id, relation, jaccard, containment, copy
               " reasons, credited, via_id, direction_confidence")
 
 
+def rank_candidates(lookup, key_lists: Sequence[np.ndarray], band_lists: Sequence[np.ndarray], *, limit: int,
+                    min_hits: int, min_phrase_hits: int | None) -> list[list[tuple[int, int]]]:
+    """``CANDIDATE_RULE`` and its ranking over posting lists: for each list of distinct keys (with
+    their band numbers), the documents ``lookup`` says hold at least ``min_hits`` of its keys other
+    than phrase keys or ``min_phrase_hits`` phrase keys, as (doc_id, keys shared), most first,
+    ties by ascending id, at most ``limit``. ``lookup(sorted distinct keys)`` gives (positions into
+    them, documents) of every pair holding one."""
+    out: list[list[tuple[int, int]]] = [[] for _ in key_lists]
+    if not key_lists or limit <= 0:
+        return out
+    owners = np.concatenate([np.full(len(k), i, dtype=np.int64) for i, k in enumerate(key_lists)])
+    keys = np.concatenate([np.asarray(k, dtype=np.uint64) for k in key_lists])
+    bands = np.concatenate([np.asarray(b, dtype=np.int64) for b in band_lists])
+    if not len(keys):
+        return out
+    distinct, entry_key = np.unique(keys, return_inverse=True)
+    positions, documents = lookup(distinct)
+    if not len(positions):
+        return out
+    order = np.argsort(positions, kind="stable")
+    positions, documents = positions[order], documents[order]
+    first = np.searchsorted(positions, np.arange(len(distinct)), side="left")
+    holders = np.searchsorted(positions, np.arange(len(distinct)), side="right") - first
+    per_entry = holders[entry_key]  # documents holding each queried key
+    entry = np.repeat(np.arange(len(keys)), per_entry)
+    offsets = np.arange(int(per_entry.sum())) - np.repeat(np.cumsum(per_entry) - per_entry, per_entry)
+    doc = documents[np.repeat(first[entry_key], per_entry) + offsets]
+    owner, phrase = owners[entry], bands[entry] == PHRASE_BAND
+    order = np.lexsort((doc, owner))
+    owner, doc, phrase = owner[order], doc[order], phrase[order]
+    starts = np.ones(len(owner), dtype=bool)
+    starts[1:] = (owner[1:] != owner[:-1]) | (doc[1:] != doc[:-1])
+    group = np.cumsum(starts) - 1
+    hits = np.bincount(group)
+    phrase_hits = np.bincount(group, weights=phrase).astype(np.int64)
+    owner, doc = owner[starts], doc[starts]
+    keep = ((hits - phrase_hits) >= max(1, min_hits)) | (phrase_hits >= phrase_threshold(min_phrase_hits))
+    owner, doc, hits = owner[keep], doc[keep], hits[keep]
+    order = np.lexsort((doc, -hits, owner))
+    for o, d, h in zip(owner[order].tolist(), doc[order].tolist(), hits[order].tolist()):
+        if len(out[o]) < limit:
+            out[o].append((d, h))
+    return out
+
+
 class BulkMixin:
     """Batch methods of :class:`~provenance.store.Store` (they use its connection helpers)."""
 
@@ -50,12 +95,17 @@ class BulkMixin:
         return {int(doc_id) for (doc_id,) in rows}
 
     def batch_candidates(self, key_lists: Sequence[np.ndarray], *, limit: int, min_hits: int,
-                         min_phrase_hits: int | None = None) -> list[list[tuple[int, int]]]:
-        """For each list of index keys (uint64), what :meth:`Store.find_candidates` gives for it
-        (same rule, same order, at most ``limit``), in one query for the whole batch."""
+                         min_phrase_hits: int | None = None,
+                         band_lists: Sequence[np.ndarray] | None = None) -> list[list[tuple[int, int]]]:
+        """For each list of index keys (uint64, with their band numbers in ``band_lists``), what
+        :meth:`Store.find_candidates` gives for it (same rule, same order, at most ``limit``), for
+        the whole batch at once: binary searches in the key index (or one SQL join without it)."""
         out: list[list[tuple[int, int]]] = [[] for _ in key_lists]
         if not key_lists or limit <= 0:
             return out
+        if band_lists is not None and self._key_index_usable():
+            return rank_candidates(self._postings, key_lists, band_lists, limit=limit, min_hits=min_hits,
+                                   min_phrase_hits=min_phrase_hits)
         owners = np.concatenate([np.full(len(k), i, dtype=np.int32) for i, k in enumerate(key_lists)])
         keys = np.concatenate([np.asarray(k, dtype=np.uint64) for k in key_lists])
         if not len(keys):
@@ -199,6 +249,7 @@ class BulkMixin:
                 credit_rows += [(doc.doc_id, c.phrase, c.outlet, c.host, c.kind, c.start, c.end) for c in art.credits]
                 furniture_rows += [(doc.doc_id, f.start, f.end, f.reason) for f in art.furniture]
                 bands, keys = self._band_arrays(fp)
+                self._keys_written(np.full(len(keys), doc.doc_id, dtype=np.int64), keys)
                 band_docs.append(np.full(len(keys), doc.doc_id, dtype=np.int64))
                 band_numbers.append(bands)
                 band_keys.append(keys)

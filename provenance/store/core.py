@@ -30,14 +30,15 @@ from ..settings import DEFAULT_SETTINGS, Settings
 from ..fingerprint import PHRASE_BAND
 from ..pages import page_key
 from . import schema
-from .bulk import CANDIDATE_RULE, BulkMixin, phrase_threshold
+from .bulk import CANDIDATE_RULE, BulkMixin, phrase_threshold, rank_candidates
+from .keyindex import KeyIndex, postings_lookup
 from .convert import from_db_time, key_arrays, placeholders, to_db_time, u64_array, utc_now
 from .readonly import check_read_query
 from .schema import (REGISTER_FUNCTIONS, COUNTED_TABLES, FINGERPRINT_SETTINGS_KEY, INTEGRITY_CHECKS, SCHEMA_VERSION_DDL, CREDIT_COLUMNS,
                      DIFF_COLUMNS, DOCUMENT_COLUMNS, DOCUMENT_READ_COLUMNS, EDGE_COLUMNS, FURNITURE_COLUMNS,
                      PASSAGE_COLUMNS, SITE_LINE_COLUMNS)
 
-__all__ = ["Store", "CONNECTION_CONFIG", "INDEXED_LOOKUP_MAX_KEYS", "SMALL_INSERT_MAX_ROWS", "LOCK_POLL_SECONDS"]
+__all__ = ["Store", "KEY_INDEX_CHECK", "CONNECTION_CONFIG", "INDEXED_LOOKUP_MAX_KEYS", "SMALL_INSERT_MAX_ROWS", "LOCK_POLL_SECONDS"]
 
 
 #: DuckDB turns ``key = ANY(?)`` into a semi-join whose build side becomes an IN filter (and so an
@@ -62,6 +63,12 @@ CONNECTION_CONFIG: tuple[tuple[str, object], ...] = (
     ("dynamic_or_filter_threshold", INDEXED_LOOKUP_MAX_KEYS),
     ("lock_configuration", True),
 )
+
+#: The integrity check of the key index (run in Python: the index is not in the database).
+KEY_INDEX_CHECK = "the key index holds every band key"
+
+#: The ``meta`` key counting the commits that added band keys: what the key index must hold.
+KEY_INDEX_GENERATION_KEY = "key_index_generation"
 
 #: How often a process waiting for the store tries again (growing to the maximum): short, because
 #: a writer lets go only between batches.
@@ -127,6 +134,9 @@ class Store(BulkMixin):
         self._in_transaction = False
         self._rollback_only = False
         self._functions_registered = False
+        self._pending_keys: list[tuple[np.ndarray, np.ndarray]] = []  # written, not yet committed
+        self._key_index: KeyIndex | None = None
+        self._key_index_fresh = False
         if read_only and not self._path.exists():
             raise StoreError(f"no store at {self._path}")
         self._con: duckdb.DuckDBPyConnection | None = self._connect()
@@ -138,6 +148,7 @@ class Store(BulkMixin):
                     self._migrate()
             self._register_functions()
             self._check_fingerprint_settings()
+            self._open_key_index()
         except BaseException:
             self.close()
             raise
@@ -183,6 +194,62 @@ class Store(BulkMixin):
         if self._con is None:
             self._con = self._connect(max(self._wait, REACQUIRE_WAIT_SECONDS))
             self._register_functions()
+            self._open_key_index()
+
+    # --- the key index (see keyindex.py) ----------------------------------------------------
+
+    @property
+    def key_index_path(self) -> Path:
+        """The folder of the key index beside the store file."""
+        return self._path.with_name(self._path.name + ".keys")
+
+    def _index_generation(self) -> int:
+        rows = self._fetch("SELECT value FROM meta WHERE key = ?", [KEY_INDEX_GENERATION_KEY])
+        return int(rows[0][0]) if rows else 0
+
+    def _open_key_index(self) -> None:
+        """Load the key index; rebuild it from ``bands`` when it lags the store (read-write)."""
+        self._key_index = KeyIndex(self.key_index_path)
+        generation = self._index_generation()
+        if self._key_index.generation != generation and not self._read_only:
+            columns = self._fetch_numpy("SELECT doc_id, key FROM bands")
+            self._key_index.rebuild(columns["doc_id"].astype(np.int64), columns["key"].astype(np.uint64), generation)
+        self._key_index_fresh = self._key_index.generation == generation
+
+    def _key_index_usable(self) -> bool:
+        return self._key_index is not None and self._key_index_fresh
+
+    def _keys_written(self, doc_ids: np.ndarray, keys: np.ndarray) -> None:
+        """Band keys written in the open transaction: searchable now, indexed at commit."""
+        if len(keys):
+            self._pending_keys.append((doc_ids, keys))
+
+    def _postings(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(positions into ``keys``, documents) of the stored and pending pairs holding them."""
+        found = [self._key_index.lookup(keys)] if self._key_index is not None else []
+        for doc_ids, pending in self._pending_keys:
+            order = np.argsort(pending, kind="stable")
+            found.append(postings_lookup(pending[order], doc_ids[order], keys))
+        found = [f for f in found if len(f[0])]
+        if not found:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+
+    def _commit_key_index(self) -> None:
+        """After a commit: the keys it wrote go into the key index, as the generation it recorded."""
+        pending, self._pending_keys = self._pending_keys, []
+        if not pending or self._key_index is None:
+            return
+        generation = self._index_generation()
+        if self._key_index.generation != generation - 1:
+            self._open_key_index()  # it lagged already: rebuilt from bands, which hold these keys
+            return
+        try:
+            self._key_index.add(np.concatenate([d for d, _ in pending]), np.concatenate([k for _, k in pending]),
+                                generation)
+        except OSError as exc:
+            self._key_index_fresh = False  # bands hold the keys; the index is rebuilt on the next open
+            raise StoreError(f"cannot write the key index {self.key_index_path}: {exc}") from None
 
     @contextmanager
     def released(self) -> Iterator[None]:
@@ -270,16 +337,23 @@ class Store(BulkMixin):
             self._rollback_quietly()
             raise StoreError("transaction rolled back: a nested block failed")
         try:
+            if self._pending_keys:  # the commit records that the key index must grow with it
+                self._connection().execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                    [KEY_INDEX_GENERATION_KEY, str(self._index_generation() + 1)])
             self._connection().execute("COMMIT")
         except duckdb.Error as exc:
             self._rollback_quietly()
+            self._pending_keys = []
             if _LOCK_CONFLICT.search(str(exc)):
                 raise StoreBusyError(_busy_message(self._path, str(exc))) from None
             raise StoreError(f"commit failed: {_first_line(exc)}") from None
+        self._commit_key_index()
 
     def rollback(self) -> None:
         """Undo the open transaction (if any): everything written since :meth:`begin`."""
         self._in_transaction = self._rollback_only = False
+        self._pending_keys = []
         self._rollback_quietly()
 
     # --- documents ------------------------------------------------------------------------
@@ -344,6 +418,7 @@ class Store(BulkMixin):
                 [(doc.doc_id, f.start, f.end, f.reason) for f in article.furniture],
             )
             self._insert_band_arrays(np.full(len(keys), doc.doc_id, dtype=np.int64), bands, keys)
+            self._keys_written(np.full(len(keys), doc.doc_id, dtype=np.int64), keys)
             if article.site and fingerprint.line_signatures:
                 page = article.canonical_url or article.url
                 self._insert_rows("site_lines", SITE_LINE_COLUMNS,
@@ -442,6 +517,16 @@ class Store(BulkMixin):
         if not keys or limit <= 0:
             return []
         excluded = {int(doc_id) for doc_id in exclude}
+        if self._key_index_usable():
+            bands, all_keys = key_arrays(Fingerprint("", 0, 0, b"", tuple(band_keys)))
+            order = np.argsort(all_keys, kind="stable")
+            all_keys, bands = all_keys[order], bands[order]
+            distinct = np.ones(len(all_keys), dtype=bool)
+            distinct[1:] = all_keys[1:] != all_keys[:-1]
+            (found,) = rank_candidates(self._postings, [all_keys[distinct]], [bands[distinct]],
+                                       limit=limit + len(excluded), min_hits=min_hits,
+                                       min_phrase_hits=min_phrase_hits)
+            return [(doc_id, hits) for doc_id, hits in found if doc_id not in excluded][:limit]
         # The exclusion is applied here, over-fetching by len(excluded) rows: any filter on doc_id
         # in the SQL is pushed into the scan of bands and turns the index scan into a full scan.
         rows = self._fetch(
@@ -571,8 +656,11 @@ class Store(BulkMixin):
         """Each integrity check of :data:`INTEGRITY_CHECKS` with the number of rows that break it
         (0: holds). What ``provenance check`` runs; a store left by a killed process must pass."""
         selects = ", ".join(f"({query})" for _, query in INTEGRITY_CHECKS)
-        (row,) = self._fetch(f"SELECT {selects}")
-        return [(name, int(count)) for (name, _), count in zip(INTEGRITY_CHECKS, row)]
+        (row,) = self._fetch(f"SELECT {selects}, (SELECT count(*) FROM bands)")
+        problems = [(name, int(count)) for (name, _), count in zip(INTEGRITY_CHECKS, row)]
+        bands = int(row[-1])
+        indexed = self._key_index.pairs if self._key_index_usable() else 0
+        return problems + [(KEY_INDEX_CHECK, abs(bands - indexed))]
 
 
     def counts(self) -> dict[str, int]:

@@ -173,6 +173,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         " canonical_key, and each ART index costs tens of bytes per document",
         ("DROP INDEX IF EXISTS documents_url", "DROP INDEX IF EXISTS documents_canonical_url"),
     ),
+    Migration(
+        9,
+        "band keys are looked up in the key index beside the store (sorted arrays, 16 bytes a key):"
+        " the ART index on bands.key (~38 bytes a key) is dropped",
+        ("DROP INDEX IF EXISTS bands_key",),
+    ),
 )
 
 #: The schema version this code writes and reads (the last migration's).
