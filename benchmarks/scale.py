@@ -375,7 +375,7 @@ def prefill_store(args, corpus: Path, n: int, tmp: Path) -> tuple[Path, dict]:
     meta = json.loads(meta_path.read_text()) if meta_path.exists() and db.exists() else None
     if meta is None:  # start from the largest smaller complete prefill of this seed and code: a prefix of this one
         meta = {"stored_until": 0, "seconds": 0.0, "complete": n == 0, "sessions": []}
-        pattern = re.compile(rf"prefill-corpus-v{C.CORPUS_VERSION}-s{args.seed}-n\d+-p(\d+)"
+        pattern = re.compile(rf"prefill-corpus-v{C.CORPUS_VERSION}-{C.generator_rev()}-s{args.seed}-n\d+-p(\d+)"
                              rf"-{provenance_rev()}\.duckdb\.json")
         smaller = [(int(m.group(1)), p) for p in CACHE.glob("prefill-*.json") if (m := pattern.fullmatch(p.name))]
         smaller = [(m, p) for m, p in smaller if m < n and json.loads(p.read_text())["complete"]]
@@ -415,6 +415,8 @@ def run_size(args, size: int, tmp: Path) -> dict:
     planted = [json.loads(line) for line in open(corpus / "planted.jsonl")]
     kinds = {i: ("real" if i < meta["real_until"] else "markov") for i in range(size)}
     kinds.update({p["copy"]: p["kind"] for p in planted})
+    row["corpus"]["chance_overlap_8grams"] = C.overlap_audit(C.LineFile(corpus / "corpus.jsonl"),
+                                                             [kinds[i] for i in range(size)])
     at = size - measure
     if not args.only_baseline:
         t0 = time.perf_counter()

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import bisect
 import gzip
+import hashlib
 import html as htmllib
 import json
 import os
@@ -413,8 +414,13 @@ class CorpusWriter:
 
 # --- cache, probes, HTML -----------------------------------------------------------------------
 
+def generator_rev() -> str:
+    """A hash of this file: a corpus cached by another version of the generator is not reused."""
+    return hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:8]
+
+
 def corpus_dir(cache: Path, size: int, seed: int) -> Path:
-    return cache / f"corpus-v{CORPUS_VERSION}-s{seed}-n{size}"
+    return cache / f"corpus-v{CORPUS_VERSION}-{generator_rev()}-s{seed}-n{size}"
 
 
 def ensure_corpus(data_dir: Path, cache: Path, size: int, seed: int, log=print) -> Path:
