@@ -31,8 +31,10 @@ Per size N, with M = ``--measure`` (default 10 % of N, at most 5,000):
   source is right); precision = 1 - false / edges, without and with ``shares_source`` edges.
 * **trace**: ``pipeline.trace(store, file)`` on ``--probes`` text files not in the store (half
   planted copies of stored documents, half new originals), p50/p99 ms after one warm-up call, in a
-  child process; ``provenance trace FILE --db STORE`` wall-clock, median of 10, against
-  ``provenance --version`` (median of 10, interleaved).
+  child process (a copy that differs from its source only by furniture and credit lines is answered
+  from the store as that text, without matching: counted apart, with the p50 of the others);
+  ``provenance trace FILE --db STORE`` wall-clock, median of 10, against ``provenance --version``
+  (median of 10, interleaved).
 * **memory**: peak RSS of the ingest and trace child processes (the main process: extraction workers
   are forked from a fork server, so their memory is not counted).
 * **store**: bytes (DuckDB file + WAL after CHECKPOINT) per document and / the stored texts' bytes;
@@ -41,7 +43,7 @@ Per size N, with M = ``--measure`` (default 10 % of N, at most 5,000):
 Once per run (``--skip-html`` to leave out): ``--html-docs`` of the first corpus's documents as
 HTML pages (publisher template with nav, sidebar and footer) ingested into an empty store with
 ``workers=1`` and ``workers=2``, and extraction + fingerprinting alone (``prepare_within_budget``,
-after a warm-up) with each and with ``workers=0`` (in process): the two-core speed-up.
+after a warm-up, best of 3) with each and with ``workers=0`` (in process): the two-core speed-up.
 
 Results: ``benchmarks/results/scale.json`` and ``scale.md`` (overwritten by each run).
 """
@@ -142,21 +144,35 @@ def child_trace(a: dict) -> dict:
     from provenance.pipeline import trace
     from provenance.store import Store
 
-    probes, times, found = a["probes"], [], {}
+    from provenance.errors import ProvenanceError
+
+    probes, times, twins, found, errors = a["probes"], [], [], {}, []
     with Store(a["db"], read_only=True) as store:
         t0 = time.perf_counter()
-        trace(store, probes[0]["path"])
+        try:
+            trace(store, probes[0]["path"])
+        except ProvenanceError as exc:  # e.g. the first document's budget spent starting the workers
+            errors.append(f"warm-up: {exc}")
         warmup = time.perf_counter() - t0
         for p in probes:
             t0 = time.perf_counter()
-            result = trace(store, p["path"])
+            try:
+                result = trace(store, p["path"])
+            except ProvenanceError as exc:
+                errors.append(str(exc))
+                continue
             times.append((time.perf_counter() - t0) * 1000)
+            # a copy whose text minus furniture and credit lines is its source's is answered as that
+            # stored document ("the same text is stored as …"): right when it is the source
+            twin = result.stored_as is not None
+            twins.append(twin)
             urls = {h.source.article.url for h in result.upstream + result.related}
-            key = p["kind"]
-            hit = (p["source_url"] in urls) if p["source_url"] else not (result.upstream or result.related)
-            n, k = found.get(key, (0, 0))
-            found[key] = (n + 1, k + hit)
-    return {"ms": times, "warmup_ms": warmup * 1000, "right": found, **_rss()}
+            if twin:
+                urls.add(result.document.article.url)
+            hit = (p["source_url"] in urls) if p["source_url"] else not (result.upstream or result.related or twin)
+            n, k = found.get(p["kind"], (0, 0))
+            found[p["kind"]] = (n + 1, k + hit)
+    return {"ms": times, "twins": twins, "warmup_ms": warmup * 1000, "right": found, "errors": errors, **_rss()}
 
 
 def child_baseline(a: dict) -> dict:
@@ -338,11 +354,19 @@ def quality(facts: dict, planted: list[dict], kinds: dict[int, str], chunk_from:
             if wrong:
                 false_edges.append({"relation": rel, "confidence": round(conf, 3), "source": s, "copy": c,
                                     "kinds": [kinds.get(s, "?"), kinds.get(c, "?")]})
+    chains = [p for p in pairs if p["chain"]]
+    first = {}  # each family's earliest document: the original the chain started from
+    for p in pairs:
+        for x in (p["source"], p["copy"]):
+            first[find(x)] = min(first.get(find(x), x), x)
+    chain_to_first = sum(any(r != "shares_source" for r, _ in edges.get((first[find(p["copy"])], p["copy"]), []))
+                         for p in chains)
     n = max(1, len(pairs))
     late = [p for p in pairs if p["copy"] >= chunk_from]
     late_found = sum(any(r != "shares_source" for r, _ in edges.get((p["source"], p["copy"]), [])) for p in late)
     return {"pairs": len(pairs), "recall": found / n, "chunk_pairs": len(late),
             "recall_chunk": late_found / max(1, len(late)),
+            "chains_linked_to_first_source": chain_to_first / max(1, len(chains)),
             "recall_any_relation": anyrel / n, "recall_either_direction": either / n,
             "by_kind": {k: {"pairs": v[0], "recall": v[1] / max(1, v[0])} for k, v in sorted(by_kind.items())},
             "copy_like_edges": copy_like, "false_edges": len(false_edges),
@@ -475,8 +499,10 @@ def run_size(args, size: int, tmp: Path) -> dict:
         log(f"  trace: {len(probes)} probes in process")
         r = run_child("trace", {"db": str(work), "probes": probes})
         ms = sorted(r["ms"])
+        matched = [t for t, twin in zip(r["ms"], r["twins"]) if not twin]
         row["trace"] = {"probes": len(ms), "p50_ms": statistics.median(ms),
-                        "p99_ms": ms[min(len(ms) - 1, int(0.99 * len(ms)))],
+                        "p99_ms": ms[min(len(ms) - 1, int(0.99 * len(ms)))], "errors": r["errors"],
+                        "stored_twins": sum(r["twins"]), "p50_ms_matched": statistics.median(matched or [0]),
                         "warmup_ms": r["warmup_ms"], "peak_rss_mb": r["self_mb"],
                         "right": {k: f"{v[1]}/{v[0]}" for k, v in sorted(r["right"].items())}}
         log("  trace: CLI, 10 runs against provenance --version")
@@ -508,16 +534,16 @@ def html_workers(args, size: int, tmp: Path) -> dict:
              for r in C.read_records(corpus / "corpus.jsonl", 0, args.html_docs)]
     path = C.write_records(pages, tmp / "pages.jsonl")
     out = {"pages": len(pages)}
+    for w in (1, 2):
+        db = tmp / f"html-{w}.duckdb"
+        log(f"html: ingest of {len(pages)} pages, workers={w}")
+        r = run_child("ingest", {"db": str(db), "input": str(path), "workers": w, "max_seconds": None})
+        drop_store(db)
+        out[f"ingest_w{w}_docs_per_s"] = r["added"] / r["seconds"]
     for w in (0, 1, 2):
-        if w:
-            db = tmp / f"html-{w}.duckdb"
-            log(f"html: ingest of {len(pages)} pages, workers={w}")
-            r = run_child("ingest", {"db": str(db), "input": str(path), "workers": w, "max_seconds": None})
-            drop_store(db)
-            out[f"ingest_w{w}_docs_per_s"] = r["added"] / r["seconds"]
-        log(f"html: extraction + fingerprint alone, workers={w}")
-        r = run_child("prepare", {"input": str(path), "workers": w})
-        out[f"prepare_w{w}_docs_per_s"] = r["documents"] / r["seconds"]
+        log(f"html: extraction + fingerprint alone, workers={w}, best of 3")
+        runs = [run_child("prepare", {"input": str(path), "workers": w}) for _ in range(3)]
+        out[f"prepare_w{w}_docs_per_s"] = max(r["documents"] / r["seconds"] for r in runs)
     out["ingest_speedup"] = out["ingest_w2_docs_per_s"] / out["ingest_w1_docs_per_s"]
     out["prepare_speedup"] = out["prepare_w2_docs_per_s"] / out["prepare_w1_docs_per_s"]
     return out

@@ -88,6 +88,8 @@ def _rows(rows: list[dict]) -> list[str]:
     line("recall: direct pairs / chains (repost of a repost) / copies in the timed chunk",
          lambda r: f"{recall_of(r['quality'], 'direct')} / {recall_of(r['quality'], 'chain')} / "
                    f"{r['quality']['recall_chunk']:.4f} of {r['quality']['chunk_pairs']:,}")
+    line("chain copies with a copy-like edge from their family's original",
+         lambda r: f"{r['quality']['chains_linked_to_first_source']:.4f}")
     line("recall by kind", lambda r: ", ".join(f"{k} {v['recall']:.3f}" for k, v in r["quality"]["by_kind"].items()
                                               if k not in ("direct", "chain")))
     line("precision (copy-like edges) / with shares_source",
@@ -95,7 +97,9 @@ def _rows(rows: list[dict]) -> list[str]:
                    f"{r['quality']['copy_like_edges']:,} false) / {r['quality']['precision_with_shares_source']:.4f}")
     line("baseline: planted sources returned by its LSH query", lambda r: f"{r['baseline']['recall_all']:.3f}")
     line("trace p50 / p99 ms (in process)", lambda r: f"{r['trace']['p50_ms']:.0f} / {r['trace']['p99_ms']:.0f}")
-    line("trace probes right: copies with their source upstream or related, originals with no link",
+    line("trace p50 ms of probes matched against the store / probes answered as a stored text",
+         lambda r: f"{r['trace']['p50_ms_matched']:.0f} / {r['trace']['stored_twins']} of {r['trace']['probes']}")
+    line("trace probes right: copies with their source upstream, related or as the stored text; originals unlinked",
          lambda r: ", ".join(f"{k} {v}" for k, v in r["trace"]["right"].items()))
     line("`provenance trace` / `--version` ms (median of 10)",
          lambda r: f"{r['trace']['cli']['trace_ms']:.0f} / {r['trace']['cli']['version_ms']:.0f} "
