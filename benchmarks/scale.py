@@ -263,15 +263,23 @@ def cli_env() -> dict:
 
 
 def copy_store(src: Path, dst: Path) -> None:
+    drop_store(dst)
     for suffix in ("", ".wal"):
-        Path(str(dst) + suffix).unlink(missing_ok=True)
         if Path(str(src) + suffix).exists():
             shutil.copyfile(str(src) + suffix, str(dst) + suffix)
+    if Path(str(src) + ".keys").is_dir():  # the key index beside the store (provenance/store/keyindex.py)
+        shutil.copytree(str(src) + ".keys", str(dst) + ".keys")
 
 
 def drop_store(path: Path) -> None:
     for suffix in ("", ".wal"):
         Path(str(path) + suffix).unlink(missing_ok=True)
+    shutil.rmtree(str(path) + ".keys", ignore_errors=True)
+
+
+def key_index_bytes(db: Path) -> int:
+    folder = Path(str(db) + ".keys")
+    return sum(f.stat().st_size for f in folder.glob("*") if f.is_file()) if folder.is_dir() else 0
 
 
 def doc_index(url: str) -> int:
@@ -304,9 +312,10 @@ def store_facts(db: Path) -> dict:
     cur = con.execute("PRAGMA database_size")
     info = dict(zip([d[0] for d in cur.description], cur.fetchone()))
     con.close()
-    size = sum(Path(str(db) + s).stat().st_size for s in ("", ".wal") if Path(str(db) + s).exists())
+    index = key_index_bytes(db)
+    size = sum(Path(str(db) + s).stat().st_size for s in ("", ".wal") if Path(str(db) + s).exists()) + index
     return {"documents": docs, "text_bytes": int(text_bytes or 0), "store_bytes": size, "bands": bands,
-            "used_bytes": info["block_size"] * info["used_blocks"],
+            "used_bytes": info["block_size"] * info["used_blocks"] + index, "key_index_bytes": index,
             "edges": edges, "edge_rows": rows, "stored": {doc_index(u) for u in urls}}
 
 
