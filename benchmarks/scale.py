@@ -103,14 +103,14 @@ def child_ingest(a: dict) -> dict:
     settings = dataclasses.replace(DEFAULT_SETTINGS, workers=a["workers"])
     marks, added, t0 = [], 0, time.perf_counter()
 
-    def progress(line: str) -> None:
+    def progress(event) -> None:  # an IngestProgress after each committed batch (and each error)
         nonlocal added
-        added += line.startswith("added")
+        if not event.committed:
+            return
+        added = event.added
         elapsed = time.perf_counter() - t0
-        if added % 100 == 0 and line.startswith("added"):
-            marks.append((round(elapsed, 2), added))
-            if added % 1000 == 0:
-                print(f"    {added:,} documents, {elapsed:.0f} s", file=sys.stderr, flush=True)
+        marks.append((round(elapsed, 2), added))
+        print(f"    {added:,} documents, {elapsed:.0f} s", file=sys.stderr, flush=True)
         if a.get("max_seconds") and elapsed > a["max_seconds"]:
             raise _Stop
 

@@ -25,7 +25,7 @@ from .fingerprint import PHRASE_BAND
 from .models import Edge, Fingerprint, StoredDocument
 from .pages import page_key
 from .store import Store
-from .store.bulk import phrase_threshold
+from .store.bulk import CandidateRule, is_candidate
 from .store.convert import key_arrays, stored_form
 
 __all__ = ["BatchView", "SiteLines"]
@@ -84,7 +84,8 @@ class BatchView:
         self._edges_of: dict[int, set[int]] = {}
         self._complete: set[int] = set()  # documents whose every edge is in _edges
         self._candidates: dict[tuple, list[tuple[int, int]]] = {}  # stored candidates, by band keys
-        self._key_arrays: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}  # the same keys as arrays
+        self._key_arrays: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}  # the same keys, distinct, as arrays
+        self._holders: dict[tuple, np.ndarray] = {}  # committed documents holding each of those keys
         self._pages: dict[str, set[int]] = {}  # page key -> documents (stored ones prefetched)
         self._paged: set[str] = set()  # page keys whose stored documents are known
         self._batch_keys: dict[int, set[int]] = {}  # band key -> batch documents holding it
@@ -96,22 +97,20 @@ class BatchView:
 
     # --- prefetch ---------------------------------------------------------------------------
 
-    def prefetch(self, batch: Sequence[tuple[StoredDocument, Fingerprint]], *, limit: int, min_hits: int,
-                 min_phrase_hits: int | None = None) -> None:
+    def prefetch(self, batch: Sequence[tuple[StoredDocument, Fingerprint]], rule: CandidateRule) -> None:
         """Read what linking ``batch`` will ask for: candidates of each document, stored documents
         on the same pages, those documents, and the lineage graph around them."""
-        for _, fp in batch:
-            self._key_arrays[fp.band_keys] = key_arrays(fp)
         key_lists, band_lists = [], []
         for _, fp in batch:
-            bands, keys = self._key_arrays[fp.band_keys]
+            bands, keys = key_arrays(fp)
             keys, first = np.unique(keys, return_index=True)
+            self._key_arrays[fp.band_keys] = (bands[first], keys)
             key_lists.append(keys)
             band_lists.append(bands[first])
-        found = self._store.batch_candidates(key_lists, limit=limit, min_hits=min_hits,
-                                             min_phrase_hits=min_phrase_hits, band_lists=band_lists)
-        for (_, fp), candidates in zip(batch, found):
+        found, holders = self._store.batch_candidates(key_lists, band_lists, rule)
+        for (_, fp), candidates, held in zip(batch, found, holders):
             self._candidates[fp.band_keys] = candidates
+            self._holders[fp.band_keys] = held
         keys = {key for doc, _ in batch for key in (page_key(doc.article.url), page_key(doc.article.canonical_url))
                 if key is not None}
         for key, ids in self._store.documents_by_page(keys).items():
@@ -162,35 +161,37 @@ class BatchView:
     def recurring_lines(self, site: str, min_pages: int) -> dict[int, int]:
         raise NotImplementedError("site furniture is applied before a batch is linked")
 
-    def find_candidates(self, band_keys: tuple[tuple[int, int], ...], *, exclude: Collection[int] = (),
-                        limit: int = 200, min_hits: int = 1,
-                        min_phrase_hits: int | None = None) -> list[tuple[int, int]]:
+    def find_candidates(self, band_keys: tuple[tuple[int, int], ...], rule: CandidateRule, *,
+                        exclude: Collection[int] = ()) -> list[tuple[int, int]]:
         """Stored candidates (prefetched for these keys) and earlier batch documents, chosen and
-        ranked as :meth:`Store.find_candidates` does."""
-        fingerprint_keys = self._key_arrays.get(band_keys) or key_arrays(Fingerprint("", 0, 0, b"", band_keys))
-        stored = self._candidates.get(band_keys)
-        if stored is None:
-            stored = self._store.find_candidates(band_keys, exclude=(), limit=limit, min_hits=min_hits,
-                                                 min_phrase_hits=min_phrase_hits)
-        passage_hits: dict[int, int] = {}
-        phrase_hits: dict[int, int] = {}
+        ranked as :meth:`Store.find_candidates` does: whether a key is common is judged on the
+        documents committed before the batch, as the store judges it while the batch is open."""
+        if band_keys not in self._candidates:
+            return self._store.find_candidates(band_keys, rule, exclude=exclude)
+        stored = self._candidates[band_keys]
+        bands, keys = self._key_arrays[band_keys]
+        held = self._holders[band_keys]
+        rare_at = None if rule.rare_documents is None else rule.rare_documents
+        counts: dict[int, list[int]] = {}  # other batch document -> [uncommon passages, uncommon phrases, all]
         if self._batch_keys:
-            bands, keys = fingerprint_keys
-            for band, key in zip(bands.tolist(), keys.tolist()):
+            for band, key, n in zip(bands.tolist(), keys.tolist(), held.tolist()):
                 holders = self._batch_keys.get(key)
-                if holders:
-                    counts = phrase_hits if band == PHRASE_BAND else passage_hits
-                    for other in holders:
-                        counts[other] = counts.get(other, 0) + 1
-        phrase_min = phrase_threshold(min_phrase_hits)
+                if not holders:
+                    continue
+                slot = 1 if band == PHRASE_BAND else 0
+                rare = rare_at is None or n <= rare_at
+                for other in holders:
+                    c = counts.setdefault(other, [0, 0, 0])
+                    c[2] += 1
+                    if rare:
+                        c[slot] += 1
         ranked = list(stored)
-        for other in passage_hits.keys() | phrase_hits.keys():
-            passages, phrases = passage_hits.get(other, 0), phrase_hits.get(other, 0)
-            if passages >= max(1, min_hits) or phrases >= phrase_min:
-                ranked.append((other, passages + phrases))
+        for other, (passages, phrases, shared) in counts.items():
+            if is_candidate(passages, phrases, shared, rule):
+                ranked.append((other, shared))
         ranked.sort(key=lambda row: (-row[1], row[0]))
         excluded = {int(i) for i in exclude}
-        return [row for row in ranked if row[0] not in excluded][:limit]
+        return [row for row in ranked if row[0] not in excluded][:rule.limit]
 
     def find_by_url(self, url: str) -> list[StoredDocument]:
         key = page_key(url)
@@ -257,7 +258,7 @@ class BatchView:
         self._batch_docs.add(doc.doc_id)
         self._absent.discard(doc.doc_id)
         self._complete.add(doc.doc_id)
-        for key in set((self._key_arrays.get(fingerprint.band_keys) or key_arrays(fingerprint))[1].tolist()):
+        for key in set(key_arrays(fingerprint)[1].tolist()):
             self._batch_keys.setdefault(key, set()).add(doc.doc_id)
         for key in {page_key(doc.article.url), page_key(doc.article.canonical_url)} - {None}:
             self._pages.setdefault(key, set()).add(doc.doc_id)

@@ -13,9 +13,9 @@ hashed in a vectorised pass. Three families of index keys surface candidates:
 * winnowed informative 3-grams (band :data:`PHRASE_BAND`, 3-grams holding a long word): revisions,
   where edits break most 5-grams but short phrases survive between them.
 
-A stored text is a candidate when it shares at least ``min_band_hits`` keys of the first two
-families, or ``min_phrase_hits`` phrase keys (phrases recur across unrelated texts more often
-than passages do): the store's ``CANDIDATE_RULE``. Keys never decide anything by themselves: every
+A stored text is a candidate when it shares at least ``min_band_hits`` uncommon passage keys, or
+``min_phrase_hits`` uncommon phrase keys (phrases recur across unrelated texts more often than
+passages do), or ``min_shared_keys`` keys of any kind: the store's ``CandidateRule``. Keys never decide anything by themselves: every
 candidate is verified exactly by :mod:`provenance.match` on the shingles.
 """
 

@@ -31,6 +31,7 @@ from .models import Edge, RawDocument
 from .prepare import Job, KnownInput, PreparedDocument, input_key, prepared_or_error, with_learned_furniture
 from .settings import DEFAULT_SETTINGS, Settings
 from .store import Store
+from .store.bulk import CandidateRule
 from .store.convert import utc_now
 from .workers import CRASH, MEMORY, TIME, BudgetedPool, Outcome
 
@@ -389,8 +390,7 @@ def _link_in_memory(store: Store, fresh: list[tuple[int, PreparedDocument]], cac
         lines.add(prepared.document, prepared.fingerprint)
         furnished.append(prepared)
     view = BatchView(store, depth=MAX_CHAIN_DEPTH, now=utc_now())
-    view.prefetch([(p.document, p.fingerprint) for p in furnished], limit=settings.max_candidates,
-                  min_hits=settings.min_band_hits, min_phrase_hits=settings.min_phrase_hits)
+    view.prefetch([(p.document, p.fingerprint) for p in furnished], CandidateRule.from_settings(settings))
     linked = []
     for (_, original), prepared in zip(fresh, furnished):
         cache.put(prepared.document.doc_id, prepared.shingled, prepared.document.article.text)

@@ -20,6 +20,7 @@ from .models import Edge, StoredDocument, edge_id_for
 from .prepare import PreparedDocument
 from .settings import DEFAULT_SETTINGS, Settings
 from .store import Store
+from .store.bulk import CandidateRule
 
 if TYPE_CHECKING:
     from .batch import BatchView
@@ -69,9 +70,8 @@ def find_links(store: Store | BatchView, prepared: PreparedDocument, cache: Shin
     """Candidates from the band index and same-page lookups, verified, then linked. Returns the
     edges and the stored documents found to be copies of this one (whose sources may change)."""
     doc = prepared.document
-    candidates = store.find_candidates(prepared.fingerprint.band_keys, exclude={doc.doc_id},
-                                       limit=settings.max_candidates, min_hits=settings.min_band_hits,
-                                       min_phrase_hits=settings.min_phrase_hits)
+    candidates = store.find_candidates(prepared.fingerprint.band_keys, CandidateRule.from_settings(settings),
+                                       exclude={doc.doc_id})
     ids = [doc_id for doc_id, _ in candidates]
     for url in {doc.article.url, doc.article.canonical_url} - {None}:
         ids += [d.doc_id for d in store.find_by_url(url) if d.doc_id != doc.doc_id]

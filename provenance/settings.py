@@ -61,6 +61,15 @@ class Settings:
     #: Clough's revisions).
     min_band_hits: int = 2
     min_phrase_hits: int = 3
+    #: A key held by more than this many stored documents is common (stock phrases, a template's
+    #: wording) and does not count towards min_band_hits or min_phrase_hits; a document sharing
+    #: min_shared_keys keys of any kind is a candidate all the same (a copy of a story copied
+    #: everywhere shares dozens). Measured against the pairs the exact verification accepts: on
+    #: 10,000 scale-benchmark texts, 231,173 candidate pairs without this rule, 11,861 with it,
+    #: the same 3,565 verified; none lost on 800 Reuters-based texts (20 lost 6 of them: real
+    #: Reuters duplicates recur in clusters), PAN-13, Clough & Stevenson or 3,000 scale texts.
+    rare_key_documents: int = 50
+    min_shared_keys: int = 12
 
     # --- alignment ---------------------------------------------------------------------------
     #: Seeds (shared shingles) closer than this many words in both texts join one passage.

@@ -12,8 +12,8 @@ from provenance.ingest import ingest_items
 from provenance.inputs import read_inputs
 from provenance.models import edge_id_for
 from provenance.prepare import prepare_document
-from provenance.settings import DEFAULT_SETTINGS
 from provenance.store import Store
+from provenance.store.bulk import CandidateRule
 from provenance.store.convert import utc_now
 
 from test_ingest import START, _family_records
@@ -55,7 +55,7 @@ def test_the_view_reads_what_the_store_reads_after_the_same_writes(tmp_path):
 
     with Store(db) as store, Store(twin) as base:
         view = BatchView(base, depth=8, now=utc_now())
-        view.prefetch([(doc, fp)], limit=50, min_hits=2)
+        view.prefetch([(doc, fp)], CandidateRule(limit=50, min_hits=2))
         ids = [i for (i,) in store.query("SELECT doc_id FROM documents")[1]]
         upstream = store.upstream_edges(ids[3]) + store.downstream_edges(ids[3])
         removed = [e.edge_id for e in upstream[:1]]

@@ -277,7 +277,6 @@ def test_ingest_shows_progress_and_each_error_once_and_an_interruption_keeps_wha
     import signal
     import subprocess
     import sys
-    import time
 
     from textgen import article
 

@@ -27,6 +27,7 @@ from provenance.models import (
 )
 from provenance.settings import Settings
 from provenance.store import MIGRATIONS, Migration, Store
+from provenance.store.bulk import CandidateRule
 
 IST = timezone(timedelta(hours=5, minutes=30))
 UTC = timezone.utc
@@ -178,8 +179,8 @@ def test_find_candidates_ranks_excludes_and_filters(store):
 
     assert store.find_candidates(query) == [(a.doc_id, 4), (c.doc_id, 3), (b.doc_id, 1)]
     assert store.find_candidates(query, exclude={a.doc_id}) == [(c.doc_id, 3), (b.doc_id, 1)]
-    assert store.find_candidates(query, min_hits=2) == [(a.doc_id, 4), (c.doc_id, 3)]
-    assert store.find_candidates(query, exclude=[a.doc_id], limit=1) == [(c.doc_id, 3)]
+    assert store.find_candidates(query, CandidateRule(min_hits=2)) == [(a.doc_id, 4), (c.doc_id, 3)]
+    assert store.find_candidates(query, CandidateRule(limit=1), exclude=[a.doc_id]) == [(c.doc_id, 3)]
     assert store.find_candidates(((0, 999),)) == []
     assert store.find_candidates(()) == []
 
@@ -196,15 +197,36 @@ def test_phrase_keys_make_a_candidate_only_in_numbers_and_batches_choose_as_one_
     for doc, fp in ((two_phrases, fp2), (three_phrases, fp3), (passages, fpp), (mixed, fpm)):
         store.add_document(doc, fp)
     query = ((PHRASE_BAND, 1), (PHRASE_BAND, 2), (PHRASE_BAND, 3), (PASSAGE_BAND, 7), (0, 8))
-    found = store.find_candidates(query, min_hits=2, min_phrase_hits=3)
+    found = store.find_candidates(query, CandidateRule(min_hits=2, min_phrase_hits=3))
     assert found == sorted([(passages.doc_id, 3), (three_phrases.doc_id, 3)])  # equal hits: by id
     # without a phrase threshold, phrases alone never make a candidate
-    assert store.find_candidates(query, min_hits=2) == [(passages.doc_id, 3)]
+    assert store.find_candidates(query, CandidateRule(min_hits=2)) == [(passages.doc_id, 3)]
     queries = [query, ((PHRASE_BAND, 1), (PHRASE_BAND, 2)), ((PASSAGE_BAND, 7),), ()]
     keys = [np.array(sorted({k & (2**64 - 1) for _, k in q}), dtype=np.uint64) for q in queries]
+    bands = [np.array([dict((k & (2**64 - 1), b) for b, k in q)[key] for key in ks.tolist()], dtype=np.int64)
+             for q, ks in zip(queries, keys)]
     for limit in (1, 50):
-        batched = store.batch_candidates(keys, limit=limit, min_hits=1, min_phrase_hits=3)
-        assert batched == [store.find_candidates(q, limit=limit, min_hits=1, min_phrase_hits=3) for q in queries]
+        rule = CandidateRule(limit=limit, min_hits=1, min_phrase_hits=3)
+        batched, _ = store.batch_candidates(keys, bands, rule)
+        assert batched == [store.find_candidates(q, rule) for q in queries]
+
+
+def test_common_keys_do_not_count_unless_many_are_shared(store):
+    from provenance.fingerprint import PASSAGE_BAND
+
+    boiler = tuple((PASSAGE_BAND, 100 + k) for k in range(3))  # stock phrases on every page
+    pages = [make_doc(n, boiler + ((PASSAGE_BAND, 1000 * n + 1), (PASSAGE_BAND, 1000 * n + 2)))
+             for n in range(1, 8)]
+    for doc, fp in pages:
+        store.add_document(doc, fp)
+    rule = CandidateRule(min_hits=2, rare_documents=5, min_shared=4)
+    # a new page with the stock phrases only: held by 7 documents, they are common
+    assert store.find_candidates(boiler, rule) == []
+    assert {d for d, _ in store.find_candidates(boiler, CandidateRule(min_hits=2))} == {d.doc_id for d, _ in pages}
+    # sharing two uncommon keys, or many keys of any kind, still makes a candidate
+    own = ((PASSAGE_BAND, 3001), (PASSAGE_BAND, 3002))
+    assert store.find_candidates(boiler + own, rule) == [(pages[2][0].doc_id, 5)]
+    assert store.find_candidates(boiler + own[:1], rule) == [(pages[2][0].doc_id, 4)]
 
 
 def test_find_candidates_breaks_ties_by_doc_id_and_handles_64_bit_keys(store):
@@ -701,16 +723,16 @@ def test_the_key_index_answers_as_the_bands_table_and_is_rebuilt_when_it_lags(tm
             for doc, fp in docs[6:]:
                 s.add_document(doc, fp)
             # keys written in the open transaction are searched too
-            assert {d for d, _ in s.find_candidates(docs[-1][1].band_keys, min_hits=1)} >= {docs[-1][0].doc_id}
+            assert {d for d, _ in s.find_candidates(docs[-1][1].band_keys, CandidateRule(min_hits=1))} >= {docs[-1][0].doc_id}
         assert len(list(s.key_index_path.glob("*.keys.npy"))) <= 3
         query = tuple((band, 1000 + band) for band in range(5))
-        expected = s.find_candidates(query, min_hits=2)
+        expected = s.find_candidates(query, CandidateRule(min_hits=2))
         assert expected and all(n == 5 for _, n in expected)
         assert [n for _, n in s.integrity_problems()][-1] == 0
     index = path.with_name(path.name + ".keys")
     shutil.rmtree(index)  # as if a crash came between a commit and the index write
     with Store(path, read_only=True) as ro:  # a reader cannot rebuild it: it asks the table
-        assert ro.find_candidates(query, min_hits=2) == expected
+        assert ro.find_candidates(query, CandidateRule(min_hits=2)) == expected
     with Store(path) as s:  # a writer rebuilds it from the bands table
-        assert index.exists() and s.find_candidates(query, min_hits=2) == expected
+        assert index.exists() and s.find_candidates(query, CandidateRule(min_hits=2)) == expected
         assert [n for _, n in s.integrity_problems()][-1] == 0

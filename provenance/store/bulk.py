@@ -8,6 +8,7 @@ thousand documents costs a handful of round trips instead of tens of thousands.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -16,47 +17,61 @@ from ..fingerprint import PHRASE_BAND
 from ..models import Edge, Fingerprint, Passage, StoredDocument
 from ..pages import page_key
 from .convert import to_db_time
-from .schema import (CREDIT_COLUMNS, DIFF_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FURNITURE_COLUMNS,
-                     PASSAGE_COLUMNS, SITE_LINE_COLUMNS)
+from .schema import CREDIT_COLUMNS, DOCUMENT_COLUMNS, FURNITURE_COLUMNS, SITE_LINE_COLUMNS
 
-__all__ = ["BulkMixin", "CANDIDATE_RULE", "phrase_threshold", "rank_candidates"]
-
-#: Which documents sharing keys are candidates (parameters: phrase band, passage hits, phrase
-#: band, phrase hits): applied in SQL here and in memory by a batch
-#: (:meth:`provenance.batch.BatchView.find_candidates`).
-CANDIDATE_RULE = ("count(DISTINCT key) FILTER (WHERE band <> ?) >= ?"
-                   " OR count(DISTINCT key) FILTER (WHERE band = ?) >= ?")
-
-#: Larger than any document's number of keys: "never on phrase keys alone".
-_NEVER = 2**31 - 1
-
-
-def phrase_threshold(min_phrase_hits: int | None) -> int:
-    return _NEVER if min_phrase_hits is None else max(1, min_phrase_hits)
+__all__ = ["BulkMixin", "CandidateRule", "is_candidate", "phrase_threshold", "rank_candidates"]
 
 _EDGE_READ = ("edge_id, source_id, copy_id, relation, jaccard, containment, copy_containment, confidence,"
               " reasons, credited, via_id, direction_confidence")
 
 
-def rank_candidates(lookup, key_lists: Sequence[np.ndarray], band_lists: Sequence[np.ndarray], *, limit: int,
-                    min_hits: int, min_phrase_hits: int | None) -> list[list[tuple[int, int]]]:
-    """``CANDIDATE_RULE`` and its ranking over posting lists: for each list of distinct keys (with
-    their band numbers), the documents ``lookup`` says hold at least ``min_hits`` of its keys other
-    than phrase keys or ``min_phrase_hits`` phrase keys, as (doc_id, keys shared), most first,
-    ties by ascending id, at most ``limit``. ``lookup(sorted distinct keys)`` gives (positions into
-    them, documents) of every pair holding one."""
+@dataclass(frozen=True, slots=True)
+class CandidateRule:
+    """Which stored documents sharing index keys with a new one are worth verifying, and how many.
+
+    A key held by more than ``rare_documents`` stored documents is common (a stock phrase, a
+    template's wording: passim drops such n-grams too) and is not evidence on its own. A document
+    is a candidate when it shares ``min_hits`` uncommon keys other than phrase keys, or
+    ``min_phrase_hits`` uncommon phrase keys (None: never on phrases alone), or ``min_shared`` keys
+    of any kind (a copy of a story copied everywhere, whose keys are all common). Candidates are
+    ranked by keys shared, most first, ties by ascending id; at most ``limit``.
+    """
+
+    limit: int = 200
+    min_hits: int = 1
+    min_phrase_hits: int | None = None
+    rare_documents: int | None = None  # None: every key counts as uncommon
+    min_shared: int | None = None
+
+    @classmethod
+    def from_settings(cls, settings) -> CandidateRule:
+        return cls(settings.max_candidates, settings.min_band_hits, settings.min_phrase_hits,
+                   settings.rare_key_documents, settings.min_shared_keys)
+
+
+def rank_candidates(lookup, key_lists: Sequence[np.ndarray], band_lists: Sequence[np.ndarray],
+                    rule: CandidateRule) -> tuple[list[list[tuple[int, int]]], list[np.ndarray]]:
+    """The rule over posting lists: for each list of sorted distinct keys (with their band numbers),
+    its candidates as (doc_id, keys shared); and for each list, how many committed documents hold
+    each key (what "common" is judged on). ``lookup(sorted distinct keys)`` gives (positions into
+    them, documents, committed?) of every pair holding one of them."""
     out: list[list[tuple[int, int]]] = [[] for _ in key_lists]
-    if not key_lists or limit <= 0:
-        return out
+    counts = [np.zeros(len(k), dtype=np.int64) for k in key_lists]
+    if not key_lists or rule.limit <= 0:
+        return out, counts
     owners = np.concatenate([np.full(len(k), i, dtype=np.int64) for i, k in enumerate(key_lists)])
     keys = np.concatenate([np.asarray(k, dtype=np.uint64) for k in key_lists])
     bands = np.concatenate([np.asarray(b, dtype=np.int64) for b in band_lists])
     if not len(keys):
-        return out
+        return out, counts
     distinct, entry_key = np.unique(keys, return_inverse=True)
-    positions, documents = lookup(distinct)
+    positions, documents, committed = lookup(distinct)
+    df = np.bincount(positions[committed], minlength=len(distinct)) if len(positions) else \
+        np.zeros(len(distinct), dtype=np.int64)
+    bounds = np.cumsum([0] + [len(k) for k in key_lists])
+    counts = [df[entry_key[a:b]] for a, b in zip(bounds[:-1], bounds[1:])]
     if not len(positions):
-        return out
+        return out, counts
     order = np.argsort(positions, kind="stable")
     positions, documents = positions[order], documents[order]
     first = np.searchsorted(positions, np.arange(len(distinct)), side="left")
@@ -66,21 +81,40 @@ def rank_candidates(lookup, key_lists: Sequence[np.ndarray], band_lists: Sequenc
     offsets = np.arange(int(per_entry.sum())) - np.repeat(np.cumsum(per_entry) - per_entry, per_entry)
     doc = documents[np.repeat(first[entry_key], per_entry) + offsets]
     owner, phrase = owners[entry], bands[entry] == PHRASE_BAND
+    rare = np.ones(len(entry), dtype=bool) if rule.rare_documents is None else \
+        df[entry_key[entry]] <= rule.rare_documents
     order = np.lexsort((doc, owner))
-    owner, doc, phrase = owner[order], doc[order], phrase[order]
+    owner, doc, phrase, rare = owner[order], doc[order], phrase[order], rare[order]
     starts = np.ones(len(owner), dtype=bool)
     starts[1:] = (owner[1:] != owner[:-1]) | (doc[1:] != doc[:-1])
     group = np.cumsum(starts) - 1
     hits = np.bincount(group)
-    phrase_hits = np.bincount(group, weights=phrase).astype(np.int64)
+    rare_phrases = np.bincount(group, weights=rare & phrase).astype(np.int64)
+    rare_passages = np.bincount(group, weights=rare & ~phrase).astype(np.int64)
     owner, doc = owner[starts], doc[starts]
-    keep = ((hits - phrase_hits) >= max(1, min_hits)) | (phrase_hits >= phrase_threshold(min_phrase_hits))
+    keep = (rare_passages >= max(1, rule.min_hits)) | (rare_phrases >= phrase_threshold(rule.min_phrase_hits))
+    if rule.min_shared:
+        keep |= hits >= rule.min_shared
     owner, doc, hits = owner[keep], doc[keep], hits[keep]
     order = np.lexsort((doc, -hits, owner))
     for o, d, h in zip(owner[order].tolist(), doc[order].tolist(), hits[order].tolist()):
-        if len(out[o]) < limit:
+        if len(out[o]) < rule.limit:
             out[o].append((d, h))
-    return out
+    return out, counts
+
+
+def is_candidate(passages: int, phrases: int, shared: int, rule: CandidateRule) -> bool:
+    """The rule for one pair, given the uncommon passage and phrase keys and all keys it shares."""
+    return (passages >= max(1, rule.min_hits) or phrases >= phrase_threshold(rule.min_phrase_hits)
+            or bool(rule.min_shared and shared >= rule.min_shared))
+
+
+#: Larger than any document's number of keys: "never on phrase keys alone".
+_NEVER = 2**31 - 1
+
+
+def phrase_threshold(min_phrase_hits: int | None) -> int:
+    return _NEVER if min_phrase_hits is None else max(1, min_phrase_hits)
 
 
 class BulkMixin:
@@ -94,35 +128,12 @@ class BulkMixin:
         rows = self._fetch("SELECT doc_id FROM documents WHERE doc_id = ANY(?::BIGINT[])", [wanted])
         return {int(doc_id) for (doc_id,) in rows}
 
-    def batch_candidates(self, key_lists: Sequence[np.ndarray], *, limit: int, min_hits: int,
-                         min_phrase_hits: int | None = None,
-                         band_lists: Sequence[np.ndarray] | None = None) -> list[list[tuple[int, int]]]:
-        """For each list of index keys (uint64, with their band numbers in ``band_lists``), what
-        :meth:`Store.find_candidates` gives for it (same rule, same order, at most ``limit``), for
-        the whole batch at once: binary searches in the key index (or one SQL join without it)."""
-        out: list[list[tuple[int, int]]] = [[] for _ in key_lists]
-        if not key_lists or limit <= 0:
-            return out
-        if band_lists is not None and self._key_index_usable():
-            return rank_candidates(self._postings, key_lists, band_lists, limit=limit, min_hits=min_hits,
-                                   min_phrase_hits=min_phrase_hits)
-        owners = np.concatenate([np.full(len(k), i, dtype=np.int32) for i, k in enumerate(key_lists)])
-        keys = np.concatenate([np.asarray(k, dtype=np.uint64) for k in key_lists])
-        if not len(keys):
-            return out
-        rows = self._fetch(
-            "WITH q AS (SELECT unnest(?::INTEGER[]) AS owner, unnest(?::UBIGINT[]) AS key),"
-            " hits AS (SELECT key, band, doc_id FROM bands WHERE key IN (SELECT DISTINCT key FROM q)),"
-            " j AS (SELECT q.owner, hits.doc_id, hits.key, hits.band FROM q JOIN hits ON hits.key = q.key)"
-            " SELECT owner, doc_id, count(DISTINCT key) AS n FROM j GROUP BY owner, doc_id"
-            f" HAVING {CANDIDATE_RULE}"
-            " QUALIFY row_number() OVER (PARTITION BY owner ORDER BY n DESC, doc_id) <= ?"
-            " ORDER BY owner, n DESC, doc_id",
-            [owners, keys, PHRASE_BAND, max(1, min_hits), PHRASE_BAND, phrase_threshold(min_phrase_hits), limit],
-        )
-        for owner, doc_id, hits in rows:
-            out[owner].append((int(doc_id), int(hits)))
-        return out
+    def batch_candidates(self, key_lists: Sequence[np.ndarray], band_lists: Sequence[np.ndarray],
+                         rule: CandidateRule) -> tuple[list[list[tuple[int, int]]], list[np.ndarray]]:
+        """For each list of sorted distinct index keys (uint64) with their band numbers, what
+        :meth:`Store.find_candidates` gives for it, for the whole batch at once; and for each list,
+        how many committed documents hold each key (see :func:`rank_candidates`)."""
+        return rank_candidates(self._postings, key_lists, band_lists, rule)
 
     def documents_by_page(self, keys: Collection[str]) -> dict[str, set[int]]:
         """Stored documents whose URL or canonical URL has one of these page keys, by key."""

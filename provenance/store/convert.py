@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from ..models import StoredDocument
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["to_db_time", "from_db_time", "utc_now", "u64", "u64_array", "key_arrays", "placeholders", "stored_form"]
 

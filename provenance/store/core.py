@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -27,12 +28,11 @@ from ..models import (
     StoredDocument,
 )
 from ..settings import DEFAULT_SETTINGS, Settings
-from ..fingerprint import PHRASE_BAND
 from ..pages import page_key
 from . import schema
-from .bulk import CANDIDATE_RULE, BulkMixin, phrase_threshold, rank_candidates
+from .bulk import BulkMixin, CandidateRule, rank_candidates
 from .keyindex import KeyIndex, postings_lookup
-from .convert import from_db_time, key_arrays, placeholders, to_db_time, u64_array, utc_now
+from .convert import from_db_time, key_arrays, placeholders, to_db_time, utc_now
 from .readonly import check_read_query
 from .schema import (REGISTER_FUNCTIONS, COUNTED_TABLES, FINGERPRINT_SETTINGS_KEY, INTEGRITY_CHECKS, SCHEMA_VERSION_DDL, CREDIT_COLUMNS,
                      DIFF_COLUMNS, DOCUMENT_COLUMNS, DOCUMENT_READ_COLUMNS, EDGE_COLUMNS, FURNITURE_COLUMNS,
@@ -224,16 +224,25 @@ class Store(BulkMixin):
         if len(keys):
             self._pending_keys.append((doc_ids, keys))
 
-    def _postings(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(positions into ``keys``, documents) of the stored and pending pairs holding them."""
-        found = [self._key_index.lookup(keys)] if self._key_index is not None else []
+    def _postings(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(positions into ``keys``, documents, committed?) of the pairs holding them: from the key
+        index and the keys written in the open transaction, or, while the index lags (a store
+        opened read-only after a crash), from the ``bands`` table."""
+        if self._key_index_usable():
+            found = [(*self._key_index.lookup(keys), True)]
+        else:
+            rows = self._fetch_numpy("SELECT key, doc_id FROM bands WHERE key = ANY(?::UBIGINT[])", [keys])
+            held = rows["key"].astype(np.uint64)
+            found = [(np.searchsorted(keys, held), rows["doc_id"].astype(np.int64), True)]
         for doc_ids, pending in self._pending_keys:
             order = np.argsort(pending, kind="stable")
-            found.append(postings_lookup(pending[order], doc_ids[order], keys))
+            found.append((*postings_lookup(pending[order], doc_ids[order], keys), False))
         found = [f for f in found if len(f[0])]
         if not found:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=bool)
+        return (np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]),
+                np.concatenate([np.full(len(f[0]), f[2]) for f in found]))
 
     def _commit_key_index(self) -> None:
         """After a commit: the keys it wrote go into the key index, as the generation it recorded."""
@@ -497,49 +506,19 @@ class Store(BulkMixin):
 
     # --- candidates -----------------------------------------------------------------------
 
-    def find_candidates(
-        self,
-        band_keys: Sequence[tuple[int, int]],
-        *,
-        exclude: Collection[int] = (),
-        limit: int = 200,
-        min_hits: int = 1,
-        min_phrase_hits: int | None = None,
-    ) -> list[tuple[int, int]]:
-        """Documents sharing index keys with ``band_keys``: ``(doc_id, distinct matching keys)``.
-
-        A document is kept when it shares at least ``min_hits`` keys other than phrase keys, or
-        ``min_phrase_hits`` phrase keys (default: never on phrases alone; see
-        ``CANDIDATE_RULE``). Most hits first, ties by ascending doc_id;
-        documents in ``exclude`` left out; at most ``limit`` rows. One indexed query.
-        """
-        keys = np.unique(u64_array(key for _, key in band_keys)).tolist()
-        if not keys or limit <= 0:
+    def find_candidates(self, band_keys: Sequence[tuple[int, int]], rule: CandidateRule = CandidateRule(), *,
+                        exclude: Collection[int] = ()) -> list[tuple[int, int]]:
+        """Documents sharing index keys with ``band_keys`` that ``rule`` makes candidates:
+        ``(doc_id, keys shared)``, most first, ties by ascending id, those in ``exclude`` left out,
+        at most ``rule.limit`` (see :class:`~provenance.store.bulk.CandidateRule`)."""
+        bands, keys = key_arrays(Fingerprint("", 0, 0, b"", tuple(band_keys)))
+        keys, first = np.unique(keys, return_index=True)
+        if not len(keys) or rule.limit <= 0:
             return []
         excluded = {int(doc_id) for doc_id in exclude}
-        if self._key_index_usable():
-            bands, all_keys = key_arrays(Fingerprint("", 0, 0, b"", tuple(band_keys)))
-            order = np.argsort(all_keys, kind="stable")
-            all_keys, bands = all_keys[order], bands[order]
-            distinct = np.ones(len(all_keys), dtype=bool)
-            distinct[1:] = all_keys[1:] != all_keys[:-1]
-            (found,) = rank_candidates(self._postings, [all_keys[distinct]], [bands[distinct]],
-                                       limit=limit + len(excluded), min_hits=min_hits,
-                                       min_phrase_hits=min_phrase_hits)
-            return [(doc_id, hits) for doc_id, hits in found if doc_id not in excluded][:limit]
-        # The exclusion is applied here, over-fetching by len(excluded) rows: any filter on doc_id
-        # in the SQL is pushed into the scan of bands and turns the index scan into a full scan.
-        rows = self._fetch(
-            "SELECT doc_id, count(DISTINCT key) AS hits FROM bands"
-            " WHERE key = ANY(?::UBIGINT[])"
-            " GROUP BY doc_id"
-            f" HAVING {CANDIDATE_RULE}"
-            " ORDER BY hits DESC, doc_id"
-            " LIMIT ?",
-            [np.array(keys, dtype=np.uint64), PHRASE_BAND, max(1, min_hits), PHRASE_BAND,
-             phrase_threshold(min_phrase_hits), limit + len(excluded)],
-        )
-        return [(doc_id, hits) for doc_id, hits in rows if doc_id not in excluded][:limit]
+        wider = dataclasses.replace(rule, limit=rule.limit + len(excluded))
+        (found,), _ = rank_candidates(self._postings, [keys], [bands[first]], wider)
+        return [(doc_id, hits) for doc_id, hits in found if doc_id not in excluded][:rule.limit]
 
     # --- edges ----------------------------------------------------------------------------
 
