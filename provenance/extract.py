@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import codecs
 import html
-import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
@@ -34,6 +33,7 @@ from provenance.credits import find_credits, resolve_outlet
 from provenance.decode import decode_bytes, looks_like_html
 from provenance.errors import ExtractionError, InputError
 from provenance.furniture import find_furniture
+from provenance.jsonld import article_object, json_ld_objects, ld_find, ld_name, ld_resolve, ld_text, ld_types
 from provenance.models import Article, Credit, RawDocument
 from provenance.settings import DEFAULT_SETTINGS, Settings
 
@@ -149,8 +149,6 @@ MAX_TIMES_PER_META_BLOCK = 2
 MAX_SCRIPTS = 100
 #: <time> elements read at most.
 MAX_TIMES = 50
-#: JSON-LD objects read at most from one page.
-LD_MAX_OBJECTS = 500
 #: Strings longer than this are not a date value.
 DATE_MAX_CHARS = 64
 #: Years outside this range are not a publication date of a web page (0001-01-01 placeholders,
@@ -186,12 +184,6 @@ MONTH_FIRST_LANGUAGES = frozenset({"en", "en-us"})
 #: The furthest UTC offsets of inhabited time zones (UTC−12 … UTC+14): a UTC timestamp can be shown
 #: as the next day only from hour 24 − 14 on, and as the day before only before hour 12.
 MAX_EAST_OFFSET_HOURS, MAX_WEST_OFFSET_HOURS = 14, 12
-#: JSON-LD types that describe the article itself.
-ARTICLE_TYPES = frozenset({"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
-                           "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "techarticle",
-                           "scholarlyarticle", "socialmediaposting", "liveblogposting", "posting", "report",
-                           "review", "creativework", "webpage", "medicalwebpage", "itempage", "discussionforumposting",
-                           "qapage", "howto", "recipe", "event", "videoobject"})
 #: Meta tags that carry the publication time, strongest first. Modification times are never used.
 PUBLISHED_META = (
     ("property", "article:published_time"), ("property", "og:published_time"),
@@ -261,7 +253,6 @@ _TEASER_ENDS = ("...", "…")
 _KICKER_CLASS = re.compile("|".join(KICKER_CLASS_WORDS))
 _HIDDEN_CLASS = re.compile("|".join(HIDDEN_CLASS_WORDS))
 _NON_UTF8_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-_TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _COMPACT_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
 _SPACE_BEFORE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(\d)")
 _YMD = re.compile(r"\b((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})\b")
@@ -1151,17 +1142,17 @@ def _prefix(values: list[float]) -> list[float]:
 
 
 def _page_metadata(scan: _Scan, url: str, body: _Body) -> PageMetadata:
-    ld_objects = _json_ld_objects(scan.ld_texts)
+    ld_objects = json_ld_objects(scan.ld_texts)
     by_id = {obj["@id"]: obj for obj in ld_objects if isinstance(obj.get("@id"), str)}
-    ld_article = _ld_article(ld_objects)
+    ld_article = article_object(ld_objects)
     metas = scan.metas
     page_is_web = urlsplit(url).scheme in ("http", "https")
 
     canonical = _canonical_url(scan.canonical, metas, url if page_is_web else None)
     site = _first(metas.get(("property", "og:site_name")),
-                  _ld_name(_ld_resolve(ld_article.get("publisher"), by_id)),
-                  _ld_name(_ld_find(ld_objects, ("newsmediaorganization", "organization"), "name")),
-                  _ld_name(_ld_find(ld_objects, ("website",), "name")))
+                  ld_name(ld_resolve(ld_article.get("publisher"), by_id)),
+                  ld_name(ld_find(ld_objects, ("newsmediaorganization", "organization"), "name")),
+                  ld_name(ld_find(ld_objects, ("website",), "name")))
     if not site:
         site = _host(canonical) or (_host(url) if page_is_web else None)
     title = _title(scan, metas, ld_article, site, body, url)
@@ -1169,7 +1160,7 @@ def _page_metadata(scan: _Scan, url: str, body: _Body) -> PageMetadata:
     anchor = next((position for text, position, _ in scan.h1s if text == title), None)
     zone = _ArticleHead(body.start, body.end, anchor)
     published, stated = _published(scan, metas, ld_article, ld_objects, url, body, zone)
-    modified = _first_date([_ld_text(ld_article.get("dateModified"))]
+    modified = _first_date([ld_text(ld_article.get("dateModified"))]
                            + [metas.get(key) for key in MODIFIED_META])
     return PageMetadata(
         title=title,
@@ -1195,93 +1186,12 @@ def _site_labels(site: str | None, url: str) -> set[str]:
 
 
 def _language(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict) -> str | None:
-    value = _first(scan.language, metas.get(("property", "og:locale")), _ld_text(ld_article.get("inLanguage")),
+    value = _first(scan.language, metas.get(("property", "og:locale")), ld_text(ld_article.get("inLanguage")),
                    metas.get(("http-equiv", "content-language")))
     if not value:
         return None
     value = value.replace("_", "-").split(",")[0].strip()
     return value or None
-
-
-def _json_ld_objects(texts: list[str]) -> list[dict]:
-    """Every JSON object in the page's JSON-LD scripts, flattened (lists, @graph, mainEntity)."""
-    objects: list[dict] = []
-    for raw in texts:
-        try:
-            data = json.loads(raw, strict=False)
-        except ValueError:
-            # Pages often leave a trailing comma or an HTML comment around the JSON.
-            try:
-                data = json.loads(_TRAILING_COMMA.sub(r"\1", raw.strip().strip("<!->")), strict=False)
-            except ValueError:
-                continue
-        pending = [data]
-        while pending and len(objects) < LD_MAX_OBJECTS:
-            item = pending.pop()
-            if isinstance(item, list):
-                pending.extend(reversed(item))
-            elif isinstance(item, dict):
-                objects.append(item)
-                for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
-                    nested = item.get(key)
-                    if isinstance(nested, (list, dict)):
-                        pending.append(nested)
-    return objects
-
-
-def _ld_types(obj: dict) -> set[str]:
-    types = obj.get("@type")
-    if isinstance(types, str):
-        types = [types]
-    return {str(t).casefold().rpartition("/")[2] for t in types} if isinstance(types, list) else set()
-
-
-def _ld_article(objects: list[dict]) -> dict:
-    """The JSON-LD object describing the article: an article type with a date or headline first."""
-    articles = [obj for obj in objects if _ld_types(obj) & ARTICLE_TYPES]
-    for obj in articles:
-        if obj.get("datePublished") or obj.get("headline"):
-            return obj
-    if articles:
-        return articles[0]
-    for obj in objects:
-        if "headline" in obj or "articleBody" in obj:
-            return obj
-    return {}
-
-
-def _ld_find(objects: list[dict], types: tuple[str, ...], field_name: str):
-    for obj in objects:
-        if _ld_types(obj) & set(types) and obj.get(field_name):
-            return obj.get(field_name)
-    return None
-
-
-def _ld_resolve(value, by_id: dict[str, dict]):
-    """A {"@id": …} reference replaced by the object it names (in @graph pages)."""
-    if isinstance(value, list):
-        return [_ld_resolve(item, by_id) for item in value]
-    if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in by_id:
-        return by_id[value["@id"]]
-    return value
-
-
-def _ld_text(value) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        value = value.get("@value") or value.get("name")
-    return value if isinstance(value, str) else None
-
-
-def _ld_name(value) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        value = value.get("name")
-    if isinstance(value, str) and value.strip() and "://" not in value:
-        return value
-    return None
 
 
 # ---- title
@@ -1295,7 +1205,7 @@ def _title(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict, sit
     An <h1> that only repeats the site's name (a logo) is never the headline.
     """
     declared = [" ".join(_unescaped(t).split()) for t in (
-        _ld_text(ld_article.get("headline")), metas.get(("property", "og:title")), metas.get(("name", "og:title")),
+        ld_text(ld_article.get("headline")), metas.get(("property", "og:title")), metas.get(("name", "og:title")),
         metas.get(("name", "twitter:title")), metas.get(("property", "twitter:title"))) if t and t.strip()]
     title_tag = _unescaped(scan.title_tag or "")
     site_names = {_joined_words(name) for name in (site, _host(url), (_host(url) or "").rpartition(".")[0]) if name}
@@ -1471,11 +1381,11 @@ def _published(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict,
     one the page stands by (a stale JSON-LD block, a CMS "created" date). A UTC timestamp one day
     off the shown day is the same instant seen from the page's own time zone.
     """
-    declared = [_ld_text(ld_article.get("datePublished"))]
+    declared = [ld_text(ld_article.get("datePublished"))]
     declared += [metas.get(key) for key in PUBLISHED_META]
     declared += scan.date_props
-    declared += [_ld_text(obj.get("datePublished")) for obj in ld_objects if obj is not ld_article]
-    declared += [_ld_text(ld_article.get("dateCreated"))]
+    declared += [ld_text(obj.get("datePublished")) for obj in ld_objects if obj is not ld_article]
+    declared += [ld_text(ld_article.get("dateCreated"))]
     moments = [moment for moment in map(_parse_moment, filter(None, declared)) if moment is not None]
     lines = _text_dates(scan, zone)  # read once, used by the three below
     shown = _shown_date(scan, zone, lines)
@@ -1713,11 +1623,11 @@ def _authors(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict, b
     only: mixing them mixes people up."""
     people: list[str] = []
     organisations: list[str] = []
-    authors = _ld_resolve(ld_article.get("author") or ld_article.get("creator"), by_id)
+    authors = ld_resolve(ld_article.get("author") or ld_article.get("creator"), by_id)
     for author in authors if isinstance(authors, list) else [authors]:
-        name = _clean_author(_ld_name(author))
+        name = _clean_author(ld_name(author))
         if name:
-            is_organisation = (isinstance(author, dict) and _ld_types(author) & ORGANISATION_TYPES
+            is_organisation = (isinstance(author, dict) and ld_types(author) & ORGANISATION_TYPES
                                or _is_organisation_name(name, site_labels))
             (organisations if is_organisation else people).append(name)
     cleaned = people

@@ -584,3 +584,29 @@ def test_the_date_shown_by_the_headline_beats_declared_dates_the_page_never_show
     html = page(head=head).replace("</h1>", "</h1><p>Wir suchen zum 12.01.2022 eine Redakteurin oder einen "
                                             "Redakteur für unsere Lokalredaktion in der Stadt am Hafen.</p>")
     assert extract_metadata(raw(html)).published_date.isoformat() == "2021-11-29"
+
+
+# ---- hostile JSON-LD: deep nesting and values of the wrong type are skipped, never raised
+
+
+@pytest.mark.parametrize("json_ld", [
+    "[" * 100_000 + "]" * 100_000,  # json.loads itself recursed into a RecursionError
+    '{"@graph":' * 5000 + "1" + "}" * 5000,
+    '{"@type": "NewsArticle", "headline": "x", "author": ' + "[" * 900 + '"Jane Roe"' + "]" * 900 + "}",
+    '{"@type": ' + "[" * 900 + '"NewsArticle"' + "]" * 900 + ', "headline": "x"}',
+    '{"@type": "NewsArticle", "headline": "x", "author": {"@id": {"a": 1}}, "publisher": {"@id": [1]}}',
+    '{"@type": {"@id": "schema:NewsArticle"}, "@id": {"x": 1}, "datePublished": {"@value": ["2024"]}}',
+    '{"@type": "NewsArticle", "author": [' + ",".join(f'"Author {i}"' for i in range(100_000)) + "]}",
+])
+def test_hostile_json_ld_is_skipped(json_ld):
+    html = page(head=f'<script type="application/ld+json">{json_ld}</script>')
+    article = extract_article(raw(html))
+    assert "Union leaders said" in article.text
+    assert len(article.authors) <= 100
+
+
+def test_json_ld_nested_author_lists_still_resolve():
+    graph = ('{"@graph": [{"@type": "NewsArticle", "headline": "Harbour strike enters third day", '
+             '"author": [[{"@id": "#jane"}]]}, {"@id": "#jane", "@type": "Person", "name": "Jane Roe"}]}')
+    article = extract_article(raw(page(head=f'<script type="application/ld+json">{graph}</script>')))
+    assert article.authors == ("Jane Roe",)
