@@ -11,9 +11,8 @@ said", "joined via a video link", "as police reported") is not a credit. Pure Py
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
-
 from provenance.models import Credit
+from provenance.urls import split_url
 
 __all__ = [
     "find_credits",
@@ -333,7 +332,8 @@ def _host_of(value: str | None) -> str | None:
         return None
     value = value.strip()
     if "://" in value:
-        host = urlsplit(value).hostname or ""
+        parts = split_url(value)
+        host = (parts.hostname if parts else None) or ""
     else:
         host = value.casefold().split("/")[0]
     host = host.casefold().rstrip(".")

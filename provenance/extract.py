@@ -25,7 +25,6 @@ from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from itertools import accumulate, islice
 from operator import sub
-from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -33,8 +32,10 @@ from provenance.credits import find_credits, resolve_outlet
 from provenance.decode import decode_bytes, looks_like_html
 from provenance.errors import ExtractionError, InputError
 from provenance.furniture import find_furniture
+from provenance.text import replace_surrogates
 from provenance.jsonld import article_object, json_ld_objects, ld_find, ld_name, ld_resolve, ld_text, ld_types
 from provenance.models import Article, Credit, RawDocument
+from provenance.urls import join_url, split_url, url_problem
 from provenance.settings import DEFAULT_SETTINGS, Settings
 
 __all__ = ["PageMetadata", "extract_article", "extract_metadata", "extract_html", "extract_text", "parse_datetime"]
@@ -399,6 +400,10 @@ def extract_metadata(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS) ->
 
 
 def _checked_content(raw: RawDocument, settings: Settings) -> tuple[str | bytes, bool]:
+    # The URL is the document's identity, split by every later stage (inputs refuses such records).
+    problem = "a lone surrogate" if replace_surrogates(raw.url) != raw.url else url_problem(raw.url)
+    if problem:
+        raise InputError(raw.origin, f"malformed URL ({problem}): {raw.url[:80]!r}")
     if isinstance(raw.content, bytes):
         if len(raw.content) > settings.max_input_bytes:
             raise InputError(raw.origin, f"input larger than {settings.max_input_bytes} bytes")
@@ -414,8 +419,8 @@ def _with_overrides(article: Article, raw: RawDocument) -> Article:
         published = _as_utc(raw.published)
     return replace(
         article,
-        site=raw.site or article.site,
-        title=raw.title or article.title,
+        site=replace_surrogates(raw.site) if raw.site else article.site,
+        title=replace_surrogates(raw.title) if raw.title else article.title,
         published_at=published,
         fetched_at=raw.fetched,
     )
@@ -488,7 +493,7 @@ def extract_html(html: str | bytes, url: str) -> Article:
     text = "\n\n".join(blocks)
 
     credits = list(find_credits(text))
-    page_is_web = urlsplit(url).scheme in ("http", "https")
+    page_is_web = _is_web(url)
     page_host = _host(url) if page_is_web else None
     canonical, canonical_host = meta.canonical_url, _host(meta.canonical_url)
     if page_host and canonical_host and canonical_host != page_host:
@@ -525,10 +530,16 @@ def _same_text(a: str, b: str) -> bool:
     return _WORD.findall(a.casefold()) == _WORD.findall(b.casefold())
 
 
+def _is_web(url: str) -> bool:
+    parts = split_url(url)
+    return parts is not None and parts.scheme in ("http", "https")
+
+
 def _host(url: str | None) -> str | None:
     if not url or "://" not in url:
         return None
-    host = (urlsplit(url).hostname or "").casefold()
+    parts = split_url(url)
+    host = ((parts.hostname if parts else None) or "").casefold()
     host = host[4:] if host.startswith("www.") else host
     return host or None
 
@@ -628,8 +639,8 @@ def _html_or_text(raw: RawDocument) -> tuple[str | bytes, bool]:
                 return data, True
     if isinstance(content, bytes):
         text, _ = decode_bytes(content, raw.content_type, origin=raw.origin)
-    else:
-        text = content.replace("\r\n", "\n").replace("\r", "\n")
+    else:  # a str from a JSON record or a caller: lone surrogates cannot be encoded later
+        text = replace_surrogates(content.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise InputError(raw.origin, "empty document")
@@ -1146,7 +1157,7 @@ def _page_metadata(scan: _Scan, url: str, body: _Body) -> PageMetadata:
     by_id = {obj["@id"]: obj for obj in ld_objects if isinstance(obj.get("@id"), str)}
     ld_article = article_object(ld_objects)
     metas = scan.metas
-    page_is_web = urlsplit(url).scheme in ("http", "https")
+    page_is_web = _is_web(url)
 
     canonical = _canonical_url(scan.canonical, metas, url if page_is_web else None)
     site = _first(metas.get(("property", "og:site_name")),
@@ -1298,8 +1309,8 @@ def _canonical_url(href: str | None, metas: dict[tuple[str, str], str], base: st
     if not href:
         return None
     if base:
-        href = urljoin(base, href)
-    return href if urlsplit(href).scheme in ("http", "https") else None
+        href = join_url(base, href)  # None when the page's URL is malformed ("http://[::1")
+    return href if href and _is_web(href) else None
 
 
 # ---- dates
@@ -1500,7 +1511,8 @@ class _ArticleHead:
 
 def _url_date(url: str) -> datetime | None:
     """A full date in the URL's path: /2024/03/05/, 20240305, or a day-first 05-03-2024."""
-    path = urlsplit(url).path if url else ""
+    parts = split_url(url) if url else None
+    path = parts.path if parts else ""
     match = _URL_DATE.search(path)
     if match:
         return _checked_date(int(match["y"]), int(match["m"]), int(match["d"]))

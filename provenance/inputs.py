@@ -25,6 +25,8 @@ from .errors import InputError
 from .fetch import Fetcher, is_url
 from .models import RawDocument
 from .settings import DEFAULT_SETTINGS, Settings
+from .text import replace_surrogates
+from .urls import url_problem
 
 __all__ = ["read_inputs", "STDIN_TARGET", "DOCUMENT_SUFFIXES", "JSONL_SUFFIXES"]
 
@@ -151,7 +153,7 @@ def _read_directory(root: Path, target: str, settings: Settings) -> Iterator[Raw
             produced = True
             yield item
     if not produced:
-        yield InputError(target, "no HTML, text or JSON Lines files found")
+        yield InputError(_printable(target), "no HTML, text or JSON Lines files found")
 
 
 def _walk(directory: Path) -> Iterator[Path | InputError]:
@@ -166,7 +168,7 @@ def _walk(directory: Path) -> Iterator[Path | InputError]:
         with os.scandir(directory) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
     except OSError as exc:
-        yield InputError(str(directory), _os_reason(exc))
+        yield InputError(_printable(str(directory)), _os_reason(exc))
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -176,7 +178,7 @@ def _walk(directory: Path) -> Iterator[Path | InputError]:
             is_dir = entry.is_dir(follow_symlinks=False)
             is_file = entry.is_file()  # follows a symlink to a regular file
         except OSError as exc:
-            yield InputError(str(path), _os_reason(exc))
+            yield InputError(_printable(str(path)), _os_reason(exc))
             continue
         if is_dir:
             yield from _walk(path)
@@ -189,6 +191,7 @@ def _walk(directory: Path) -> Iterator[Path | InputError]:
 
 def _read_file(path: Path, origin: str, settings: Settings) -> Iterator[RawDocument | InputError]:
     """One file: a JSON Lines batch by suffix, otherwise one document of raw bytes."""
+    origin = _printable(origin)
     if path.suffix.lower() in JSONL_SUFFIXES:
         yield from _read_jsonl(path, origin, settings)
         return
@@ -269,6 +272,10 @@ def _parse_record(raw: bytes, where: str, default_url: str) -> RawDocument | Inp
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         return InputError(where, f"malformed JSON: {exc.msg} (column {exc.colno})")
+    except RecursionError:  # json parses recursively: arrays or objects nested ~1000 deep
+        return InputError(where, "malformed JSON: nested too deeply")
+    except ValueError:  # int() refuses numbers of more than sys.get_int_max_str_digits() digits
+        return InputError(where, "malformed JSON: a number too long to read")
     if not isinstance(record, dict):
         return InputError(where, f"not a JSON object but {_json_type(record)}")
 
@@ -282,21 +289,32 @@ def _parse_record(raw: bytes, where: str, default_url: str) -> RawDocument | Inp
         break
     else:
         return InputError(where, "no 'text' or 'html' field")
+    # A "\ud800" escape decodes to a lone surrogate, which no later stage can encode: in text it
+    # becomes U+FFFD, as undecodable bytes do. Only JSON escapes make them (raw holds valid UTF-8).
+    escaped = b"\\u" in raw
+    if escaped:
+        content = replace_surrogates(content)
 
     strings: dict[str, str | None] = {}
     for field in _STRING_FIELDS:
         value = record.get(field)
         if value is not None and not isinstance(value, str):
             return InputError(where, f"'{field}' is {_json_type(value)}, not a string")
-        strings[field] = value or None  # "" is as good as missing
+        strings[field] = (replace_surrogates(value) if escaped and value else value) or None  # "" = missing
+    url = record.get("url")
+    if url:
+        # The URL is the document's identity and every later stage splits it: a URL urllib refuses
+        # ("http://[::1") or one with a lone surrogate is refused, not stored as an opaque string.
+        problem = "a lone surrogate" if strings["url"] != url else url_problem(url)
+        if problem:
+            return InputError(where, f"malformed 'url' ({problem}): {_shown(url)}")
 
     dates: dict[str, datetime | None] = {}
     for field in _DATE_FIELDS:
         try:
             dates[field] = _parse_date(record.get(field))
         except ValueError:
-            shown = json.dumps(record.get(field), ensure_ascii=False)[:60]
-            return InputError(where, f"bad '{field}' date: {shown}")
+            return InputError(where, f"bad '{field}' date: {_shown(record.get(field))}")
 
     return RawDocument(
         url=strings["url"] or default_url,
@@ -308,6 +326,11 @@ def _parse_record(raw: bytes, where: str, default_url: str) -> RawDocument | Inp
         published=dates["published"],
         fetched=dates["fetched"],
     )
+
+
+def _shown(value: Any) -> str:
+    """A JSON value as a message shows it: short, and printable (no lone surrogate)."""
+    return replace_surrogates(json.dumps(value, ensure_ascii=False)[:60])
 
 
 def _parse_date(value: Any) -> datetime | None:
@@ -369,6 +392,17 @@ def _is_binary(data: bytes) -> bool:
         return True
     controls = sum(1 for byte in sample if byte in _CONTROL_BYTES)
     return controls > MAX_CONTROL_SHARE * len(sample)
+
+
+def _printable(name: str) -> str:
+    """A path as messages show it. Bytes of a file name that are not UTF-8 reach Python as lone
+    surrogates, which cannot be printed or stored: they are shown as ``\\xNN``."""
+    if name.isascii():
+        return name
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that no file system byte stands for
+        return replace_surrogates(name)
 
 
 def _os_reason(exc: OSError) -> str:

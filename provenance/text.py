@@ -17,7 +17,7 @@ from typing import Iterable
 
 import numpy as np
 
-__all__ = ["Tokens", "tokenize", "quoted_spans", "token_hashes", "ngram_hashes", "mix64"]
+__all__ = ["Tokens", "tokenize", "quoted_spans", "token_hashes", "ngram_hashes", "mix64", "replace_surrogates"]
 
 # Scripts without word spaces: one token per character (shingled by Settings.shingle_chars).
 _UNSPACED = (
@@ -27,6 +27,20 @@ _UNSPACED = (
     "\u3040-\u30ff"  # Hiragana, Katakana
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs
 )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD.
+
+    A lone surrogate is no character (JSON's ``"\\ud800"`` decodes to one; bytes never do with our
+    decoders): it cannot be encoded as UTF-8, so it would break hashing, the store and printing.
+    """
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _combining_marks() -> str:

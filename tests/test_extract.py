@@ -610,3 +610,34 @@ def test_json_ld_nested_author_lists_still_resolve():
              '"author": [[{"@id": "#jane"}]]}, {"@id": "#jane", "@type": "Person", "name": "Jane Roe"}]}')
     article = extract_article(raw(page(head=f'<script type="application/ld+json">{graph}</script>')))
     assert article.authors == ("Jane Roe",)
+
+
+# ---- malformed URLs and lone surrogates
+
+
+@pytest.mark.parametrize("head", [
+    '<link rel="canonical" href="http://[::1">',
+    '<meta property="og:url" content="http://[::1/story">',
+    '<link rel="canonical" href="https://[abc]/x">',
+    '<meta name="syndication-source" content="http://[::1">',
+    '<meta name="original-source" content="http://a\uff03b/">',
+])
+def test_a_malformed_url_in_the_page_is_ignored(head):
+    article = extract_article(raw(page(head=head)))
+    assert article.canonical_url is None
+    assert "Union leaders said" in article.text
+
+
+def test_a_malformed_or_surrogate_document_url_is_refused_as_input():
+    for url in ("http://[::1", "https://news.example/\ud800"):
+        with pytest.raises(InputError, match="malformed URL"):
+            extract_article(raw(page(), url=url))
+
+
+def test_lone_surrogates_in_str_content_and_declared_facts_become_replacement_characters():
+    text = SENTENCE * 3 + "\ud800"
+    article = extract_article(raw(text, title="Title \udfff", site="Site \ud800"))
+    assert article.text.endswith("\ufffd")
+    assert (article.title, article.site) == ("Title \ufffd", "Site \ufffd")
+    html_article = extract_article(raw(page(body_suffix="<p>\ud800</p>")))
+    assert "\ud800" not in html_article.text
