@@ -165,7 +165,7 @@ OUTLET_NAME_ENDINGS = frozenset({"news", "times", "post", "herald", "tribune", "
                                  "agency", "press", "wire", "online", "media", "report", "reporter", "insider",
                                  "monitor", "bulletin", "dispatch", "inquirer", "independent", "economist",
                                  "bloomberg", "reuters", "politico", "axios"})
-_SPLIT_NAMES = re.compile(r"\s*(?:,|;|/|&|\+|\band\b)\s*")
+_SPLIT_NAMES = re.compile(r"(?:,|;|/|&|\+|\band\b)\s*")  # parts are trimmed: no leading \s* (quadratic)
 _HOST_LIKE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+[a-z]{2,6}$")
 _ANY_HOST = re.compile(r"^[a-z0-9\-]+(?:\.[a-z0-9\-]+)+$")
 _STRIP_CHARS = " \t\"'“”‘’«»„()[]{}<>.,;:!?*•·-–—|"

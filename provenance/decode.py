@@ -243,8 +243,9 @@ _LATIN_LANGUAGE_SETS = tuple(frozenset(letters) for letters in _LATIN_LANGUAGES)
 #: A short Turkish text fits Icelandic as well as Turkish; the far more common language wins.
 _RARE_LANGUAGE_WEIGHT = {_LATIN_LANGUAGES.index("áðéíóúýþæö"): 0.9}
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
-# A word with a non-ASCII letter in it.
-_WORD_WITH_NON_ASCII = re.compile(r"[^\W\d_]*[^\x00-\x7f\W\d_][^\W\d_]*")
+# A word with a non-ASCII letter in it, tried only from a word's first letter (from every letter of a
+# long ASCII word it was quadratic).
+_WORD_WITH_NON_ASCII = re.compile(r"(?<![^\W\d_])[^\W\d_]*[^\x00-\x7f\W\d_][^\W\d_]*")
 # A non-ASCII Latin letter between two others: real Latin-script text has ASCII letters around
 # its accents ("Ïðèìåð" is Russian read as windows-1252).
 _LATIN_CLUSTER = re.compile(r"(?<=[\u00c0-\u024f])[\u00c0-\u024f](?=[\u00c0-\u024f])")

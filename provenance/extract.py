@@ -136,6 +136,10 @@ BYLINE_MAX_NODES = 50
 #: A byline element with more text than this is a container (a <body class="single-author">, an
 #: author box with a biography), not the byline itself.
 BYLINE_NODE_MAX_CHARS = 200
+#: Characters of one author string read (a name is far shorter; the byline patterns, some of which
+#: scan a string once per word, then never see a page-sized "name"), and names read from one list.
+AUTHOR_MAX_CHARS = 300
+AUTHOR_LIST_MAX_NAMES = 100
 #: A line of the article's head longer than this is prose, not a byline ("Von Jane Roe, 5. Mai").
 BYLINE_LINE_MAX_CHARS = 120
 #: Words before the "by"/"von" of a byline line at most ("Veröffentlicht am 13. März 2019 von …",
@@ -278,7 +282,8 @@ _URL_DATE = re.compile(
 )
 _URL_DATE_DAY_FIRST = re.compile(
     r"(?<![\d])(?P<d>0[1-9]|[12]\d|3[01])(?P<sep>[\-_.])(?P<m>0[1-9]|1[0-2])(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)")
-_AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\||\band\b|\bund\b|&)\s*")
+# No leading \s*: it made a split quadratic in a long run of spaces (names are trimmed afterwards).
+_AUTHOR_SEPARATORS = re.compile(r"(?:,|;|\||\band\b|\bund\b|&)\s*")
 _BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|reported|story|text|ein beitrag|veröffentlicht|geschrieben|artikel|beitrag|"
     r"zeige alle beiträge|alle beiträge|publié|publicado|escrito|eingestellt|erstellt|verfasst)\s+)?"
@@ -286,13 +291,15 @@ _BYLINE_PREFIX = re.compile(
     r"text und fotos?|text|quelle|source)\s*:\s*)", re.I)
 # A role or link label after the name ("Christoph Hein Chefredakteur", "Grant Tinsley, PhD",
 # "Johanna Kropfitsch Alle Artikel", "Steven Salentin Mitglied der … Redaktion").
+# Each role after a separator (a comma, spaces, or both); possessive and only from the end of a word,
+# so a long run of spaces or roles is scanned once (a trailing \s* inside the loop made it quadratic).
 _BYLINE_ROLE = re.compile(
-    r"(?:,?\s+(?:chefredakteur(?:in)?|redakteur(?:in)?|redaktionsleiter(?:in)?|volontär(?:in)?|"
+    r"(?<![\s,])(?:(?:\s*+,)?\s++(?:chefredakteur(?:in)?|redakteur(?:in)?|redaktionsleiter(?:in)?|volontär(?:in)?|"
     r"mitglied der\b.*|alle artikel|alle beiträge|mehr artikel|more articles|ph\.?\s?d\.?|m\.d\.|"
-    r"fr|freie[rn]? (?:autor(?:in)?|journalist(?:in)?)|(?:[\w-]+\s+)?staff(?:\s+(?:writer|reporter))?)\s*)+$",
+    r"fr\b|freie[rn]? (?:autor(?:in)?|journalist(?:in)?)|(?:[\w-]+\s+)?staff(?:\s+(?:writer|reporter))?))++\s*+$",
     re.I)
 # A verb that comment bylines put after the name ("Karoline sagt", "Anna says").
-_BYLINE_VERB = re.compile(r"\s+(?:sagt|says|said|schreibt|writes|meint|dit)\s*:?$", re.I)
+_BYLINE_VERB = re.compile(r"(?<!\s)\s+(?:sagt|says|said|schreibt|writes|meint|dit)\s*:?$", re.I)
 # A byline line of the article's head: "By Jane Roe", "Veröffentlicht am 5. Mai 2023 von Jane Roe",
 # "Auteur : Jane Roe", "| By Jane Roe | April 13, 2020" (the name is validated after it).
 # "ByJane Roe" (a "By" glued to the name by the markup) counts as well.
@@ -337,18 +344,22 @@ _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "
                        "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"})
 # A domain name in an author field ("Deutsche Welle (www.dw.com)", "JuraForum.de-Redaktion"); the
 # top-level domain in lower case, as written ("St.Pauli" is no domain).
-_DOMAIN = re.compile(r"\b[\w-]+\.[a-z]{2,6}\b")
+_DOMAIN = re.compile(r"(?<![\w-])[\w-]+\.[a-z]{2,6}\b")  # from a word's start: linear
 # Month and weekday names, left out of the words before a byline's "by" ("8. Januar 2020 · by …").
 _DATE_WORDS = re.compile(r"\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + "|"
                          + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\b\.?", re.IGNORECASE)
 # A user's handle with a number ("Marianne1", "happyface313"): letters first, digits last.
-_HANDLE_WITH_NUMBER = re.compile(r"[^\W\d_]{2,}[\w.-]*?\d+")
+_HANDLE_WITH_NUMBER = re.compile(r"[^\W\d_]{2}[\w.-]*\d")  # fullmatch; {2,}…*?\d+ backtracked cubically
 _BYLINE_TAIL = re.compile(
-    r"\s+(?:\||•|·|–|—|-)\s+|,\s*(?=[A-Z][\w ]*(?:Writer|Editor|Reporter|Correspondent|Staff))")
+    r"(?<!\s)\s+(?:\||•|·|–|—|-)\s+|,\s*(?=[A-Z][\w ]*(?:Writer|Editor|Reporter|Correspondent|Staff))")
 _BULLET_LINE = re.compile(r"^[ \t]*(?:[•●▪◦·■□➢►‣⁃]|[-*+](?=\s))[ \t]*", re.M)
-_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t#]*$", re.M)
-_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# Markdown, each pattern linear in a line of any length: a heading's closing #s are stripped by
+# rstrip (a lazy group before [ \t#]*$ was quadratic in trailing spaces); link text holds no "[" and
+# a link's URL at most one level of parentheses (each "[" or "(" scanned to the end of the line
+# before); emphasis holds no delimiter of its own kind (a run of unclosed "**" scanned the line each).
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*)$", re.M)
+_MD_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1")
 _MD_QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?", re.M)
 
 
@@ -556,7 +567,7 @@ def extract_text(content: str, url: str, *, declared_title: str | None = None) -
     record's ``title``), the first line is the title only if it says the same: a record's text
     often starts with its dateline or lead ("MONTVALE, N.J., March 17 - Qtly div …").
     """
-    content = _MD_HEADING.sub(r"\1", content)
+    content = _MD_HEADING.sub(lambda heading: heading[1].rstrip(" \t#"), content)
     content = _MD_QUOTE.sub("", content)
     content = _MD_LINK.sub(r"\1", content)
     content = _MD_EMPHASIS.sub(r"\2", content)
@@ -1792,13 +1803,14 @@ def _leading_names(text: str) -> list[str]:
 def _split_names(value: str | None) -> list[str]:
     if not value:
         return []
-    return [part for part in _AUTHOR_SEPARATORS.split(value) if part.strip()]
+    parts = [part for part in _AUTHOR_SEPARATORS.split(value, AUTHOR_LIST_MAX_NAMES) if part.strip()]
+    return parts[:AUTHOR_LIST_MAX_NAMES]
 
 
 def _clean_author(value: str | None) -> str | None:
     """A person's name from a byline string, or None when it is not one (a date, a URL, a handle,
     a form label)."""
-    name = " ".join((value or "").split())
+    name = " ".join((value or "")[:AUTHOR_MAX_CHARS].split())
     name = _BYLINE_PREFIX.sub("", name)
     name = _BYLINE_TAIL.split(name)[0]
     name = _BYLINE_VERB.sub("", name)

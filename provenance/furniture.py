@@ -68,7 +68,8 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("back-to-top link", r"^back to top(?: button)?\b"),
         ("continue-reading link", r"^(?:continue reading|keep reading|read the full (?:story|article))\b"),
         ("cookie notice",
-         r"\bcookies?\b.*\b(?:accept|consent|privacy|policy|settings|preferences|browsing experience)\b|"
+         # From the first "cookie" only (atomic): from each one it was quadratic in a line of them.
+         r"^(?>.*?\bcookies?\b).*\b(?:accept|consent|privacy|policy|settings|preferences|browsing experience)\b|"
          r"^(?:we use|this (?:site|website) uses) cookies"),
         ("advertisement label",
          r"^(?:advertisement|advertisements|advert|sponsored(?: content)?|"

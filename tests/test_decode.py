@@ -407,3 +407,13 @@ def test_a_non_text_or_ascii_incompatible_charset_label_is_ignored(label):
         assert "Café au lait \\u0041 +AD- ~{" in text
         assert codec == expected_codec == "cp1252"
     assert "Café" in expected
+
+
+def test_a_long_word_without_non_ascii_letters_is_scored_in_linear_time():
+    # Detection scores words holding non-ASCII letters; its word pattern once restarted at every
+    # letter of a long ASCII run inside such a word (this input took over 10 s).
+    data = ("caf\xe91" + "Ab" * 5000 + " caf\xe9 cr\xe8me").encode("cp1252")
+    started = time.perf_counter()
+    text, codec = decode_bytes(data)
+    assert time.perf_counter() - started < 1.0
+    assert codec == "cp1252" and text.endswith("café crème")
