@@ -24,7 +24,6 @@ from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from itertools import accumulate, islice
-from operator import sub
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -35,6 +34,7 @@ from provenance.furniture import find_furniture
 from provenance.text import replace_surrogates
 from provenance.jsonld import article_object, json_ld_objects, ld_find, ld_name, ld_resolve, ld_text, ld_types
 from provenance.models import Article, Credit, RawDocument
+from provenance.nesting import bounded_nesting
 from provenance.urls import join_url, split_url, url_problem
 from provenance.settings import DEFAULT_SETTINGS, Settings
 
@@ -390,7 +390,7 @@ def extract_article(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS) -> 
     """Extract the article of ``raw``. Raises :class:`InputError` for empty or binary input and
     :class:`ExtractionError` when fewer than ``settings.min_article_words`` words of text remain."""
     content, is_html = _checked_content(raw, settings)
-    article = extract_html(content, raw.url) if is_html else extract_text(content, raw.url, declared_title=raw.title)
+    article = extract_html(content, raw.url, settings, origin=raw.origin) if is_html else extract_text(content, raw.url, declared_title=raw.title)
     article = _with_overrides(article, raw)
     # Counted only up to the minimum: the whole count matters only when there are fewer.
     words = sum(1 for _ in islice(_WORD.finditer(article.body), settings.min_article_words))
@@ -405,7 +405,7 @@ def extract_metadata(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS) ->
     content, is_html = _checked_content(raw, settings)
     if not is_html:
         return PageMetadata(title=extract_text(content, raw.url).title)
-    tree = LexborHTMLParser(_bounded_nesting(content))
+    tree = _parsed(content, settings, raw.origin)
     scan = _scan(tree)
     return _page_metadata(scan, raw.url, _choose_body(scan))
 
@@ -437,64 +437,18 @@ def _with_overrides(article: Article, raw: RawDocument) -> Article:
     )
 
 
-#: Tag nesting deeper than this is flattened before parsing: the HTML tree builder's time grows with
-#: the square of the depth (20,000 nested <div> take ~1 s, 100,000 ~25 s), and no article needs it.
-MAX_NESTING_DEPTH = 1000
-#: Pages smaller than this skip the depth check (~3 ms per 100 KB, too dear for every page): they
-#: cannot nest deeper than ~45,000 tags, which the parser still builds in about 5 s at worst.
-NESTING_CHECK_MIN_SIZE = 500_000
-_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-_VOID_TAG_BYTES = frozenset(tag.encode() for tag in _VOID_TAGS)
-# A tag, its attributes greedy up to the first ">" (a lazy match is several times slower on the
-# huge data: URIs of big pages); a "/" ending them makes the tag self-closing. By type: (pattern, "/").
-_TAG_RE = {str: (re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)([^>]*)>"), "/"),
-           bytes: (re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9]*)([^>]*)>"), b"/")}
+def _parsed(html: str | bytes, settings: Settings, origin: str) -> LexborHTMLParser:
+    """The page parsed by lexbor, its nesting bounded first (see :mod:`provenance.nesting`)."""
+    return LexborHTMLParser(bounded_nesting(
+        html, max_depth=settings.max_nesting_depth, max_rebuilt=settings.max_rebuilt_formatting,
+        free_tags=settings.nesting_free_tags, free_rebuilds=settings.nesting_free_rebuilds, origin=origin))
 
 
-def _bounded_nesting(html: str | bytes) -> str | bytes:
-    """``html`` with the tags nested deeper than MAX_NESTING_DEPTH removed (their text is kept)."""
-    if len(html) < NESTING_CHECK_MIN_SIZE:
-        return html
-    pattern, slash = _TAG_RE[type(html)]
-    if _max_depth(pattern.findall(html), slash) <= MAX_NESTING_DEPTH:
-        return html  # nothing to cut (almost every page): no walk over the tags one by one
-    depth, cut, out, last = 0, False, [], 0
-    for m in pattern.finditer(html):
-        closing, name, rest = m.groups()
-        self_closing = rest.endswith(slash)
-        name = name.decode("ascii", "replace").lower() if isinstance(name, bytes) else name.lower()
-        if name in _VOID_TAGS or self_closing:
-            continue
-        if closing:
-            deep = depth > MAX_NESTING_DEPTH
-            depth = max(0, depth - 1)
-        else:
-            depth += 1
-            deep = depth > MAX_NESTING_DEPTH
-        if deep:
-            out.append(html[last:m.start()])
-            last = m.end()
-            cut = True
-    if not cut:
-        return html
-    out.append(html[last:])
-    return html[:0].join(out)
-
-
-def _max_depth(tags: list[tuple], slash: str | bytes) -> int:
-    """The deepest nesting of ``tags`` ((closing "/", name, rest) as _TAG_RE finds them), counted as
-    :func:`_bounded_nesting` counts it: a closing tag never takes the depth below zero."""
-    voids = _VOID_TAGS if slash == "/" else _VOID_TAG_BYTES
-    steps = [0 if rest.endswith(slash) or name.lower() in voids else -1 if closing else 1
-             for closing, name, rest in tags]
-    # Depth floored at zero = running sum minus its lowest value so far (summed in C, not a loop).
-    sums = list(accumulate(steps, initial=0))
-    return max(map(sub, sums, accumulate(sums, min)))
-
-
-def extract_html(html: str | bytes, url: str) -> Article:
-    """An :class:`Article` from an HTML page (metadata and main-container text); bytes are UTF-8."""
-    tree = LexborHTMLParser(_bounded_nesting(html))
+def extract_html(html: str | bytes, url: str, settings: Settings = DEFAULT_SETTINGS, *,
+                 origin: str | None = None) -> Article:
+    """An :class:`Article` from an HTML page (metadata and main-container text); bytes are UTF-8.
+    Raises :class:`InputError` (naming ``origin``, else ``url``) for pathological markup."""
+    tree = _parsed(html, settings, origin or url)
     scan = _scan(tree)
     body = _choose_body(scan)
     meta = _page_metadata(scan, url, body)
@@ -893,10 +847,12 @@ def _headline_text(h1: LexborNode) -> tuple[str, str]:
     """
     segments: list[list[str]] = [[]]
     kickers: list[str] = []
-
-    def walk(parent: LexborNode) -> None:
-        child = parent.child
-        leading = True  # no text yet in this element: a <small> here is a kicker
+    # Depth first without recursion (a hostile <h1> may nest thousands of elements): each entry is
+    # the next child to read at one level and whether that element has shown no text yet (a
+    # <small> there is a kicker).
+    pending: list[tuple[LexborNode | None, bool]] = [(h1.child, True)]
+    while pending:
+        child, leading = pending.pop()
         while child is not None:
             tag = child.tag
             if tag == "-text":
@@ -917,11 +873,10 @@ def _headline_text(h1: LexborNode) -> tuple[str, str]:
                         and not _WORD.search(child.text() or ""):
                     segments.append([])  # a separator only screen readers see: the kicker was before it
                 else:
-                    walk(child)
-                    leading = False
+                    pending.append((child.next, False))  # back here after the element's own children
+                    child, leading = child.child, True
+                    continue
             child = child.next
-
-    walk(h1)
     text = " ".join("".join(segments[-1]).split()).strip(HEADLINE_STRIP_CHARS)
     if not text and len(segments) > 1:  # nothing after the separator: keep the whole
         text = " ".join(" ".join("".join(part) for part in segments).split()).strip(HEADLINE_STRIP_CHARS)
