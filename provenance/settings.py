@@ -130,8 +130,8 @@ class Settings:
     #: On pages the nesting model checks (see nesting_free_tags), elements nested deeper than this are
     #: flattened before parsing (start tags removed, text kept): lexbor's tree builder walks its stack
     #: for most tags, so its time grows with depth × tags. The 681 benchmark pages nest at most 52
-    #: levels in lexbor's trees (49 below <body>, as the model counts); libxml2 stops HTML at 256 too. At 256, a 2.8 MB
-    #: page of block tags takes 0.3 s to parse instead of 0.1 s flat (at 1,000: 0.9 s).
+    #: levels in lexbor's trees (49 below <body>, as the model counts); libxml2 stops HTML at 256 too.
+    #: At 256, a 2.8 MB page of block tags parses in 0.3 s instead of 0.1 s flat (at 1,000: 0.9 s).
     max_nesting_depth: int = 256
     #: A page whose markup would make the parser rebuild more than this many closed formatting
     #: elements (<b>, <font> … reopened in every following paragraph) is refused. The benchmark pages
