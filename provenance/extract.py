@@ -390,7 +390,10 @@ def extract_article(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS) -> 
     """Extract the article of ``raw``. Raises :class:`InputError` for empty or binary input and
     :class:`ExtractionError` when fewer than ``settings.min_article_words`` words of text remain."""
     content, is_html = _checked_content(raw, settings)
-    article = extract_html(content, raw.url, settings, origin=raw.origin) if is_html else extract_text(content, raw.url, declared_title=raw.title)
+    if is_html:
+        article = extract_html(content, raw.url, settings, origin=raw.origin)
+    else:
+        article = extract_text(content, raw.url, declared_title=raw.title)
     article = _with_overrides(article, raw)
     # Counted only up to the minimum: the whole count matters only when there are fewer.
     words = sum(1 for _ in islice(_WORD.finditer(article.body), settings.min_article_words))
