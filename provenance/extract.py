@@ -393,7 +393,7 @@ def extract_article(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS) -> 
     if is_html:
         article = extract_html(content, raw.url, settings, origin=raw.origin)
     else:
-        article = extract_text(content, raw.url, declared_title=raw.title)
+        article = extract_text(content, raw.url, declared_title=raw.title, settings=settings, origin=raw.origin)
     article = _with_overrides(article, raw)
     # Counted only up to the minimum: the whole count matters only when there are fewer.
     words = sum(1 for _ in islice(_WORD.finditer(article.body), settings.min_article_words))
@@ -459,6 +459,7 @@ def extract_html(html: str | bytes, url: str, settings: Settings = DEFAULT_SETTI
     if blocks and meta.title and _same_text(blocks[0], meta.title):
         blocks = blocks[1:]
     text = "\n\n".join(blocks)
+    _check_length(text, settings, origin or url)
 
     credits = list(find_credits(text))
     page_is_web = _is_web(url)
@@ -515,7 +516,8 @@ def _host(url: str | None) -> str | None:
 # --------------------------------------------------------------------------------------------------
 # plain text and Markdown
 
-def extract_text(content: str, url: str, *, declared_title: str | None = None) -> Article:
+def extract_text(content: str, url: str, *, declared_title: str | None = None, settings: Settings = DEFAULT_SETTINGS,
+                 origin: str | None = None) -> Article:
     """An :class:`Article` from plain text or Markdown.
 
     Paragraphs are blocks separated by blank lines; single newlines inside a paragraph are kept.
@@ -549,6 +551,7 @@ def extract_text(content: str, url: str, *, declared_title: str | None = None) -
         if not blocks[title_index]:
             del blocks[title_index]
     text = "\n\n".join("\n".join(lines) for lines in blocks)
+    _check_length(text, settings, origin or url)
     credits = find_credits(text)
     return Article(
         url=url,
@@ -558,6 +561,14 @@ def extract_text(content: str, url: str, *, declared_title: str | None = None) -
         credits=credits,
         furniture=find_furniture(text, credits),
     )
+
+
+def _check_length(text: str, settings: Settings, origin: str) -> None:
+    """Refuse an article text longer than ``settings.max_article_chars``: no article is that long,
+    and credits, furniture and fingerprints of it would cost seconds and gigabytes."""
+    if len(text) > settings.max_article_chars:
+        raise ExtractionError(origin, f"article text of {len(text):,} characters, over the "
+                                      f"{settings.max_article_chars:,} an article can have")
 
 
 def _same_words(a: str, b: str) -> bool:

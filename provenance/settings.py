@@ -125,8 +125,10 @@ class Settings:
     min_article_words: int = 20
 
     # --- input limits: what hostile or broken input may cost ---------------------------------
-    #: Bytes read at most from a file or HTTP body (a 10 MB page is the largest we expect).
-    max_input_bytes: int = 20_000_000
+    #: Bytes read at most from a file, an HTTP body or a JSON Lines line. The 681 benchmark pages are
+    #: at most 1.6 MB; at the old 20 MB an 18 MB single-article page took 17 s and 1.4 GB (now refused
+    #: by max_article_chars in 0.4 s), and 18 MB of plain text still costs 2 s and 330 MB to refuse.
+    max_input_bytes: int = 5_000_000
     #: On pages the nesting model checks (see nesting_free_tags), elements nested deeper than this are
     #: flattened before parsing (start tags removed, text kept): lexbor's tree builder walks its stack
     #: for most tags, so its time grows with depth × tags. The 681 benchmark pages nest at most 52
@@ -145,6 +147,11 @@ class Settings:
     #: one per such tag with attributes): a bound on the elements the parser can rebuild, 250,000
     #: elements being ~90 MB. 180 of the 181 extraction benchmark pages (657 of all 681) pass both.
     nesting_free_rebuilds: int = 250_000
+
+    #: An extracted article text longer than this is refused (ExtractionError): the longest real
+    #: texts we have are 80,616 characters (PAN-13 sources; the extraction benchmark's 55,754), and
+    #: a 5 MB text took 13 s and 1 GB to fingerprint (a million LSH keys).
+    max_article_chars: int = 500_000
 
     #: A short line found on at least this many distinct pages of one site is that site's
     #: furniture (subscribe boxes, "For more: <site> website", share bars), learned from the store.

@@ -672,3 +672,23 @@ def test_markdown_is_still_stripped():
     article = extract_article(raw(text))
     assert article.title == "Harbour strike enters third day"
     assert "Union leaders said it would go on, see the report and a photo." in article.text
+
+
+# ---- huge pages: an article text longer than settings.max_article_chars is refused early
+
+
+@pytest.mark.parametrize("make", [
+    lambda words: "<html><body><p>" + words + "</p></body></html>",  # one paragraph on one line
+    lambda words: words,  # plain text
+], ids=["html", "text"])
+def test_an_article_text_longer_than_the_limit_is_refused_quickly(make):
+    words = " ".join(f"word{i % 5000}" for i in range(600_000))  # 5.3 MB: took 13 s and 1 GB to fingerprint
+    started = time.perf_counter()
+    with pytest.raises(ExtractionError, match="article text of .* characters, over the 500,000"):
+        extract_article(raw(make(words).encode()[:5_000_000]))
+    assert time.perf_counter() - started < 3.0
+
+
+def test_an_article_just_under_the_limit_is_kept():
+    text = (SENTENCE + "\n\n") * 4000  # 380,000 characters
+    assert len(extract_article(raw(text)).text) > 370_000
