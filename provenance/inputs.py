@@ -159,21 +159,24 @@ def _read_directory(root: Path, target: str, settings: Settings) -> Iterator[Raw
 def _walk(directory: Path) -> Iterator[Path | InputError]:
     """Regular files below ``directory`` with an eligible suffix, in path order.
 
-    Visiting entries sorted by name and recursing in place gives the same order as sorting all
-    paths (component by component). Hidden names (``.git``, ``.DS_Store``) are skipped, symlinked
+    Visiting entries sorted by name and descending into each directory in place gives the same
+    order as sorting all paths (component by component); a stack of listings does it without
+    recursion, however deep the tree. Hidden names (``.git``, ``.DS_Store``) are skipped, symlinked
     directories are not followed (no loops), and non-regular files (FIFOs, sockets, broken links)
     are skipped because reading them could block or fail. An unreadable directory is an error.
     """
-    try:
-        with os.scandir(directory) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
-    except OSError as exc:
-        yield InputError(_printable(str(directory)), _os_reason(exc))
+    listings: list[Iterator[tuple[Path, os.DirEntry]]] = []
+    listing = _listing(directory)
+    if isinstance(listing, InputError):
+        yield listing
         return
-    for entry in entries:
-        if entry.name.startswith("."):
+    listings.append(listing)
+    while listings:
+        found = next(listings[-1], None)
+        if found is None:
+            listings.pop()
             continue
-        path = directory / entry.name
+        path, entry = found
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
             is_file = entry.is_file()  # follows a symlink to a regular file
@@ -181,9 +184,23 @@ def _walk(directory: Path) -> Iterator[Path | InputError]:
             yield InputError(_printable(str(path)), _os_reason(exc))
             continue
         if is_dir:
-            yield from _walk(path)
+            listing = _listing(path)
+            if isinstance(listing, InputError):
+                yield listing
+            else:
+                listings.append(listing)
         elif is_file and path.suffix.lower() in DOCUMENT_SUFFIXES:
             yield path
+
+
+def _listing(directory: Path) -> Iterator[tuple[Path, os.DirEntry]] | InputError:
+    """The visible entries of ``directory`` sorted by name (with their paths), or why it cannot be read."""
+    try:
+        with os.scandir(directory) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as exc:
+        return InputError(_printable(str(directory)), _os_reason(exc))
+    return iter([(directory / entry.name, entry) for entry in entries if not entry.name.startswith(".")])
 
 
 # --- files ---------------------------------------------------------------------------------------

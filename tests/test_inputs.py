@@ -387,3 +387,18 @@ def test_batch_order_is_kept_and_one_bad_input_loses_nothing(tmp_path: Path) -> 
     items = list(read_inputs(targets, stdin=io.BytesIO(TEXT)))
     assert [type(i).__name__ for i in items] == ["RawDocument", "InputError", "RawDocument", "InputError", "RawDocument"]
     assert items[2].origin == "stdin"
+
+
+def test_a_directory_tree_deeper_than_the_recursion_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The walk recursed once per level (sys.getrecursionlimit() is 1000). Made level by level:
+    # pathlib's own mkdir(parents=True) recurses too.
+    monkeypatch.chdir(tmp_path)
+    for _ in range(1100):
+        os.mkdir("d")
+        os.chdir("d")
+    Path("story.txt").write_bytes(TEXT)
+    (tmp_path / "a.txt").write_bytes(TEXT)
+    (tmp_path / "z.txt").write_bytes(TEXT)
+    docs, errors = docs_and_errors(list(read_inputs([str(tmp_path)])))
+    assert errors == []
+    assert [Path(doc.origin).name for doc in docs] == ["a.txt", "story.txt", "z.txt"]
