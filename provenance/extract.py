@@ -444,7 +444,8 @@ def _parsed(html: str | bytes, settings: Settings, origin: str) -> LexborHTMLPar
     """The page parsed by lexbor, its nesting bounded first (see :mod:`provenance.nesting`)."""
     return LexborHTMLParser(bounded_nesting(
         html, max_depth=settings.max_nesting_depth, max_rebuilt=settings.max_rebuilt_formatting,
-        free_tags=settings.nesting_free_tags, free_rebuilds=settings.nesting_free_rebuilds, origin=origin))
+        free_tags=settings.nesting_free_tags, free_rebuilds=settings.nesting_free_rebuilds,
+        max_attributes=settings.max_tag_attributes, origin=origin))
 
 
 def extract_html(html: str | bytes, url: str, settings: Settings = DEFAULT_SETTINGS, *,

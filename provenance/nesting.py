@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right, insort
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -120,6 +122,8 @@ _NO_REBUILD = frozenset(
 # it, so that a list or a table at the bound keeps its items (a tag is cut before it closes anything).
 _CLOSING_KINDS = frozenset({_LI, _DD_DT, _HEADING, _CELL, _ROW, _SECTION, _OPTION, _OPTGROUP})
 _HEADROOM = 8
+# <html> and <body> tags (with attributes) kept after the first: real pages repeat them a few times.
+_MERGED_TAGS = 8
 _TABLE_PARTS = {_CELL: (("td", "th"),), _ROW: (("tr",), ("td", "th")),
                 _SECTION: (("tbody", "thead", "tfoot"), ("tr",), ("td", "th"))}
 # Start tags that leave SVG/MathML content for HTML ("font" only with color, face or size).
@@ -193,6 +197,7 @@ class _Tree:
         self.ark: dict[tuple, list[_Entry]] = {}
         self.markers: list[int] = [-1]  # seq of each open marker
         self.seq = 0
+        self.gone = 0  # entries of self.active that are _GONE (dropped lazily, in bulk)
         self.stale = 0
         self.rebuilt = 0
         self.uncertain = False  # lost track of foreign content: honour no "/>" and no raw text there
@@ -310,11 +315,18 @@ class _Tree:
         self.ark[key].append(entry)
 
     def forget(self, entry: _Entry) -> None:
+        if entry.state == _GONE:
+            return
         if entry.state == _STALE:
             self.stale -= 1
         elif entry.state == _ON:
             self.entries.pop(entry.position, None)
         entry.state = _GONE
+        self.gone += 1
+        if self.gone > 32 and self.gone * 2 > len(self.active):
+            # Entries forgotten mid-list would be walked at every rebuild: drop them in bulk.
+            self.active = [kept for kept in self.active if kept.state != _GONE]
+            self.gone = 0
 
     def latest(self, name: str) -> _Entry | None:
         """The last active entry named ``name`` after the last marker."""
@@ -326,10 +338,17 @@ class _Tree:
         return None
 
     def _clear_to_marker(self) -> None:
-        marker = self.markers.pop()
-        active = self.active
+        marker, active = self.markers.pop(), self.active
         while active and active[-1].seq > marker:
-            self.forget(active.pop())
+            entry = active.pop()
+            if entry.state == _GONE:
+                self.gone -= 1
+                continue
+            if entry.state == _STALE:
+                self.stale -= 1
+            else:
+                self.entries.pop(entry.position, None)
+            entry.state = _GONE
 
     def rebuild(self) -> None:
         """Reconstruct the active formatting elements closed since (text or an element follows)."""
@@ -344,6 +363,7 @@ class _Tree:
             index -= 1
         while active and active[-1].state == _GONE:
             active.pop()
+            self.gone -= 1
         if not pending:
             return
         self.rebuilt += len(pending)
@@ -397,20 +417,55 @@ class _TooManyRebuilt(Exception):
     pass
 
 
-# ---- pages too small to be costly ----------------------------------------------------------------
+# ---- what the page's tags are, counted with numpy ------------------------------------------------
+# For each "<", the 8 bytes after it lowercased (| 0x20 lowercases letters and leaves "!", "-", "/"
+# and ">" as they are) as one integer, the length of the tag name in them, and the byte ending it.
 
-_TERMINATOR = np.zeros(256, dtype=bool)  # bytes that end a tag name: space, tab, LF, FF, CR, "/", ">"
-_TERMINATOR[[0x09, 0x0A, 0x0C, 0x0D, 0x20, 0x2F, 0x3E]] = True
-# Formatting elements that can pile up on the active list (an <a> closes the <a> before it), and
-# the first letters of their names; | 0x20 lowercases a letter and leaves ">" as it is.
-_PILING = ("b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u")
-_PILING_FIRST = np.zeros(256, dtype=bool)
-_PILING_FIRST[[ord(name[0]) | 0x20 for name in _PILING]] = True
-_NAME_BYTES = 7  # the longest name (strike, strong) and the byte after it
-# Bytes that can end a tag name, lowercased by | 0x20 (space, tab, LF, FF, CR, "/", ">"); "-" and
-# the others among them only make more tags count.
-_ENDS_NAME = np.zeros(256, dtype=bool)
+_KEY_BYTES = 8
+_KEY_OFFSETS = np.arange(1, _KEY_BYTES + 1)
+_ENDS_NAME = np.zeros(256, dtype=bool)  # space, tab, LF, FF, CR, "/", ">" lowercased ("-" is CR's: a few more)
 _ENDS_NAME[[byte | 0x20 for byte in (0x09, 0x0A, 0x0C, 0x0D, 0x20, 0x2F, 0x3E)]] = True
+_NAME_MASKS = np.array([(1 << (8 * length)) - 1 for length in range(_KEY_BYTES)] + [(1 << 64) - 1], dtype=np.uint64)
+
+
+def _key(name: bytes) -> int:
+    return int.from_bytes(name[:_KEY_BYTES].ljust(_KEY_BYTES, b"\0"), "little")
+
+
+_OPENS = np.zeros(256, dtype=bool)  # what follows the "<" of a start tag or a comment
+_OPENS[list(range(0x41, 0x5B)) + list(range(0x61, 0x7B)) + [0x21]] = True
+
+
+@dataclass(frozen=True, slots=True)
+class _Tags:
+    """The "<" of a page, and for those that open a start tag or a comment: positions, 8-byte keys
+    masked to the name, and the byte after the name."""
+
+    count: int  # every "<"
+    opening: np.ndarray
+    names: np.ndarray  # the key masked to the name
+    ending: np.ndarray  # the byte ending the name (0 when no name ends within 8 bytes)
+
+    @staticmethod
+    def of(array: np.ndarray) -> "_Tags":
+        every = np.flatnonzero(array == 0x3C)
+        opening = every[_OPENS[array[np.minimum(every + 1, len(array) - 1)]]]  # not end tags: half as many
+        window = array[np.minimum(opening[:, None] + _KEY_OFFSETS, len(array) - 1)] | 0x20
+        ends = _ENDS_NAME[window]
+        length = np.where(ends.any(axis=1), ends.argmax(axis=1), _KEY_BYTES)
+        keys = np.ascontiguousarray(window).view(np.uint64).ravel()
+        ending = np.where(length < _KEY_BYTES, window[np.arange(len(window)), np.minimum(length, _KEY_BYTES - 1)], 0)
+        return _Tags(len(every), opening, keys & _NAME_MASKS[length], ending)
+
+    def named(self, names: np.ndarray) -> np.ndarray:
+        """Which "<" open a tag (or comment) of one of ``names`` (keys of :func:`_key`)."""
+        return np.isin(self.names, names)
+
+
+# ---- pages too small to be costly ----------------------------------------------------------------
+# Formatting elements that can pile up on the active list (an <a> closes the <a> before it).
+_PILING = np.array([_key(name) for name in (b"b", b"big", b"code", b"em", b"font", b"i", b"nobr", b"s", b"small",
+                                            b"strike", b"strong", b"tt", b"u")], dtype=np.uint64)
 #: Identical formatting elements (same name and attributes) the active list holds at most after its
 #: last marker (the standard's "Noah's Ark" clause).
 _IDENTICAL_ON_LIST = 3
@@ -425,25 +480,99 @@ def cannot_be_costly(html: str | bytes, free_tags: int, free_rebuilds: int) -> b
     marker: 3 for each formatting name written plain (``<b>``: identical ones stay 3 on the list) and
     one per formatting tag with attributes. Counted with numpy, in a fraction of the parse's time.
     """
-    data = html if isinstance(html, bytes) else html.encode("utf-8", "surrogatepass")
-    array = np.frombuffer(data, dtype=np.uint8)
-    opening = np.flatnonzero(array[: -_NAME_BYTES - 1] == 0x3C)
-    tags = len(opening)
-    if tags > free_tags:
+    return _small_enough(_Tags.of(np.frombuffer(_as_bytes(html), dtype=np.uint8)), free_tags, free_rebuilds)
+
+
+def _small_enough(tags: _Tags, free_tags: int, free_rebuilds: int) -> bool:
+    """:func:`cannot_be_costly` on the page's tags."""
+    count = tags.count
+    if count > free_tags:
         return False
-    if tags * tags <= free_rebuilds:
+    if count * count <= free_rebuilds:
         return True  # the list can hold no more entries than there are tags
-    opening = opening[_PILING_FIRST[array[opening + 1] | 0x20]]
-    following = [array[opening + offset] | 0x20 for offset in range(1, _NAME_BYTES + 2)]
-    with_attributes = np.zeros(len(opening), dtype=bool)
-    for name in _PILING:
-        after = following[len(name)]
-        match = _ENDS_NAME[after] & (after != 0x3E)  # a tag of that name, not written plain "<b>"
-        for offset, char in enumerate(name):
-            match &= following[offset] == ord(char)
-        with_attributes |= match
-    entries = _IDENTICAL_ON_LIST * len(_PILING) + int(np.count_nonzero(with_attributes))
-    return entries * tags <= free_rebuilds
+    with_attributes = int(np.count_nonzero(tags.named(_PILING) & (tags.ending != 0x3E)))
+    return (_IDENTICAL_ON_LIST * len(_PILING) + with_attributes) * count <= free_rebuilds
+
+
+# ---- tags with too many attributes ---------------------------------------------------------------
+# lexbor compares each attribute of a tag with those before it: time grows with the square of their
+# number (16,000 took 0.45 s, a fuzzed page with 80,000, 25 s). Only a "<" whose next ">" is far,
+# with many separators between, can open such a tag, and one outside a script, a style or a comment
+# (text to the parser); one regex then reads its attributes in C and fails at a real tag's ">". A
+# tag that hides its length behind ">" inside quoted values is not found: there the ingest worker's
+# time limit is the guard.
+
+# One attribute as the HTML tokenizer reads it: separators, a name, maybe "=" and a value.
+_ATTRIBUTE = rb"""[\s/]*+[^\s/>][^\s/>=]*+(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+"""
+_ATTRIBUTES_LEFT = re.compile(rb"(?:" + _ATTRIBUTE + rb")*+")
+_TAG_NAME = re.compile(rb"<[A-Za-z][^\s/>]*+")
+# Bytes that can separate attributes (a tag has at most one attribute more than it has of these).
+_NOT_SEPARATOR = bytes(byte for byte in range(256) if byte not in b"\t\n\x0c\r /\"'")
+_LETTER = np.zeros(256, dtype=bool)
+_LETTER[list(range(0x41, 0x5B)) + list(range(0x61, 0x7B))] = True
+# Openings of a comment and of the elements whose content the parser reads as text.
+_TEXT_OPENINGS = np.array([_key(name) for name in (b"!--", b"script", b"style", b"textarea", b"title", b"xmp",
+                                                   b"iframe", b"noembed", b"noframes", b"plaintex")], dtype=np.uint64)
+
+
+_TEXT_ELEMENT_NAMES = frozenset({b"script", b"style", b"textarea", b"title", b"xmp", b"iframe", b"noembed", b"noframes"})
+
+
+@lru_cache(maxsize=4)
+def _first_attributes(count: int) -> re.Pattern:
+    """``count`` attributes in a row (possessive: linear, and failing fast at a real tag's ">")."""
+    return re.compile(rb"(?:" + _ATTRIBUTE + rb"){%d}" % count)
+
+
+def _attribute_cuts(data: bytes, array: np.ndarray, tags: _Tags, max_attributes: int) -> list[tuple[int, int]]:
+    """The spans of attributes beyond the first ``max_attributes`` of any tag."""
+    opening = tags.opening
+    closing = np.flatnonzero(array == 0x3E)
+    if not len(opening) or not len(closing):
+        return []
+    following = np.searchsorted(closing, opening)
+    long = following < len(closing)
+    ends = np.where(long, closing[np.minimum(following, len(closing) - 1)], len(array))
+    long &= (ends - opening > 2 * max_attributes) & _LETTER[array[np.minimum(opening + 1, len(array) - 1)]]
+    suspects = [start for start, end in zip(opening[long].tolist(), ends[long].tolist())
+                if len(data[start:end].translate(None, _NOT_SEPARATOR)) >= max_attributes]
+    if not suspects:
+        return []
+    text_openings = opening[tags.named(_TEXT_OPENINGS)]
+    too_many, allowed = _first_attributes(max_attributes + 1), _first_attributes(max_attributes)
+    cuts, covered = [], -1
+    for start in suspects:
+        if start < covered or _in_text(data, text_openings, start):
+            continue  # inside a tag already read, or text of a script, a style, a comment …
+        name = _TAG_NAME.match(data, start)
+        if name is None or not too_many.match(data, name.end()):
+            continue
+        position = allowed.match(data, name.end()).end()
+        covered = _ATTRIBUTES_LEFT.match(data, position).end()
+        cuts.append((position, covered))
+    return cuts
+
+
+def _in_text(data: bytes, text_openings: np.ndarray, position: int) -> bool:
+    """Whether ``position`` lies in the comment or script, style … element opened nearest before it
+    (whether that opening is itself in text is not asked: rarely so, and then a cut is skipped)."""
+    index = int(np.searchsorted(text_openings, position)) - 1
+    if index < 0:
+        return False
+    opened = int(text_openings[index])
+    if data.startswith(b"<!--", opened):
+        closed = data.find(b"-->", opened + 2)
+        return closed < 0 or closed + 3 > position
+    name = _TAG_NAME.match(data, opened)
+    if name is None:
+        return False
+    tag = name.group()[1:].lower()
+    if tag == b"plaintext":
+        return True
+    if tag not in _TEXT_ELEMENT_NAMES:
+        return False  # a longer name that starts like one ("<scripts", "<plaintexts")
+    closed = _raw_end(bytes, tag.decode("latin-1")).search(data, name.end(), position)
+    return closed is None
 
 
 def nesting_depth(html: str | bytes) -> int:
@@ -453,29 +582,49 @@ def nesting_depth(html: str | bytes) -> int:
 
 
 def bounded_nesting(html: str | bytes, *, max_depth: int, max_rebuilt: int, free_tags: int, free_rebuilds: int,
-                    origin: str = "") -> str | bytes:
-    """``html`` without the start tags that would nest deeper than ``max_depth`` (their text is kept).
+                    max_attributes: int, origin: str = "") -> str | bytes:
+    """``html`` without the attributes of a tag beyond its first ``max_attributes`` and without the
+    start tags that would nest deeper than ``max_depth`` (their text is kept); as UTF-8 bytes when
+    anything was cut, else as it came.
 
     A page of at most ``free_tags`` tags whose formatting start tags times tags is at most
-    ``free_rebuilds`` is returned as it is without modelling (:func:`cannot_be_costly`). Raises
-    :class:`InputError` for a page whose markup would make the parser rebuild more than
-    ``max_rebuilt`` formatting elements (a handful on real pages).
+    ``free_rebuilds`` is not modelled (:func:`cannot_be_costly`). Raises :class:`InputError` for a
+    page whose markup would make the parser rebuild more than ``max_rebuilt`` formatting elements
+    (a handful on real pages).
     """
-    if cannot_be_costly(html, free_tags, free_rebuilds):
+    data = _as_bytes(html)
+    array = np.frombuffer(data, dtype=np.uint8)
+    tags = _Tags.of(array)
+    attribute_cuts = _attribute_cuts(data, array, tags, max_attributes)
+    if attribute_cuts:
+        data = _without(data, attribute_cuts)
+    elif _small_enough(tags, free_tags, free_rebuilds):
         return html
+    if attribute_cuts and cannot_be_costly(data, free_tags, free_rebuilds):
+        return data
     try:
-        tree, cuts = _model(html, max_depth, max_rebuilt)
+        tree, cuts = _model(data, max_depth, max_rebuilt)
     except _TooManyRebuilt:
         raise InputError(origin, f"pathological HTML: closed formatting elements (<b>, <font> …) would be rebuilt "
                                  f"more than {max_rebuilt} times") from None
-    if not cuts:
-        return html
+    if cuts:
+        return _without(data, cuts)
+    return data if attribute_cuts else html
+
+
+def _as_bytes(html: str | bytes) -> bytes:
+    """The page as UTF-8 bytes, which lexbor parses as it parses the same str."""
+    return html if isinstance(html, bytes) else html.encode("utf-8", "surrogatepass")
+
+
+def _without(data: bytes, cuts: list[tuple[int, int]]) -> bytes:
+    """``data`` without the spans ``cuts`` (in order, apart)."""
     out, last = [], 0
     for start, end in cuts:
-        out.append(html[last:start])
+        out.append(data[last:start])
         last = end
-    out.append(html[last:])
-    return html[:0].join(out)
+    out.append(data[last:])
+    return b"".join(out)
 
 
 def _model(html: str | bytes, max_depth: int, max_rebuilt: int) -> tuple[_Tree, list[tuple[int, int]]]:
@@ -486,6 +635,7 @@ def _model(html: str | bytes, max_depth: int, max_rebuilt: int) -> tuple[_Tree, 
     tree = _Tree(max_depth, max_rebuilt)
     cuts: list[tuple[int, int]] = []
     cap = max_depth - _HEADROOM  # for elements that close nothing (see _CLOSING_KINDS)
+    merged: dict[str, int] = {}  # <html>, <body> … tags seen
     canonical: dict[str | bytes, str] = {}
     start_kinds, html_flags = _START_KINDS, _FLAGS
     names, flag_list, where = tree.names, tree.flags, tree.where
@@ -597,7 +747,13 @@ def _model(html: str | bytes, max_depth: int, max_rebuilt: int) -> tuple[_Tree, 
                     return tree, cuts  # the rest of the page is this element's text
                 resume = last_end = found.start()
                 break
-            elif start_kind != _IGNORED:
+            elif start_kind == _IGNORED:
+                # Their attributes go to the one <html> or <body> element: lexbor compares each with
+                # those it has, so thousands of such tags cost as one tag with thousands of attributes.
+                merged[name] = merged.get(name, 0) + 1
+                if merged[name] > _MERGED_TAGS and rest.strip():
+                    cuts.append((start, last_end))
+            else:
                 if len(names) >= (max_depth if start_kind in _CLOSING_KINDS else cap):
                     cuts.append((start, last_end))
                     continue

@@ -148,6 +148,10 @@ class Settings:
     #: elements being ~90 MB. 180 of the 181 extraction benchmark pages (657 of all 681) pass both.
     nesting_free_rebuilds: int = 250_000
 
+    #: Attributes of one tag beyond this many are dropped before parsing: lexbor compares each
+    #: attribute with the tag's earlier ones (16,000 took 0.45 s; a fuzzed page with 80,000, 25 s).
+    #: Real tags carry a few dozen at most; 256 keeps a 5 MB page of them under ~1 s.
+    max_tag_attributes: int = 256
     #: An extracted article text longer than this is refused (ExtractionError): the longest real
     #: texts we have are 80,616 characters (PAN-13 sources; the extraction benchmark's 55,754), and
     #: a 5 MB text took 13 s and 1 GB to fingerprint (a million LSH keys).

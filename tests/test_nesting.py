@@ -20,7 +20,8 @@ from conftest import shared_path
 
 SENTENCE = "The harbour workers stayed out for a third day as talks with the port authority stalled again. "
 LIMITS = dict(max_depth=DEFAULT_SETTINGS.max_nesting_depth, max_rebuilt=DEFAULT_SETTINGS.max_rebuilt_formatting,
-              free_tags=DEFAULT_SETTINGS.nesting_free_tags, free_rebuilds=DEFAULT_SETTINGS.nesting_free_rebuilds)
+              free_tags=DEFAULT_SETTINGS.nesting_free_tags, free_rebuilds=DEFAULT_SETTINGS.nesting_free_rebuilds,
+              max_attributes=DEFAULT_SETTINGS.max_tag_attributes)
 #: Every hostile page below is guarded and parsed in well under a second here (before: 8 s to minutes).
 HOSTILE_SECONDS = 3.0
 
@@ -167,3 +168,31 @@ def test_real_pages_nest_far_below_the_bound_and_are_never_cut():
         deepest, rebuilt = max(deepest, tree.deepest), max(rebuilt, tree.rebuilt)
     assert deepest < DEFAULT_SETTINGS.max_nesting_depth / 4  # 49 measured
     assert rebuilt < DEFAULT_SETTINGS.max_rebuilt_formatting / 100  # 59 measured
+
+
+# ---- tags with thousands of attributes (lexbor compares each with those before it)
+
+
+@pytest.mark.parametrize("tag", [
+    "<div " + " ".join(f"a{i}=v" for i in range(80_000)) + ">",  # a fuzzed page like it took 25 s
+    "<div " + " ".join(f"a{i}" for i in range(80_000)) + ">",
+    "<svg " + "/".join(f"a{i}" for i in range(80_000)) + "/>",
+    "<html><body>" + "".join(f"<body a{i}=v>" for i in range(80_000)),  # attributes merged into one <body>
+    "<p " + "".join(f'a{i}="x"' for i in range(80_000)) + ">",
+])
+def test_tags_with_too_many_attributes_are_cut(tag):
+    html = (article("") + tag + f"<p>{SENTENCE * 3}</p>").encode()
+    started = time.perf_counter()
+    guarded = bounded_nesting(html, **LIMITS)
+    LexborHTMLParser(guarded)
+    assert time.perf_counter() - started < HOSTILE_SECONDS
+    assert len(guarded) < len(html) / 10
+    assert "harbour workers stayed out" in extract_article(
+        RawDocument(url="https://news.example/a", content=html, origin="test")).text
+
+
+def test_attribute_lists_in_scripts_and_real_long_tags_are_left_alone():
+    script = "<script>for (i = 0; i<n" + " && x" * 2000 + "; i++) {}</script>"
+    data_uri = '<img alt="a" src="data:image/png;base64,' + "AAAA/+" * 5000 + '">'
+    html = article(script + data_uri + "<div " + " ".join(f"a{i}=v" for i in range(200)) + ">x</div>").encode()
+    assert bounded_nesting(html, **LIMITS) is html
