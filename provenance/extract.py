@@ -418,11 +418,10 @@ def _checked_content(raw: RawDocument, settings: Settings) -> tuple[str | bytes,
     problem = "a lone surrogate" if replace_surrogates(raw.url) != raw.url else url_problem(raw.url)
     if problem:
         raise InputError(raw.origin, f"malformed URL ({problem}): {raw.url[:80]!r}")
-    if isinstance(raw.content, bytes):
-        if len(raw.content) > settings.max_input_bytes:
-            raise InputError(raw.origin, f"input larger than {settings.max_input_bytes} bytes")
-        if not raw.content.strip():
-            raise InputError(raw.origin, "empty file")
+    if len(raw.content) > settings.max_input_bytes:  # characters of a str (a caller's, not a record's line)
+        raise InputError(raw.origin, f"input larger than {settings.max_input_bytes} bytes")
+    if isinstance(raw.content, bytes) and not raw.content.strip():
+        raise InputError(raw.origin, "empty file")
     return _html_or_text(raw)
 
 

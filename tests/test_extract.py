@@ -692,3 +692,8 @@ def test_an_article_text_longer_than_the_limit_is_refused_quickly(make):
 def test_an_article_just_under_the_limit_is_kept():
     text = (SENTENCE + "\n\n") * 4000  # 380,000 characters
     assert len(extract_article(raw(text)).text) > 370_000
+
+
+def test_str_content_over_the_input_limit_is_refused():
+    with pytest.raises(InputError, match="input larger than"):
+        extract_article(raw(SENTENCE * 60_000))  # 5.6 million characters
