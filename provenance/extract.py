@@ -31,12 +31,12 @@ from provenance.credits import find_credits, resolve_outlet
 from provenance.decode import decode_bytes, looks_like_html
 from provenance.errors import ExtractionError, InputError
 from provenance.furniture import find_furniture
-from provenance.text import replace_surrogates
 from provenance.jsonld import article_object, json_ld_objects, ld_find, ld_name, ld_resolve, ld_text, ld_types
 from provenance.models import Article, Credit, RawDocument
 from provenance.nesting import bounded_nesting
-from provenance.urls import join_url, split_url, url_problem
 from provenance.settings import DEFAULT_SETTINGS, Settings
+from provenance.text import replace_surrogates
+from provenance.urls import join_url, split_url, url_problem
 
 __all__ = ["PageMetadata", "extract_article", "extract_metadata", "extract_html", "extract_text", "parse_datetime"]
 
@@ -407,7 +407,7 @@ def extract_metadata(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS) ->
     requiring an article body. Plain text gives its title only."""
     content, is_html = _checked_content(raw, settings)
     if not is_html:
-        return PageMetadata(title=extract_text(content, raw.url).title)
+        return PageMetadata(title=extract_text(content, raw.url, settings=settings, origin=raw.origin).title)
     tree = _parsed(content, settings, raw.origin)
     scan = _scan(tree)
     return _page_metadata(scan, raw.url, _choose_body(scan))
