@@ -7,6 +7,13 @@ bad file or URL in a batch never loses the rest; the caller decides how to repor
 Bytes are not decoded here (except JSON Lines, which is UTF-8 by definition): decoding and the
 HTML-versus-text decision belong to later stages. This module only refuses inputs that are
 clearly not documents: missing, unreadable, empty, too large, or binary.
+
+A JSON Lines record is cleaned or refused as that line's error (``file.jsonl:12``), never passed on
+half-valid: a lone surrogate (JSON's ``"\\ud800"``, which no later stage can encode) in ``text``,
+``html``, ``title`` or ``site`` becomes U+FFFD, as undecodable bytes do; a ``url`` that urllib
+refuses (``http://[::1``) or that holds a lone surrogate refuses the record, because the URL is the
+document's identity and every later stage splits it; NUL characters are kept (they store and
+tokenise as any other character). File names that are not UTF-8 are shown with ``\\xNN`` escapes.
 """
 
 from __future__ import annotations
