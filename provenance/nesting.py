@@ -129,6 +129,8 @@ _NO_REBUILD = frozenset(
 # it, so that a list or a table at the bound keeps its items (a tag is cut before it closes anything).
 _CLOSING_KINDS = frozenset({_LI, _DD_DT, _HEADING, _CELL, _ROW, _SECTION, _OPTION, _OPTGROUP})
 _HEADROOM = 8
+# Start tags the parser ignores outside a table (the model must not take them for open cells).
+_TABLE_PARTS_ONLY = frozenset("caption col colgroup tbody td tfoot th thead tr".split())
 # <html> and <body> tags (with attributes) kept after the first: real pages repeat them a few times.
 _MERGED_TAGS = 8
 _TABLE_PARTS = {_CELL: (("td", "th"),), _ROW: (("tr",), ("td", "th")),
@@ -515,6 +517,8 @@ _ATTRIBUTES_LEFT = re.compile(rb"(?:" + _ATTRIBUTE + rb")*+")
 _TAG_NAME = re.compile(rb"<[A-Za-z][^\s/>]*+")
 # Bytes that can separate attributes (a tag has at most one attribute more than it has of these).
 _NOT_SEPARATOR = bytes(byte for byte in range(256) if byte not in b"\t\n\x0c\r /\"'")
+_SEPARATOR = np.zeros(256, dtype=bool)
+_SEPARATOR[list(b"\t\n\x0c\r /\"'")] = True
 _LETTER = np.zeros(256, dtype=bool)
 _LETTER[list(range(0x41, 0x5B)) + list(range(0x61, 0x7B))] = True
 # Openings of a comment and of the elements whose content the parser reads as text.
@@ -541,15 +545,21 @@ def _attribute_cuts(data: bytes, array: np.ndarray, tags: _Tags, max_attributes:
     long = following < len(closing)
     ends = np.where(long, closing[np.minimum(following, len(closing) - 1)], len(array))
     long &= (ends - opening > 2 * max_attributes) & _LETTER[array[np.minimum(opening + 1, len(array) - 1)]]
-    suspects = [start for start, end in zip(opening[long].tolist(), ends[long].tolist())
-                if len(data[start:end].translate(None, _NOT_SEPARATOR)) >= max_attributes]
+    starts, stops = opening[long], ends[long]
+    if int((stops - starts).sum()) <= 4 * len(data):
+        suspects = [start for start, end in zip(starts.tolist(), stops.tolist())
+                    if len(data[start:end].translate(None, _NOT_SEPARATOR)) >= max_attributes]
+    else:  # many "<" reaching one far ">" (a page without ">"): count the separators once
+        separators = np.concatenate(([0], np.cumsum(_SEPARATOR[array], dtype=np.int64)))
+        suspects = starts[separators[stops] - separators[starts] >= max_attributes].tolist()
     if not suspects:
         return []
-    text_openings = opening[tags.named(_TEXT_OPENINGS)]
+    text_starts, text_ends = _text_spans(data, opening[tags.named(_TEXT_OPENINGS)].tolist())
     too_many, allowed = _first_attributes(max_attributes + 1), _first_attributes(max_attributes)
     cuts, covered = [], -1
     for start in suspects:
-        if start < covered or _in_text(data, text_openings, start):
+        span = bisect_right(text_starts, start) - 1
+        if start < covered or (span >= 0 and start < text_ends[span]):
             continue  # inside a tag already read, or text of a script, a style, a comment …
         name = _TAG_NAME.match(data, start)
         if name is None or not too_many.match(data, name.end()):
@@ -560,26 +570,30 @@ def _attribute_cuts(data: bytes, array: np.ndarray, tags: _Tags, max_attributes:
     return cuts
 
 
-def _in_text(data: bytes, text_openings: np.ndarray, position: int) -> bool:
-    """Whether ``position`` lies in the comment or script, style … element opened nearest before it
-    (whether that opening is itself in text is not asked: rarely so, and then a cut is skipped)."""
-    index = int(np.searchsorted(text_openings, position)) - 1
-    if index < 0:
-        return False
-    opened = int(text_openings[index])
-    if data.startswith(b"<!--", opened):
-        closed = data.find(b"-->", opened + 2)
-        return closed < 0 or closed + 3 > position
-    name = _TAG_NAME.match(data, opened)
-    if name is None:
-        return False
-    tag = name.group()[1:].lower()
-    if tag == b"plaintext":
-        return True
-    if tag not in _TEXT_ELEMENT_NAMES:
-        return False  # a longer name that starts like one ("<scripts", "<plaintexts")
-    closed = _raw_end(bytes, tag.decode("latin-1")).search(data, name.end(), position)
-    return closed is None
+def _text_spans(data: bytes, text_openings: list[int]) -> tuple[list[int], list[int]]:
+    """Starts and ends of the comments and script, style … elements, in order: each opening found
+    by numpy is read unless it lies in the span before it (so each byte is searched once)."""
+    starts, ends, reached = [], [], -1
+    for opened in text_openings:
+        if opened < reached:
+            continue
+        if data.startswith(b"<!--", opened):
+            closed = data.find(b"-->", opened + 2)
+            end = closed + 3 if closed >= 0 else len(data)
+        else:
+            name = _TAG_NAME.match(data, opened)
+            tag = name.group()[1:].lower() if name else b""
+            if tag == b"plaintext":
+                end = len(data)
+            elif tag in _TEXT_ELEMENT_NAMES:
+                closed = _raw_end(bytes, tag.decode("latin-1")).search(data, name.end())
+                end = closed.end() if closed is not None else len(data)
+            else:
+                continue  # a longer name that starts like one ("<scripts")
+        starts.append(opened)
+        ends.append(end)
+        reached = end
+    return starts, ends
 
 
 def nesting_depth(html: str | bytes) -> int:
@@ -760,6 +774,8 @@ def _model(html: str | bytes, max_depth: int, max_rebuilt: int) -> tuple[_Tree, 
                 merged[name] = merged.get(name, 0) + 1
                 if merged[name] > _MERGED_TAGS and rest.strip():
                     cuts.append((start, last_end))
+            elif name in _TABLE_PARTS_ONLY and not (where.get("table") or where.get("template")):
+                continue  # a cell, row, section or caption outside any table: the parser ignores it
             else:
                 if len(names) >= (max_depth if start_kind in _CLOSING_KINDS else cap):
                     cuts.append((start, last_end))
