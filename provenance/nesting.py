@@ -447,34 +447,47 @@ _OPENS[list(range(0x41, 0x5B)) + list(range(0x61, 0x7B)) + [0x21]] = True
 
 @dataclass(frozen=True, slots=True)
 class _Tags:
-    """The "<" of a page, and for those that open a start tag or a comment: positions, 8-byte keys
-    masked to the name, and the byte after the name."""
+    """The "<" of a page (positions of all, and of those that open a start tag or a comment) and
+    the byte after each."""
 
-    count: int  # every "<"
-    opening: np.ndarray
-    names: np.ndarray  # the key masked to the name
-    ending: np.ndarray  # the byte ending the name (0 when no name ends within 8 bytes)
+    every: np.ndarray
+    opening: np.ndarray  # not "</" …: half as many
+    first: np.ndarray  # the lowercased byte after each of ``opening``
 
     @staticmethod
     def of(array: np.ndarray) -> "_Tags":
         every = np.flatnonzero(array == 0x3C)
-        opening = every[_OPENS[array[np.minimum(every + 1, len(array) - 1)]]]  # not end tags: half as many
+        after = array[np.minimum(every + 1, len(array) - 1)]
+        opens = _OPENS[after]
+        return _Tags(every, every[opens], after[opens] | 0x20)
+
+    def named(self, array: np.ndarray, names: np.ndarray, first_letters: np.ndarray,
+              attributes: bool = False) -> np.ndarray:
+        """The positions of the "<" that open a tag (or comment) of one of ``names`` (keys of
+        :func:`_key`, starting with one of ``first_letters``), only those written with attributes
+        (a separator after the name, not ">") if ``attributes``. Read for those "<" alone."""
+        opening = self.opening[first_letters[self.first]]
         window = array[np.minimum(opening[:, None] + _KEY_OFFSETS, len(array) - 1)] | 0x20
         ends = _ENDS_NAME[window]
         length = np.where(ends.any(axis=1), ends.argmax(axis=1), _KEY_BYTES)
-        keys = np.ascontiguousarray(window).view(np.uint64).ravel()
-        ending = np.where(length < _KEY_BYTES, window[np.arange(len(window)), np.minimum(length, _KEY_BYTES - 1)], 0)
-        return _Tags(len(every), opening, keys & _NAME_MASKS[length], ending)
+        keys = np.ascontiguousarray(window).view(np.uint64).ravel() & _NAME_MASKS[length]
+        match = np.isin(keys, names)
+        if attributes:
+            match &= (length < _KEY_BYTES) & (window[np.arange(len(window)), np.minimum(length, _KEY_BYTES - 1)] != 0x3E)
+        return opening[match]
 
-    def named(self, names: np.ndarray) -> np.ndarray:
-        """Which "<" open a tag (or comment) of one of ``names`` (keys of :func:`_key`)."""
-        return np.isin(self.names, names)
+
+def _first_letters(names: tuple[bytes, ...]) -> np.ndarray:
+    letters = np.zeros(256, dtype=bool)
+    letters[[name[0] | 0x20 for name in names]] = True
+    return letters
 
 
 # ---- pages too small to be costly ----------------------------------------------------------------
 # Formatting elements that can pile up on the active list (an <a> closes the <a> before it).
-_PILING = np.array([_key(name) for name in (b"b", b"big", b"code", b"em", b"font", b"i", b"nobr", b"s", b"small",
-                                            b"strike", b"strong", b"tt", b"u")], dtype=np.uint64)
+_PILING_NAMES = (b"b", b"big", b"code", b"em", b"font", b"i", b"nobr", b"s", b"small", b"strike", b"strong", b"tt", b"u")
+_PILING = np.array([_key(name) for name in _PILING_NAMES], dtype=np.uint64)
+_PILING_FIRST = _first_letters(_PILING_NAMES)
 #: Identical formatting elements (same name and attributes) the active list holds at most after its
 #: last marker (the standard's "Noah's Ark" clause).
 _IDENTICAL_ON_LIST = 3
@@ -489,17 +502,18 @@ def cannot_be_costly(html: str | bytes, free_tags: int, free_rebuilds: int) -> b
     marker: 3 for each formatting name written plain (``<b>``: identical ones stay 3 on the list) and
     one per formatting tag with attributes. Counted with numpy, in a fraction of the parse's time.
     """
-    return _small_enough(_Tags.of(np.frombuffer(_as_bytes(html), dtype=np.uint8)), free_tags, free_rebuilds)
+    array = np.frombuffer(_as_bytes(html), dtype=np.uint8)
+    return _small_enough(array, _Tags.of(array), free_tags, free_rebuilds)
 
 
-def _small_enough(tags: _Tags, free_tags: int, free_rebuilds: int) -> bool:
+def _small_enough(array: np.ndarray, tags: _Tags, free_tags: int, free_rebuilds: int) -> bool:
     """:func:`cannot_be_costly` on the page's tags."""
-    count = tags.count
+    count = len(tags.every)
     if count > free_tags:
         return False
     if count * count <= free_rebuilds:
         return True  # the list can hold no more entries than there are tags
-    with_attributes = int(np.count_nonzero(tags.named(_PILING) & (tags.ending != 0x3E)))
+    with_attributes = len(tags.named(array, _PILING, _PILING_FIRST, attributes=True))
     return (_IDENTICAL_ON_LIST * len(_PILING) + with_attributes) * count <= free_rebuilds
 
 
@@ -522,8 +536,10 @@ _SEPARATOR[list(b"\t\n\x0c\r /\"'")] = True
 _LETTER = np.zeros(256, dtype=bool)
 _LETTER[list(range(0x41, 0x5B)) + list(range(0x61, 0x7B))] = True
 # Openings of a comment and of the elements whose content the parser reads as text.
-_TEXT_OPENINGS = np.array([_key(name) for name in (b"!--", b"script", b"style", b"textarea", b"title", b"xmp",
-                                                   b"iframe", b"noembed", b"noframes", b"plaintex")], dtype=np.uint64)
+_TEXT_OPENING_NAMES = (b"!--", b"script", b"style", b"textarea", b"title", b"xmp", b"iframe", b"noembed", b"noframes",
+                       b"plaintex")
+_TEXT_OPENINGS = np.array([_key(name) for name in _TEXT_OPENING_NAMES], dtype=np.uint64)
+_TEXT_FIRST = _first_letters(_TEXT_OPENING_NAMES)
 
 
 _TEXT_ELEMENT_NAMES = frozenset({b"script", b"style", b"textarea", b"title", b"xmp", b"iframe", b"noembed", b"noframes"})
@@ -554,7 +570,7 @@ def _attribute_cuts(data: bytes, array: np.ndarray, tags: _Tags, max_attributes:
         suspects = starts[separators[stops] - separators[starts] >= max_attributes].tolist()
     if not suspects:
         return []
-    text_starts, text_ends = _text_spans(data, opening[tags.named(_TEXT_OPENINGS)].tolist())
+    text_starts, text_ends = _text_spans(data, tags.named(array, _TEXT_OPENINGS, _TEXT_FIRST).tolist())
     too_many, allowed = _first_attributes(max_attributes + 1), _first_attributes(max_attributes)
     cuts, covered = [], -1
     for start in suspects:
@@ -619,7 +635,7 @@ def bounded_nesting(html: str | bytes, *, max_depth: int, max_rebuilt: int, free
     attribute_cuts = _attribute_cuts(data, array, tags, max_attributes)
     if attribute_cuts:
         data = _without(data, attribute_cuts)
-    elif _small_enough(tags, free_tags, free_rebuilds):
+    elif _small_enough(array, tags, free_tags, free_rebuilds):
         return html
     if attribute_cuts and cannot_be_costly(data, free_tags, free_rebuilds):
         return data

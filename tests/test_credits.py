@@ -225,7 +225,7 @@ def test_credit_needles_do_not_change_results_on_long_text():
 def test_many_credit_markers_are_found_in_linear_time():
     # Each credit was checked against every span claimed before it: 16 s for 20,000 credit lines.
     text = "The harbour strike went on for a third day.\n\n" + "Source: Reuters\n" * 20_000 + "(PTI) " * 20_000
-    started = time.perf_counter()
+    started = time.process_time()
     credits = find_credits(text)
-    assert time.perf_counter() - started < 3.0
+    assert time.process_time() - started < 3.0
     assert len(credits) == 40_000 and {c.outlet for c in credits} == {"Reuters", "Press Trust of India"}

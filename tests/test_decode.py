@@ -413,7 +413,7 @@ def test_a_long_word_without_non_ascii_letters_is_scored_in_linear_time():
     # Detection scores words holding non-ASCII letters; its word pattern once restarted at every
     # letter of a long ASCII run inside such a word (this input took over 10 s).
     data = ("caf\xe91" + "Ab" * 5000 + " caf\xe9 cr\xe8me").encode("cp1252")
-    started = time.perf_counter()
+    started = time.process_time()
     text, codec = decode_bytes(data)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert codec == "cp1252" and text.endswith("café crème")

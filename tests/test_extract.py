@@ -661,9 +661,9 @@ HOSTILE_TEXT_SECONDS = 1.0
 ], ids=["md-brackets", "md-emphasis", "md-heading", "md-link-url", "cookie-line", "byline-roles",
         "author-spaces", "author-handle"])
 def test_hostile_text_is_linear(content):
-    started = time.perf_counter()
+    started = time.process_time()
     extract_article(raw(content))
-    assert time.perf_counter() - started < HOSTILE_TEXT_SECONDS
+    assert time.process_time() - started < HOSTILE_TEXT_SECONDS
 
 
 def test_markdown_is_still_stripped():
@@ -683,10 +683,10 @@ def test_markdown_is_still_stripped():
 ], ids=["html", "text"])
 def test_an_article_text_longer_than_the_limit_is_refused_quickly(make):
     words = " ".join(f"word{i % 5000}" for i in range(600_000))  # 5.3 MB: took 13 s and 1 GB to fingerprint
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(ExtractionError, match="article text of .* characters, over the 500,000"):
         extract_article(raw(make(words).encode()[:5_000_000]))
-    assert time.perf_counter() - started < 3.0
+    assert time.process_time() - started < 3.0
 
 
 def test_an_article_just_under_the_limit_is_kept():

@@ -119,7 +119,7 @@ def test_credits_found_by_the_caller_are_reused():
 def test_furniture_beside_many_credit_lines_is_found_in_linear_time():
     text = "Source: Reuters\nFollow us on Twitter\n" * 20_000
     credits = find_credits(text)
-    started = time.perf_counter()
+    started = time.process_time()
     furniture = find_furniture(text, credits)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
     assert len(furniture) == 20_000 and {f.reason for f in furniture} == {"share/subscribe line"}

@@ -102,11 +102,11 @@ HOSTILE = {
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_hostile_nesting_is_flattened_in_linear_time(name):
     html = HOSTILE[name].encode()
-    started = time.perf_counter()
+    started = time.process_time()
     guarded = bounded_nesting(html, **LIMITS)
     depth = lexbor_depth(guarded)
     extracted = extract_article(RawDocument(url="https://news.example/a", content=html, origin="test"))
-    assert time.perf_counter() - started < HOSTILE_SECONDS
+    assert time.process_time() - started < HOSTILE_SECONDS
     # Implied elements (tbody, tr) come on top of the model's count: at most two per table.
     assert depth <= 2 * DEFAULT_SETTINGS.max_nesting_depth + 4
     assert "harbour workers stayed out" in extracted.text
@@ -119,10 +119,10 @@ def test_hostile_nesting_is_flattened_in_linear_time(name):
     "<html><body><p>" + "".join(f"<i class={i}>" for i in range(1000)) + "</p>" + "<table>x</table>" * 10_000,
 ])
 def test_formatting_elements_rebuilt_without_end_are_refused(html):
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(InputError, match="pathological HTML"):
         extract_article(RawDocument(url="https://news.example/a", content=html.encode(), origin="bomb.html"))
-    assert time.perf_counter() - started < HOSTILE_SECONDS
+    assert time.process_time() - started < HOSTILE_SECONDS
 
 
 def test_rebuilt_formatting_elements_are_counted_as_the_parser_rebuilds_them():
@@ -137,9 +137,9 @@ def test_rebuilt_formatting_elements_are_counted_as_the_parser_rebuilds_them():
 
 def test_a_small_page_cannot_be_costly_whatever_it_nests():
     assert cannot_be_costly(article("<div>" * 4000), LIMITS["free_tags"], LIMITS["free_rebuilds"])
-    started = time.perf_counter()
+    started = time.process_time()
     LexborHTMLParser(article("<ul>" * 4900))  # the worst such page: a few tens of milliseconds
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert not cannot_be_costly(article("<div>" * 6000), LIMITS["free_tags"], LIMITS["free_rebuilds"])
 
 
@@ -184,10 +184,10 @@ def test_real_pages_nest_far_below_the_bound_and_are_never_cut():
 ])
 def test_tags_with_too_many_attributes_are_cut(tag):
     html = (article("") + tag + f"<p>{SENTENCE * 3}</p>").encode()
-    started = time.perf_counter()
+    started = time.process_time()
     guarded = bounded_nesting(html, **LIMITS)
     LexborHTMLParser(guarded)
-    assert time.perf_counter() - started < HOSTILE_SECONDS
+    assert time.process_time() - started < HOSTILE_SECONDS
     assert len(guarded) < len(html) / 10
     assert "harbour workers stayed out" in extract_article(
         RawDocument(url="https://news.example/a", content=html, origin="test")).text
@@ -207,6 +207,6 @@ def test_attribute_lists_in_scripts_and_real_long_tags_are_left_alone():
     "<html><body>" + "<script>if (a<b c d e f g h) {}" + " x" * 300 + "</script>" * 1 + "<p a b c" * 30_000 + ">",
 ])
 def test_many_far_reaching_tags_are_checked_in_linear_time(html):
-    started = time.perf_counter()
+    started = time.process_time()
     LexborHTMLParser(bounded_nesting(html.encode(), **LIMITS))
-    assert time.perf_counter() - started < HOSTILE_SECONDS
+    assert time.process_time() - started < HOSTILE_SECONDS

@@ -266,9 +266,9 @@ def test_ngram_hashes_of_fewer_tokens_than_n_is_empty():
 def test_quoted_spans_are_found_in_linear_time_in_a_text_dense_with_marks():
     # Each opening mark walked up to 600 characters of marks after it: 26 s for a fuzzed 790 KB page.
     text = "“" * 100_000 + " “a quote” and ‘another’ one"
-    started = time.perf_counter()
+    started = time.process_time()
     spans = quoted_spans(text)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     found = [text[a:b] for a, b in spans]
     assert found[-2].endswith("“““ “a quote”") and found[-1] == "‘another’"  # the first “ within 600 characters
 
