@@ -444,7 +444,7 @@ def _parsed(html: str | bytes, settings: Settings, origin: str) -> LexborHTMLPar
     return LexborHTMLParser(bounded_nesting(
         html, max_depth=settings.max_nesting_depth, max_rebuilt=settings.max_rebuilt_formatting,
         free_tags=settings.nesting_free_tags, free_rebuilds=settings.nesting_free_rebuilds,
-        max_attributes=settings.max_tag_attributes, origin=origin))
+        max_attributes=settings.max_tag_attributes, max_tags=settings.max_html_tags, origin=origin))
 
 
 def extract_html(html: str | bytes, url: str, settings: Settings = DEFAULT_SETTINGS, *,

@@ -619,19 +619,21 @@ def nesting_depth(html: str | bytes) -> int:
 
 
 def bounded_nesting(html: str | bytes, *, max_depth: int, max_rebuilt: int, free_tags: int, free_rebuilds: int,
-                    max_attributes: int, origin: str = "") -> str | bytes:
+                    max_attributes: int, max_tags: int, origin: str = "") -> str | bytes:
     """``html`` without the attributes of a tag beyond its first ``max_attributes`` and without the
     start tags that would nest deeper than ``max_depth`` (their text is kept); as UTF-8 bytes when
     anything was cut, else as it came.
 
     A page of at most ``free_tags`` tags whose formatting start tags times tags is at most
     ``free_rebuilds`` is not modelled (:func:`cannot_be_costly`). Raises :class:`InputError` for a
-    page whose markup would make the parser rebuild more than ``max_rebuilt`` formatting elements
-    (a handful on real pages).
+    page with more than ``max_tags`` "<", and for one whose markup would make the parser rebuild
+    more than ``max_rebuilt`` formatting elements (a handful on real pages).
     """
     data = _as_bytes(html)
     array = np.frombuffer(data, dtype=np.uint8)
     tags = _Tags.of(array)
+    if len(tags.every) > max_tags:
+        raise InputError(origin, f"HTML with {len(tags.every):,} tags, over the {max_tags:,} a page can have")
     attribute_cuts = _attribute_cuts(data, array, tags, max_attributes)
     if attribute_cuts:
         data = _without(data, attribute_cuts)

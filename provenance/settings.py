@@ -148,6 +148,10 @@ class Settings:
     #: elements being ~90 MB. 180 of the 181 extraction benchmark pages (657 of all 681) pass both.
     nesting_free_rebuilds: int = 250_000
 
+    #: HTML with more "<" than this is refused: the 681 benchmark pages have at most 19,437, and the
+    #: nesting model and the extractor's walk cost a few microseconds per tag in Python (a fuzzed
+    #: 2 MB page of 600,000 tags took 8 s).
+    max_html_tags: int = 150_000
     #: Attributes of one tag beyond this many are dropped before parsing: lexbor compares each
     #: attribute with the tag's earlier ones (16,000 took 0.45 s; a fuzzed page with 80,000, 25 s).
     #: Real tags carry a few dozen at most; 256 keeps a 5 MB page of them under ~1 s.
