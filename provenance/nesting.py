@@ -453,13 +453,16 @@ class _Tags:
     every: np.ndarray
     opening: np.ndarray  # not "</" …: half as many
     first: np.ndarray  # the lowercased byte after each of ``opening``
+    closing: np.ndarray  # every ">", and the page's length as a ">" never found
 
     @staticmethod
     def of(array: np.ndarray) -> "_Tags":
-        every = np.flatnonzero(array == 0x3C)
+        brackets = np.flatnonzero((array == 0x3C) | (array == 0x3E))  # one pass for both
+        is_opening = array[brackets] == 0x3C
+        every = brackets[is_opening]
         after = array[np.minimum(every + 1, len(array) - 1)]
         opens = _OPENS[after]
-        return _Tags(every, every[opens], after[opens] | 0x20)
+        return _Tags(every, every[opens], after[opens] | 0x20, np.append(brackets[~is_opening], len(array)))
 
     def named(self, array: np.ndarray, names: np.ndarray, first_letters: np.ndarray,
               attributes: bool = False) -> np.ndarray:
@@ -554,13 +557,11 @@ def _first_attributes(count: int) -> re.Pattern:
 def _attribute_cuts(data: bytes, array: np.ndarray, tags: _Tags, max_attributes: int) -> list[tuple[int, int]]:
     """The spans of attributes beyond the first ``max_attributes`` of any tag."""
     opening = tags.opening
-    closing = np.flatnonzero(array == 0x3E)
-    if not len(opening) or not len(closing):
+    if not len(opening):
         return []
-    following = np.searchsorted(closing, opening)
-    long = following < len(closing)
-    ends = np.where(long, closing[np.minimum(following, len(closing) - 1)], len(array))
-    long &= (ends - opening > 2 * max_attributes) & _LETTER[array[np.minimum(opening + 1, len(array) - 1)]]
+    closing = tags.closing
+    ends = closing[np.searchsorted(closing, opening)]
+    long = (ends - opening > 2 * max_attributes) & (tags.first != 0x21)  # not "<!…"
     starts, stops = opening[long], ends[long]
     if int((stops - starts).sum()) <= 4 * len(data):
         suspects = [start for start, end in zip(starts.tolist(), stops.tolist())
