@@ -3,6 +3,7 @@ InputError may escape, and nothing may take long or huge memory.
 
     python benchmarks/fuzz.py --inputs 100000 --seed 1 [--workers 2] [--scale 1.0] [--timeout 60]
                               [--kinds mutation,structure,random,codec,jsonl] [--out benchmarks/fuzz-findings]
+                              [--shrink-seconds 120]
 
 Input ``i`` of a campaign is generated from ``(seed, i)`` alone by ``tests/fuzzgen.py`` (the
 generators that ``tests/test_fuzz.py`` runs in CI at a smaller scale), in worker processes (one per
@@ -125,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=60, help="seconds an input may run")
     parser.add_argument("--kinds", default=",".join(WEIGHTS))
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--shrink-seconds", type=float, default=SHRINK_SECONDS,
+                        help="delta debugging per escape (0: save each reproducer as generated)")
     parser.add_argument("--only", type=int, help="run input INDEX alone, in this process, and show its traceback")
     args = parser.parse_args(argv)
     kinds = args.kinds.split(",")
@@ -163,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     for (error_type, where), results in sorted(escapes.items()):
         first = min(results, key=lambda r: r["size"])
         item = generate(args.seed, first["index"], args.scale, kinds)
-        data = shrink(item, error_type) if error_type != "Timeout" else item.data()
+        data = shrink(item, error_type, args.shrink_seconds) if error_type != "Timeout" and args.shrink_seconds \
+            else item.data()
         path = args.out / f"{error_type}-{first['index']}.{'jsonl' if item.jsonl is not None else 'bin'}"
         path.write_bytes(data)
         saved.append(str(path))
