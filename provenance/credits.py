@@ -11,9 +11,10 @@ said", "joined via a video link", "as police reported") is not a credit. Pure Py
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from bisect import bisect_left
 
 from provenance.models import Credit
+from provenance.urls import split_url
 
 __all__ = [
     "find_credits",
@@ -166,7 +167,7 @@ OUTLET_NAME_ENDINGS = frozenset({"news", "times", "post", "herald", "tribune", "
                                  "agency", "press", "wire", "online", "media", "report", "reporter", "insider",
                                  "monitor", "bulletin", "dispatch", "inquirer", "independent", "economist",
                                  "bloomberg", "reuters", "politico", "axios"})
-_SPLIT_NAMES = re.compile(r"\s*(?:,|;|/|&|\+|\band\b)\s*")
+_SPLIT_NAMES = re.compile(r"(?:,|;|/|&|\+|\band\b)\s*")  # parts are trimmed: no leading \s* (quadratic)
 _HOST_LIKE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+[a-z]{2,6}$")
 _ANY_HOST = re.compile(r"^[a-z0-9\-]+(?:\.[a-z0-9\-]+)+$")
 _STRIP_CHARS = " \t\"'“”‘’«»„()[]{}<>.,;:!?*•·-–—|"
@@ -233,15 +234,21 @@ def _lines(text: str):
 def find_credits(text: str) -> tuple[Credit, ...]:
     """Every credit line and wire marker in ``text``, in text order, with offsets into ``text``."""
     found: list[tuple[int, int, str, str]] = []  # start, end, kind, credited phrase
-    taken: list[tuple[int, int]] = []
+    # The spans claimed so far, apart and sorted: whether a span overlaps one is a bisection (a scan
+    # of them all was quadratic in a text of many credit markers).
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
 
     def add(start: int, end: int, kind: str, name: str) -> None:
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
+        before = bisect_left(taken_starts, end)  # the claimed spans that start before this one ends
+        if before and taken_ends[before - 1] > start:
             return  # a stronger pattern already claimed this span
         names = [n for n in _outlet_names(name) if _plausible_name(n)]
         if not names:
             return
-        taken.append((start, end))
+        at = bisect_left(taken_starts, start)
+        taken_starts.insert(at, start)
+        taken_ends.insert(at, end)
         found.extend((start, end, kind, n) for n in names)
 
     lines = list(_lines(text))
@@ -333,7 +340,8 @@ def _host_of(value: str | None) -> str | None:
         return None
     value = value.strip()
     if "://" in value:
-        host = urlsplit(value).hostname or ""
+        parts = split_url(value)
+        host = (parts.hostname if parts else None) or ""
     else:
         host = value.casefold().split("/")[0]
     host = host.casefold().rstrip(".")

@@ -13,7 +13,8 @@ Decoding order (first that applies wins):
 5. detection (:func:`detect_encoding`): a short list of legacy codecs each decodes a sample, and
    the most plausible text wins — stdlib only, measured in ``tests/test_decode.py``.
 
-Unknown or unusable charset names fall through to the next step; bad bytes never raise (only
+Unknown or unusable charset names (anything but an ASCII-compatible text encoding: base64, zlib,
+UTF-7, EBCDIC …) fall through to the next step as if absent; bad bytes never raise (only
 binary data does, as :class:`InputError`). Time is bounded: detection reads a 64 KB sample, then
 one codec decodes the whole input. Newlines are normalised to ``\\n``.
 """
@@ -23,7 +24,9 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+import warnings
 from collections import Counter
+from functools import lru_cache
 
 from provenance.errors import InputError
 
@@ -240,8 +243,9 @@ _LATIN_LANGUAGE_SETS = tuple(frozenset(letters) for letters in _LATIN_LANGUAGES)
 #: A short Turkish text fits Icelandic as well as Turkish; the far more common language wins.
 _RARE_LANGUAGE_WEIGHT = {_LATIN_LANGUAGES.index("áðéíóúýþæö"): 0.9}
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
-# A word with a non-ASCII letter in it.
-_WORD_WITH_NON_ASCII = re.compile(r"[^\W\d_]*[^\x00-\x7f\W\d_][^\W\d_]*")
+# A word with a non-ASCII letter in it, tried only from a word's first letter (from every letter of a
+# long ASCII word it was quadratic).
+_WORD_WITH_NON_ASCII = re.compile(r"(?<![^\W\d_])[^\W\d_]*[^\x00-\x7f\W\d_][^\W\d_]*")
 # A non-ASCII Latin letter between two others: real Latin-script text has ASCII letters around
 # its accents ("Ïðèìåð" is Russian read as windows-1252).
 _LATIN_CLUSTER = re.compile(r"(?<=[\u00c0-\u024f])[\u00c0-\u024f](?=[\u00c0-\u024f])")
@@ -335,9 +339,31 @@ def _codec_name(label: str | None) -> str | None:
     except LookupError:
         return None
     # A page that declares UTF-16 in a meta tag but has no BOM is really ASCII-compatible.
-    if name.startswith(("utf-16", "utf-32")):
+    if name.startswith(("utf-16", "utf-32")) or not _is_page_charset(name):
         return None
     return name
+
+
+# Bytes every charset a page can declare decodes to themselves: the page's own markup (the <meta>
+# naming the charset included) is ASCII. Escapes that codecs such as unicode_escape, utf-7 and hz
+# interpret are in it on purpose.
+_ASCII_PROBE = bytes(range(0x20, 0x7F)) + b"\t\n\r\\u0041\\x41+AD-~{"
+
+
+@lru_cache(maxsize=None)
+def _is_page_charset(name: str) -> bool:
+    """Whether the Python codec ``name`` can decode a web page: a text encoding (not base64, zlib,
+    rot13 …) that is ASCII-compatible (not EBCDIC, UTF-7, unicode_escape …) and replaces bad bytes
+    instead of raising (not idna, punycode, undefined): 87 of Python 3.11's codecs."""
+    if not getattr(codecs.lookup(name), "_is_text_encoding", True):
+        return False
+    try:
+        with warnings.catch_warnings():  # unicode_escape warns of the escapes it does not know
+            warnings.simplefilter("ignore")
+            decoded = codecs.getincrementaldecoder(name)("replace").decode(_ASCII_PROBE + b"\x80\xfe\xff", final=True)
+    except (UnicodeError, ValueError, TypeError):
+        return False
+    return decoded.startswith(_ASCII_PROBE.decode("ascii"))
 
 
 def _meta_charset(data: bytes) -> str | None:

@@ -18,15 +18,12 @@ from __future__ import annotations
 
 import codecs
 import html
-import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from itertools import accumulate, islice
-from operator import sub
-from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -34,8 +31,13 @@ from provenance.credits import find_credits, resolve_outlet
 from provenance.decode import decode_bytes, looks_like_html
 from provenance.errors import ExtractionError, InputError
 from provenance.furniture import find_furniture
+from provenance.jsonld import article_object, json_ld_objects, ld_find, ld_name, ld_resolve, ld_text, ld_types
 from provenance.models import Article, Credit, RawDocument
+from provenance.nesting import bounded_nesting
+from provenance.pages import host_of
 from provenance.settings import DEFAULT_SETTINGS, Settings
+from provenance.text import replace_surrogates
+from provenance.urls import join_url, split_url, url_problem
 
 __all__ = ["PageMetadata", "extract_article", "extract_metadata", "extract_html", "extract_text", "parse_datetime"]
 
@@ -135,6 +137,10 @@ BYLINE_MAX_NODES = 50
 #: A byline element with more text than this is a container (a <body class="single-author">, an
 #: author box with a biography), not the byline itself.
 BYLINE_NODE_MAX_CHARS = 200
+#: Characters of one author string read (a name is far shorter; the byline patterns, some of which
+#: scan a string once per word, then never see a page-sized "name"), and names read from one list.
+AUTHOR_MAX_CHARS = 300
+AUTHOR_LIST_MAX_NAMES = 100
 #: A line of the article's head longer than this is prose, not a byline ("Von Jane Roe, 5. Mai").
 BYLINE_LINE_MAX_CHARS = 120
 #: Words before the "by"/"von" of a byline line at most ("Veröffentlicht am 13. März 2019 von …",
@@ -149,8 +155,6 @@ MAX_TIMES_PER_META_BLOCK = 2
 MAX_SCRIPTS = 100
 #: <time> elements read at most.
 MAX_TIMES = 50
-#: JSON-LD objects read at most from one page.
-LD_MAX_OBJECTS = 500
 #: Strings longer than this are not a date value.
 DATE_MAX_CHARS = 64
 #: Years outside this range are not a publication date of a web page (0001-01-01 placeholders,
@@ -186,12 +190,6 @@ MONTH_FIRST_LANGUAGES = frozenset({"en", "en-us"})
 #: The furthest UTC offsets of inhabited time zones (UTC−12 … UTC+14): a UTC timestamp can be shown
 #: as the next day only from hour 24 − 14 on, and as the day before only before hour 12.
 MAX_EAST_OFFSET_HOURS, MAX_WEST_OFFSET_HOURS = 14, 12
-#: JSON-LD types that describe the article itself.
-ARTICLE_TYPES = frozenset({"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
-                           "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "techarticle",
-                           "scholarlyarticle", "socialmediaposting", "liveblogposting", "posting", "report",
-                           "review", "creativework", "webpage", "medicalwebpage", "itempage", "discussionforumposting",
-                           "qapage", "howto", "recipe", "event", "videoobject"})
 #: Meta tags that carry the publication time, strongest first. Modification times are never used.
 PUBLISHED_META = (
     ("property", "article:published_time"), ("property", "og:published_time"),
@@ -261,7 +259,6 @@ _TEASER_ENDS = ("...", "…")
 _KICKER_CLASS = re.compile("|".join(KICKER_CLASS_WORDS))
 _HIDDEN_CLASS = re.compile("|".join(HIDDEN_CLASS_WORDS))
 _NON_UTF8_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-_TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _COMPACT_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
 _SPACE_BEFORE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(\d)")
 _YMD = re.compile(r"\b((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})\b")
@@ -286,7 +283,8 @@ _URL_DATE = re.compile(
 )
 _URL_DATE_DAY_FIRST = re.compile(
     r"(?<![\d])(?P<d>0[1-9]|[12]\d|3[01])(?P<sep>[\-_.])(?P<m>0[1-9]|1[0-2])(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)")
-_AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|\||\band\b|\bund\b|&)\s*")
+# No leading \s*: it made a split quadratic in a long run of spaces (names are trimmed afterwards).
+_AUTHOR_SEPARATORS = re.compile(r"(?:,|;|\||\band\b|\bund\b|&)\s*")
 _BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|reported|story|text|ein beitrag|veröffentlicht|geschrieben|artikel|beitrag|"
     r"zeige alle beiträge|alle beiträge|publié|publicado|escrito|eingestellt|erstellt|verfasst)\s+)?"
@@ -294,13 +292,15 @@ _BYLINE_PREFIX = re.compile(
     r"text und fotos?|text|quelle|source)\s*:\s*)", re.I)
 # A role or link label after the name ("Christoph Hein Chefredakteur", "Grant Tinsley, PhD",
 # "Johanna Kropfitsch Alle Artikel", "Steven Salentin Mitglied der … Redaktion").
+# Each role after a separator (a comma, spaces, or both); possessive and only from the end of a word,
+# so a long run of spaces or roles is scanned once (a trailing \s* inside the loop made it quadratic).
 _BYLINE_ROLE = re.compile(
-    r"(?:,?\s+(?:chefredakteur(?:in)?|redakteur(?:in)?|redaktionsleiter(?:in)?|volontär(?:in)?|"
+    r"(?<![\s,])(?:(?:\s*+,)?\s++(?:chefredakteur(?:in)?|redakteur(?:in)?|redaktionsleiter(?:in)?|volontär(?:in)?|"
     r"mitglied der\b.*|alle artikel|alle beiträge|mehr artikel|more articles|ph\.?\s?d\.?|m\.d\.|"
-    r"fr|freie[rn]? (?:autor(?:in)?|journalist(?:in)?)|(?:[\w-]+\s+)?staff(?:\s+(?:writer|reporter))?)\s*)+$",
+    r"fr\b|freie[rn]? (?:autor(?:in)?|journalist(?:in)?)|(?:[\w-]+\s+)?staff(?:\s+(?:writer|reporter))?))++\s*+$",
     re.I)
 # A verb that comment bylines put after the name ("Karoline sagt", "Anna says").
-_BYLINE_VERB = re.compile(r"\s+(?:sagt|says|said|schreibt|writes|meint|dit)\s*:?$", re.I)
+_BYLINE_VERB = re.compile(r"(?<!\s)\s+(?:sagt|says|said|schreibt|writes|meint|dit)\s*:?$", re.I)
 # A byline line of the article's head: "By Jane Roe", "Veröffentlicht am 5. Mai 2023 von Jane Roe",
 # "Auteur : Jane Roe", "| By Jane Roe | April 13, 2020" (the name is validated after it).
 # "ByJane Roe" (a "By" glued to the name by the markup) counts as well.
@@ -345,18 +345,22 @@ _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "
                        "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"})
 # A domain name in an author field ("Deutsche Welle (www.dw.com)", "JuraForum.de-Redaktion"); the
 # top-level domain in lower case, as written ("St.Pauli" is no domain).
-_DOMAIN = re.compile(r"\b[\w-]+\.[a-z]{2,6}\b")
+_DOMAIN = re.compile(r"(?<![\w-])[\w-]+\.[a-z]{2,6}\b")  # from a word's start: linear
 # Month and weekday names, left out of the words before a byline's "by" ("8. Januar 2020 · by …").
 _DATE_WORDS = re.compile(r"\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + "|"
                          + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\b\.?", re.IGNORECASE)
 # A user's handle with a number ("Marianne1", "happyface313"): letters first, digits last.
-_HANDLE_WITH_NUMBER = re.compile(r"[^\W\d_]{2,}[\w.-]*?\d+")
+_HANDLE_WITH_NUMBER = re.compile(r"[^\W\d_]{2}[\w.-]*\d")  # fullmatch; {2,}…*?\d+ backtracked cubically
 _BYLINE_TAIL = re.compile(
-    r"\s+(?:\||•|·|–|—|-)\s+|,\s*(?=[A-Z][\w ]*(?:Writer|Editor|Reporter|Correspondent|Staff))")
+    r"(?<!\s)\s+(?:\||•|·|–|—|-)\s+|,\s*(?=[A-Z][\w ]*(?:Writer|Editor|Reporter|Correspondent|Staff))")
 _BULLET_LINE = re.compile(r"^[ \t]*(?:[•●▪◦·■□➢►‣⁃]|[-*+](?=\s))[ \t]*", re.M)
-_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t#]*$", re.M)
-_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# Markdown, each pattern linear in a line of any length: a heading's closing #s are stripped by
+# rstrip (a lazy group before [ \t#]*$ was quadratic in trailing spaces); link text holds no "[" and
+# a link's URL at most one level of parentheses (each "[" or "(" scanned to the end of the line
+# before); emphasis holds no delimiter of its own kind (a run of unclosed "**" scanned the line each).
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*)$", re.M)
+_MD_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1")
 _MD_QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?", re.M)
 
 
@@ -387,7 +391,10 @@ def extract_article(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS) -> 
     """Extract the article of ``raw``. Raises :class:`InputError` for empty or binary input and
     :class:`ExtractionError` when fewer than ``settings.min_article_words`` words of text remain."""
     content, is_html = _checked_content(raw, settings)
-    article = extract_html(content, raw.url) if is_html else extract_text(content, raw.url, declared_title=raw.title)
+    if is_html:
+        article = extract_html(content, raw.url, settings, origin=raw.origin)
+    else:
+        article = extract_text(content, raw.url, declared_title=raw.title, settings=settings, origin=raw.origin)
     article = _with_overrides(article, raw)
     # Counted only up to the minimum: the whole count matters only when there are fewer.
     words = sum(1 for _ in islice(_WORD.finditer(article.body), settings.min_article_words))
@@ -401,18 +408,21 @@ def extract_metadata(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS) ->
     requiring an article body. Plain text gives its title only."""
     content, is_html = _checked_content(raw, settings)
     if not is_html:
-        return PageMetadata(title=extract_text(content, raw.url).title)
-    tree = LexborHTMLParser(_bounded_nesting(content))
+        return PageMetadata(title=extract_text(content, raw.url, settings=settings, origin=raw.origin).title)
+    tree = _parsed(content, settings, raw.origin)
     scan = _scan(tree)
     return _page_metadata(scan, raw.url, _choose_body(scan))
 
 
 def _checked_content(raw: RawDocument, settings: Settings) -> tuple[str | bytes, bool]:
-    if isinstance(raw.content, bytes):
-        if len(raw.content) > settings.max_input_bytes:
-            raise InputError(raw.origin, f"input larger than {settings.max_input_bytes} bytes")
-        if not raw.content.strip():
-            raise InputError(raw.origin, "empty file")
+    # The URL is the document's identity, split by every later stage (inputs refuses such records).
+    problem = "a lone surrogate" if replace_surrogates(raw.url) != raw.url else url_problem(raw.url)
+    if problem:
+        raise InputError(raw.origin, f"malformed URL ({problem}): {raw.url[:80]!r}")
+    if len(raw.content) > settings.max_input_bytes:  # characters of a str (a caller's, not a record's line)
+        raise InputError(raw.origin, f"input larger than {settings.max_input_bytes} bytes")
+    if isinstance(raw.content, bytes) and not raw.content.strip():
+        raise InputError(raw.origin, "empty file")
     return _html_or_text(raw)
 
 
@@ -423,71 +433,26 @@ def _with_overrides(article: Article, raw: RawDocument) -> Article:
         published = _as_utc(raw.published)
     return replace(
         article,
-        site=raw.site or article.site,
-        title=raw.title or article.title,
+        site=replace_surrogates(raw.site) if raw.site else article.site,
+        title=replace_surrogates(raw.title) if raw.title else article.title,
         published_at=published,
         fetched_at=raw.fetched,
     )
 
 
-#: Tag nesting deeper than this is flattened before parsing: the HTML tree builder's time grows with
-#: the square of the depth (20,000 nested <div> take ~1 s, 100,000 ~25 s), and no article needs it.
-MAX_NESTING_DEPTH = 1000
-#: Pages smaller than this skip the depth check (~3 ms per 100 KB, too dear for every page): they
-#: cannot nest deeper than ~45,000 tags, which the parser still builds in about 5 s at worst.
-NESTING_CHECK_MIN_SIZE = 500_000
-_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-_VOID_TAG_BYTES = frozenset(tag.encode() for tag in _VOID_TAGS)
-# A tag, its attributes greedy up to the first ">" (a lazy match is several times slower on the
-# huge data: URIs of big pages); a "/" ending them makes the tag self-closing. By type: (pattern, "/").
-_TAG_RE = {str: (re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)([^>]*)>"), "/"),
-           bytes: (re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9]*)([^>]*)>"), b"/")}
+def _parsed(html: str | bytes, settings: Settings, origin: str) -> LexborHTMLParser:
+    """The page parsed by lexbor, its nesting bounded first (see :mod:`provenance.nesting`)."""
+    return LexborHTMLParser(bounded_nesting(
+        html, max_depth=settings.max_nesting_depth, max_rebuilt=settings.max_rebuilt_formatting,
+        free_tags=settings.nesting_free_tags, free_rebuilds=settings.nesting_free_rebuilds,
+        max_attributes=settings.max_tag_attributes, max_tags=settings.max_html_tags, origin=origin))
 
 
-def _bounded_nesting(html: str | bytes) -> str | bytes:
-    """``html`` with the tags nested deeper than MAX_NESTING_DEPTH removed (their text is kept)."""
-    if len(html) < NESTING_CHECK_MIN_SIZE:
-        return html
-    pattern, slash = _TAG_RE[type(html)]
-    if _max_depth(pattern.findall(html), slash) <= MAX_NESTING_DEPTH:
-        return html  # nothing to cut (almost every page): no walk over the tags one by one
-    depth, cut, out, last = 0, False, [], 0
-    for m in pattern.finditer(html):
-        closing, name, rest = m.groups()
-        self_closing = rest.endswith(slash)
-        name = name.decode("ascii", "replace").lower() if isinstance(name, bytes) else name.lower()
-        if name in _VOID_TAGS or self_closing:
-            continue
-        if closing:
-            deep = depth > MAX_NESTING_DEPTH
-            depth = max(0, depth - 1)
-        else:
-            depth += 1
-            deep = depth > MAX_NESTING_DEPTH
-        if deep:
-            out.append(html[last:m.start()])
-            last = m.end()
-            cut = True
-    if not cut:
-        return html
-    out.append(html[last:])
-    return html[:0].join(out)
-
-
-def _max_depth(tags: list[tuple], slash: str | bytes) -> int:
-    """The deepest nesting of ``tags`` ((closing "/", name, rest) as _TAG_RE finds them), counted as
-    :func:`_bounded_nesting` counts it: a closing tag never takes the depth below zero."""
-    voids = _VOID_TAGS if slash == "/" else _VOID_TAG_BYTES
-    steps = [0 if rest.endswith(slash) or name.lower() in voids else -1 if closing else 1
-             for closing, name, rest in tags]
-    # Depth floored at zero = running sum minus its lowest value so far (summed in C, not a loop).
-    sums = list(accumulate(steps, initial=0))
-    return max(map(sub, sums, accumulate(sums, min)))
-
-
-def extract_html(html: str | bytes, url: str) -> Article:
-    """An :class:`Article` from an HTML page (metadata and main-container text); bytes are UTF-8."""
-    tree = LexborHTMLParser(_bounded_nesting(html))
+def extract_html(html: str | bytes, url: str, settings: Settings = DEFAULT_SETTINGS, *,
+                 origin: str | None = None) -> Article:
+    """An :class:`Article` from an HTML page (metadata and main-container text); bytes are UTF-8.
+    Raises :class:`InputError` (naming ``origin``, else ``url``) for pathological markup."""
+    tree = _parsed(html, settings, origin or url)
     scan = _scan(tree)
     body = _choose_body(scan)
     meta = _page_metadata(scan, url, body)
@@ -495,9 +460,10 @@ def extract_html(html: str | bytes, url: str) -> Article:
     if blocks and meta.title and _same_text(blocks[0], meta.title):
         blocks = blocks[1:]
     text = "\n\n".join(blocks)
+    _check_length(text, settings, origin or url)
 
     credits = list(find_credits(text))
-    page_is_web = urlsplit(url).scheme in ("http", "https")
+    page_is_web = _is_web(url)
     page_host = _host(url) if page_is_web else None
     canonical, canonical_host = meta.canonical_url, _host(meta.canonical_url)
     if page_host and canonical_host and canonical_host != page_host:
@@ -534,18 +500,21 @@ def _same_text(a: str, b: str) -> bool:
     return _WORD.findall(a.casefold()) == _WORD.findall(b.casefold())
 
 
+def _is_web(url: str) -> bool:
+    parts = split_url(url)
+    return parts is not None and parts.scheme in ("http", "https")
+
+
 def _host(url: str | None) -> str | None:
-    if not url or "://" not in url:
-        return None
-    host = (urlsplit(url).hostname or "").casefold()
-    host = host[4:] if host.startswith("www.") else host
-    return host or None
+    """The host of an absolute URL by the one same-host rule (pages.host_of); None for relative ones."""
+    return host_of(url) if url and "://" in url else None
 
 
 # --------------------------------------------------------------------------------------------------
 # plain text and Markdown
 
-def extract_text(content: str, url: str, *, declared_title: str | None = None) -> Article:
+def extract_text(content: str, url: str, *, declared_title: str | None = None, settings: Settings = DEFAULT_SETTINGS,
+                 origin: str | None = None) -> Article:
     """An :class:`Article` from plain text or Markdown.
 
     Paragraphs are blocks separated by blank lines; single newlines inside a paragraph are kept.
@@ -554,7 +523,7 @@ def extract_text(content: str, url: str, *, declared_title: str | None = None) -
     record's ``title``), the first line is the title only if it says the same: a record's text
     often starts with its dateline or lead ("MONTVALE, N.J., March 17 - Qtly div …").
     """
-    content = _MD_HEADING.sub(r"\1", content)
+    content = _MD_HEADING.sub(lambda heading: heading[1].rstrip(" \t#"), content)
     content = _MD_QUOTE.sub("", content)
     content = _MD_LINK.sub(r"\1", content)
     content = _MD_EMPHASIS.sub(r"\2", content)
@@ -579,6 +548,7 @@ def extract_text(content: str, url: str, *, declared_title: str | None = None) -
         if not blocks[title_index]:
             del blocks[title_index]
     text = "\n\n".join("\n".join(lines) for lines in blocks)
+    _check_length(text, settings, origin or url)
     credits = find_credits(text)
     return Article(
         url=url,
@@ -588,6 +558,14 @@ def extract_text(content: str, url: str, *, declared_title: str | None = None) -
         credits=credits,
         furniture=find_furniture(text, credits),
     )
+
+
+def _check_length(text: str, settings: Settings, origin: str) -> None:
+    """Refuse an article text longer than ``settings.max_article_chars``: no article is that long,
+    and credits, furniture and fingerprints of it would cost seconds and gigabytes."""
+    if len(text) > settings.max_article_chars:
+        raise ExtractionError(origin, f"article text of {len(text):,} characters, over the "
+                                      f"{settings.max_article_chars:,} an article can have")
 
 
 def _same_words(a: str, b: str) -> bool:
@@ -637,8 +615,8 @@ def _html_or_text(raw: RawDocument) -> tuple[str | bytes, bool]:
                 return data, True
     if isinstance(content, bytes):
         text, _ = decode_bytes(content, raw.content_type, origin=raw.origin)
-    else:
-        text = content.replace("\r\n", "\n").replace("\r", "\n")
+    else:  # a str from a JSON record or a caller: lone surrogates cannot be encoded later
+        text = replace_surrogates(content.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise InputError(raw.origin, "empty document")
@@ -880,10 +858,12 @@ def _headline_text(h1: LexborNode) -> tuple[str, str]:
     """
     segments: list[list[str]] = [[]]
     kickers: list[str] = []
-
-    def walk(parent: LexborNode) -> None:
-        child = parent.child
-        leading = True  # no text yet in this element: a <small> here is a kicker
+    # Depth first without recursion (a hostile <h1> may nest thousands of elements): each entry is
+    # the next child to read at one level and whether that element has shown no text yet (a
+    # <small> there is a kicker).
+    pending: list[tuple[LexborNode | None, bool]] = [(h1.child, True)]
+    while pending:
+        child, leading = pending.pop()
         while child is not None:
             tag = child.tag
             if tag == "-text":
@@ -904,11 +884,10 @@ def _headline_text(h1: LexborNode) -> tuple[str, str]:
                         and not _WORD.search(child.text() or ""):
                     segments.append([])  # a separator only screen readers see: the kicker was before it
                 else:
-                    walk(child)
-                    leading = False
+                    pending.append((child.next, False))  # back here after the element's own children
+                    child, leading = child.child, True
+                    continue
             child = child.next
-
-    walk(h1)
     text = " ".join("".join(segments[-1]).split()).strip(HEADLINE_STRIP_CHARS)
     if not text and len(segments) > 1:  # nothing after the separator: keep the whole
         text = " ".join(" ".join("".join(part) for part in segments).split()).strip(HEADLINE_STRIP_CHARS)
@@ -1151,17 +1130,17 @@ def _prefix(values: list[float]) -> list[float]:
 
 
 def _page_metadata(scan: _Scan, url: str, body: _Body) -> PageMetadata:
-    ld_objects = _json_ld_objects(scan.ld_texts)
+    ld_objects = json_ld_objects(scan.ld_texts)
     by_id = {obj["@id"]: obj for obj in ld_objects if isinstance(obj.get("@id"), str)}
-    ld_article = _ld_article(ld_objects)
+    ld_article = article_object(ld_objects)
     metas = scan.metas
-    page_is_web = urlsplit(url).scheme in ("http", "https")
+    page_is_web = _is_web(url)
 
     canonical = _canonical_url(scan.canonical, metas, url if page_is_web else None)
     site = _first(metas.get(("property", "og:site_name")),
-                  _ld_name(_ld_resolve(ld_article.get("publisher"), by_id)),
-                  _ld_name(_ld_find(ld_objects, ("newsmediaorganization", "organization"), "name")),
-                  _ld_name(_ld_find(ld_objects, ("website",), "name")))
+                  ld_name(ld_resolve(ld_article.get("publisher"), by_id)),
+                  ld_name(ld_find(ld_objects, ("newsmediaorganization", "organization"), "name")),
+                  ld_name(ld_find(ld_objects, ("website",), "name")))
     if not site:
         site = _host(canonical) or (_host(url) if page_is_web else None)
     title = _title(scan, metas, ld_article, site, body, url)
@@ -1169,7 +1148,7 @@ def _page_metadata(scan: _Scan, url: str, body: _Body) -> PageMetadata:
     anchor = next((position for text, position, _ in scan.h1s if text == title), None)
     zone = _ArticleHead(body.start, body.end, anchor)
     published, stated = _published(scan, metas, ld_article, ld_objects, url, body, zone)
-    modified = _first_date([_ld_text(ld_article.get("dateModified"))]
+    modified = _first_date([ld_text(ld_article.get("dateModified"))]
                            + [metas.get(key) for key in MODIFIED_META])
     return PageMetadata(
         title=title,
@@ -1195,93 +1174,12 @@ def _site_labels(site: str | None, url: str) -> set[str]:
 
 
 def _language(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict) -> str | None:
-    value = _first(scan.language, metas.get(("property", "og:locale")), _ld_text(ld_article.get("inLanguage")),
+    value = _first(scan.language, metas.get(("property", "og:locale")), ld_text(ld_article.get("inLanguage")),
                    metas.get(("http-equiv", "content-language")))
     if not value:
         return None
     value = value.replace("_", "-").split(",")[0].strip()
     return value or None
-
-
-def _json_ld_objects(texts: list[str]) -> list[dict]:
-    """Every JSON object in the page's JSON-LD scripts, flattened (lists, @graph, mainEntity)."""
-    objects: list[dict] = []
-    for raw in texts:
-        try:
-            data = json.loads(raw, strict=False)
-        except ValueError:
-            # Pages often leave a trailing comma or an HTML comment around the JSON.
-            try:
-                data = json.loads(_TRAILING_COMMA.sub(r"\1", raw.strip().strip("<!->")), strict=False)
-            except ValueError:
-                continue
-        pending = [data]
-        while pending and len(objects) < LD_MAX_OBJECTS:
-            item = pending.pop()
-            if isinstance(item, list):
-                pending.extend(reversed(item))
-            elif isinstance(item, dict):
-                objects.append(item)
-                for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
-                    nested = item.get(key)
-                    if isinstance(nested, (list, dict)):
-                        pending.append(nested)
-    return objects
-
-
-def _ld_types(obj: dict) -> set[str]:
-    types = obj.get("@type")
-    if isinstance(types, str):
-        types = [types]
-    return {str(t).casefold().rpartition("/")[2] for t in types} if isinstance(types, list) else set()
-
-
-def _ld_article(objects: list[dict]) -> dict:
-    """The JSON-LD object describing the article: an article type with a date or headline first."""
-    articles = [obj for obj in objects if _ld_types(obj) & ARTICLE_TYPES]
-    for obj in articles:
-        if obj.get("datePublished") or obj.get("headline"):
-            return obj
-    if articles:
-        return articles[0]
-    for obj in objects:
-        if "headline" in obj or "articleBody" in obj:
-            return obj
-    return {}
-
-
-def _ld_find(objects: list[dict], types: tuple[str, ...], field_name: str):
-    for obj in objects:
-        if _ld_types(obj) & set(types) and obj.get(field_name):
-            return obj.get(field_name)
-    return None
-
-
-def _ld_resolve(value, by_id: dict[str, dict]):
-    """A {"@id": …} reference replaced by the object it names (in @graph pages)."""
-    if isinstance(value, list):
-        return [_ld_resolve(item, by_id) for item in value]
-    if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in by_id:
-        return by_id[value["@id"]]
-    return value
-
-
-def _ld_text(value) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        value = value.get("@value") or value.get("name")
-    return value if isinstance(value, str) else None
-
-
-def _ld_name(value) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        value = value.get("name")
-    if isinstance(value, str) and value.strip() and "://" not in value:
-        return value
-    return None
 
 
 # ---- title
@@ -1295,7 +1193,7 @@ def _title(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict, sit
     An <h1> that only repeats the site's name (a logo) is never the headline.
     """
     declared = [" ".join(_unescaped(t).split()) for t in (
-        _ld_text(ld_article.get("headline")), metas.get(("property", "og:title")), metas.get(("name", "og:title")),
+        ld_text(ld_article.get("headline")), metas.get(("property", "og:title")), metas.get(("name", "og:title")),
         metas.get(("name", "twitter:title")), metas.get(("property", "twitter:title"))) if t and t.strip()]
     title_tag = _unescaped(scan.title_tag or "")
     site_names = {_joined_words(name) for name in (site, _host(url), (_host(url) or "").rpartition(".")[0]) if name}
@@ -1388,8 +1286,8 @@ def _canonical_url(href: str | None, metas: dict[tuple[str, str], str], base: st
     if not href:
         return None
     if base:
-        href = urljoin(base, href)
-    return href if urlsplit(href).scheme in ("http", "https") else None
+        href = join_url(base, href)  # None when the page's URL is malformed ("http://[::1")
+    return href if href and _is_web(href) else None
 
 
 # ---- dates
@@ -1471,11 +1369,11 @@ def _published(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict,
     one the page stands by (a stale JSON-LD block, a CMS "created" date). A UTC timestamp one day
     off the shown day is the same instant seen from the page's own time zone.
     """
-    declared = [_ld_text(ld_article.get("datePublished"))]
+    declared = [ld_text(ld_article.get("datePublished"))]
     declared += [metas.get(key) for key in PUBLISHED_META]
     declared += scan.date_props
-    declared += [_ld_text(obj.get("datePublished")) for obj in ld_objects if obj is not ld_article]
-    declared += [_ld_text(ld_article.get("dateCreated"))]
+    declared += [ld_text(obj.get("datePublished")) for obj in ld_objects if obj is not ld_article]
+    declared += [ld_text(ld_article.get("dateCreated"))]
     moments = [moment for moment in map(_parse_moment, filter(None, declared)) if moment is not None]
     lines = _text_dates(scan, zone)  # read once, used by the three below
     shown = _shown_date(scan, zone, lines)
@@ -1590,7 +1488,8 @@ class _ArticleHead:
 
 def _url_date(url: str) -> datetime | None:
     """A full date in the URL's path: /2024/03/05/, 20240305, or a day-first 05-03-2024."""
-    path = urlsplit(url).path if url else ""
+    parts = split_url(url) if url else None
+    path = parts.path if parts else ""
     match = _URL_DATE.search(path)
     if match:
         return _checked_date(int(match["y"]), int(match["m"]), int(match["d"]))
@@ -1713,11 +1612,11 @@ def _authors(scan: _Scan, metas: dict[tuple[str, str], str], ld_article: dict, b
     only: mixing them mixes people up."""
     people: list[str] = []
     organisations: list[str] = []
-    authors = _ld_resolve(ld_article.get("author") or ld_article.get("creator"), by_id)
+    authors = ld_resolve(ld_article.get("author") or ld_article.get("creator"), by_id)
     for author in authors if isinstance(authors, list) else [authors]:
-        name = _clean_author(_ld_name(author))
+        name = _clean_author(ld_name(author))
         if name:
-            is_organisation = (isinstance(author, dict) and _ld_types(author) & ORGANISATION_TYPES
+            is_organisation = (isinstance(author, dict) and ld_types(author) & ORGANISATION_TYPES
                                or _is_organisation_name(name, site_labels))
             (organisations if is_organisation else people).append(name)
     cleaned = people
@@ -1870,13 +1769,14 @@ def _leading_names(text: str) -> list[str]:
 def _split_names(value: str | None) -> list[str]:
     if not value:
         return []
-    return [part for part in _AUTHOR_SEPARATORS.split(value) if part.strip()]
+    parts = [part for part in _AUTHOR_SEPARATORS.split(value, AUTHOR_LIST_MAX_NAMES) if part.strip()]
+    return parts[:AUTHOR_LIST_MAX_NAMES]
 
 
 def _clean_author(value: str | None) -> str | None:
     """A person's name from a byline string, or None when it is not one (a date, a URL, a handle,
     a form label)."""
-    name = " ".join((value or "").split())
+    name = " ".join((value or "")[:AUTHOR_MAX_CHARS].split())
     name = _BYLINE_PREFIX.sub("", name)
     name = _BYLINE_TAIL.split(name)[0]
     name = _BYLINE_VERB.sub("", name)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
+from itertools import accumulate
 from collections.abc import Mapping, Sequence
 
 from provenance.credits import find_credits
@@ -68,7 +70,8 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("back-to-top link", r"^back to top(?: button)?\b"),
         ("continue-reading link", r"^(?:continue reading|keep reading|read the full (?:story|article))\b"),
         ("cookie notice",
-         r"\bcookies?\b.*\b(?:accept|consent|privacy|policy|settings|preferences|browsing experience)\b|"
+         # From the first "cookie" only (atomic): from each one it was quadratic in a line of them.
+         r"^(?>.*?\bcookies?\b).*\b(?:accept|consent|privacy|policy|settings|preferences|browsing experience)\b|"
          r"^(?:we use|this (?:site|website) uses) cookies"),
         ("advertisement label",
          r"^(?:advertisement|advertisements|advert|sponsored(?: content)?|"
@@ -116,6 +119,20 @@ def _looks_like_section_label(content: str, following: str | None) -> bool:
     )
 
 
+def _overlap_test(spans: list[tuple[int, int]]):
+    """A test whether a span overlaps any of ``spans``, by bisection over them sorted by start with
+    their running furthest end (a scan of all credits per line was quadratic in many credits)."""
+    spans = sorted(spans)
+    starts = [start for start, _ in spans]
+    furthest = list(accumulate((end for _, end in spans), max))
+
+    def overlaps(start: int, end: int) -> bool:
+        before = bisect_left(starts, end)  # the spans that start before this one ends
+        return before > 0 and furthest[before - 1] > start
+
+    return overlaps
+
+
 def find_furniture(text: str, credits: Sequence[Credit] | None = None) -> tuple[Furniture, ...]:
     """Every furniture line of ``text`` as a span with a short reason, in text order.
 
@@ -125,10 +142,7 @@ def find_furniture(text: str, credits: Sequence[Credit] | None = None) -> tuple[
     lines = _lines(text)
     if credits is None:
         credits = find_credits(text)
-    credit_spans = [(c.start, c.end) for c in credits if c.start >= 0]
-
-    def is_credit(start: int, end: int) -> bool:
-        return any(start < c_end and c_start < end for c_start, c_end in credit_spans)
+    is_credit = _overlap_test([(c.start, c.end) for c in credits if c.start >= 0])
 
     spans: list[Furniture] = []
     in_related_list = False
@@ -189,13 +203,13 @@ def learned_furniture(text: str, recurring: Mapping[int, int], site: str,
     (``recurring`` maps a line signature to the number of pages it is on), besides ``known``.
     ``credits`` are the text's credit lines when already found (else they are looked for)."""
     taken = {(f.start, f.end) for f in known}
-    credit_spans = [(c.start, c.end) for c in (find_credits(text) if credits is None else credits)]
+    is_credit = _overlap_test([(c.start, c.end) for c in (find_credits(text) if credits is None else credits)])
     found = []
     for start, end, sig in line_signatures(text):
         pages = recurring.get(sig)
         if not pages or (start, end) in taken:
             continue
-        if any(start < c_end and c_start < end for c_start, c_end in credit_spans):
+        if is_credit(start, end):
             continue  # a recurring credit line is still a credit line
         found.append(Furniture(start=start, end=end, reason=f"recurs on {pages} pages of {site}"))
     return tuple(found)

@@ -7,6 +7,13 @@ bad file or URL in a batch never loses the rest; the caller decides how to repor
 Bytes are not decoded here (except JSON Lines, which is UTF-8 by definition): decoding and the
 HTML-versus-text decision belong to later stages. This module only refuses inputs that are
 clearly not documents: missing, unreadable, empty, too large, or binary.
+
+A JSON Lines record is cleaned or refused as that line's error (``file.jsonl:12``), never passed on
+half-valid: a lone surrogate (JSON's ``"\\ud800"``, which no later stage can encode) in ``text``,
+``html``, ``title`` or ``site`` becomes U+FFFD, as undecodable bytes do; a ``url`` that urllib
+refuses (``http://[::1``) or that holds a lone surrogate refuses the record, because the URL is the
+document's identity and every later stage splits it; NUL characters are kept (they store and
+tokenise as any other character). File names that are not UTF-8 are shown with ``\\xNN`` escapes.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from .errors import InputError
 from .fetch import Fetcher, is_url
 from .models import RawDocument
 from .settings import DEFAULT_SETTINGS, Settings
+from .text import replace_surrogates
+from .urls import url_problem
 
 __all__ = ["read_inputs", "count_inputs", "STDIN_TARGET", "DOCUMENT_SUFFIXES", "JSONL_SUFFIXES"]
 
@@ -180,37 +189,54 @@ def _read_directory(root: Path, target: str, settings: Settings) -> Iterator[Raw
             produced = True
             yield item
     if not produced:
-        yield InputError(target, "no HTML, text or JSON Lines files found")
+        yield InputError(_printable(target), "no HTML, text or JSON Lines files found")
 
 
 def _walk(directory: Path) -> Iterator[Path | InputError]:
     """Regular files below ``directory`` with an eligible suffix, in path order.
 
-    Visiting entries sorted by name and recursing in place gives the same order as sorting all
-    paths (component by component). Hidden names (``.git``, ``.DS_Store``) are skipped, symlinked
+    Visiting entries sorted by name and descending into each directory in place gives the same
+    order as sorting all paths (component by component); a stack of listings does it without
+    recursion, however deep the tree. Hidden names (``.git``, ``.DS_Store``) are skipped, symlinked
     directories are not followed (no loops), and non-regular files (FIFOs, sockets, broken links)
     are skipped because reading them could block or fail. An unreadable directory is an error.
     """
-    try:
-        with os.scandir(directory) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
-    except OSError as exc:
-        yield InputError(str(directory), _os_reason(exc))
+    listings: list[Iterator[tuple[Path, os.DirEntry]]] = []
+    listing = _listing(directory)
+    if isinstance(listing, InputError):
+        yield listing
         return
-    for entry in entries:
-        if entry.name.startswith("."):
+    listings.append(listing)
+    while listings:
+        found = next(listings[-1], None)
+        if found is None:
+            listings.pop()
             continue
-        path = directory / entry.name
+        path, entry = found
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
             is_file = entry.is_file()  # follows a symlink to a regular file
         except OSError as exc:
-            yield InputError(str(path), _os_reason(exc))
+            yield InputError(_printable(str(path)), _os_reason(exc))
             continue
         if is_dir:
-            yield from _walk(path)
+            listing = _listing(path)
+            if isinstance(listing, InputError):
+                yield listing
+            else:
+                listings.append(listing)
         elif is_file and path.suffix.lower() in DOCUMENT_SUFFIXES:
             yield path
+
+
+def _listing(directory: Path) -> Iterator[tuple[Path, os.DirEntry]] | InputError:
+    """The visible entries of ``directory`` sorted by name (with their paths), or why it cannot be read."""
+    try:
+        with os.scandir(directory) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as exc:
+        return InputError(_printable(str(directory)), _os_reason(exc))
+    return iter([(directory / entry.name, entry) for entry in entries if not entry.name.startswith(".")])
 
 
 # --- files ---------------------------------------------------------------------------------------
@@ -218,6 +244,7 @@ def _walk(directory: Path) -> Iterator[Path | InputError]:
 
 def _read_file(path: Path, origin: str, settings: Settings) -> Iterator[RawDocument | InputError]:
     """One file: a JSON Lines batch by suffix, otherwise one document of raw bytes."""
+    origin = _printable(origin)
     if path.suffix.lower() in JSONL_SUFFIXES:
         yield from _read_jsonl(path, origin, settings)
         return
@@ -298,6 +325,10 @@ def _parse_record(raw: bytes, where: str, default_url: str) -> RawDocument | Inp
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         return InputError(where, f"malformed JSON: {exc.msg} (column {exc.colno})")
+    except RecursionError:  # json parses recursively: arrays or objects nested ~1000 deep
+        return InputError(where, "malformed JSON: nested too deeply")
+    except ValueError:  # int() refuses numbers of more than sys.get_int_max_str_digits() digits
+        return InputError(where, "malformed JSON: a number too long to read")
     if not isinstance(record, dict):
         return InputError(where, f"not a JSON object but {_json_type(record)}")
 
@@ -311,21 +342,32 @@ def _parse_record(raw: bytes, where: str, default_url: str) -> RawDocument | Inp
         break
     else:
         return InputError(where, "no 'text' or 'html' field")
+    # A "\ud800" escape decodes to a lone surrogate, which no later stage can encode: in text it
+    # becomes U+FFFD, as undecodable bytes do. Only JSON escapes make them (raw holds valid UTF-8).
+    escaped = b"\\u" in raw
+    if escaped:
+        content = replace_surrogates(content)
 
     strings: dict[str, str | None] = {}
     for field in _STRING_FIELDS:
         value = record.get(field)
         if value is not None and not isinstance(value, str):
             return InputError(where, f"'{field}' is {_json_type(value)}, not a string")
-        strings[field] = value or None  # "" is as good as missing
+        strings[field] = (replace_surrogates(value) if escaped and value else value) or None  # "" = missing
+    url = record.get("url")
+    if url:
+        # The URL is the document's identity and every later stage splits it: a URL urllib refuses
+        # ("http://[::1") or one with a lone surrogate is refused, not stored as an opaque string.
+        problem = "a lone surrogate" if strings["url"] != url else url_problem(url)
+        if problem:
+            return InputError(where, f"malformed 'url' ({problem}): {_shown(url)}")
 
     dates: dict[str, datetime | None] = {}
     for field in _DATE_FIELDS:
         try:
             dates[field] = _parse_date(record.get(field))
         except ValueError:
-            shown = json.dumps(record.get(field), ensure_ascii=False)[:60]
-            return InputError(where, f"bad '{field}' date: {shown}")
+            return InputError(where, f"bad '{field}' date: {_shown(record.get(field))}")
 
     return RawDocument(
         url=strings["url"] or default_url,
@@ -337,6 +379,11 @@ def _parse_record(raw: bytes, where: str, default_url: str) -> RawDocument | Inp
         published=dates["published"],
         fetched=dates["fetched"],
     )
+
+
+def _shown(value: Any) -> str:
+    """A JSON value as a message shows it: short, and printable (no lone surrogate)."""
+    return replace_surrogates(json.dumps(value, ensure_ascii=False)[:60])
 
 
 def _parse_date(value: Any) -> datetime | None:
@@ -398,6 +445,17 @@ def _is_binary(data: bytes) -> bool:
         return True
     controls = sum(1 for byte in sample if byte in _CONTROL_BYTES)
     return controls > MAX_CONTROL_SHARE * len(sample)
+
+
+def _printable(name: str) -> str:
+    """A path as messages show it. Bytes of a file name that are not UTF-8 reach Python as lone
+    surrogates, which cannot be printed or stored: they are shown as ``\\xNN``."""
+    if name.isascii():
+        return name
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that no file system byte stands for
+        return replace_surrogates(name)
 
 
 def _os_reason(exc: OSError) -> str:

@@ -142,8 +142,43 @@ class Settings:
     # --- extraction --------------------------------------------------------------------------
     #: A page whose article text has fewer words than this is refused as empty.
     min_article_words: int = 20
-    #: Bytes read at most from a file or HTTP body (a 10 MB page is the largest we expect).
-    max_input_bytes: int = 20_000_000
+
+    # --- input limits: what hostile or broken input may cost ---------------------------------
+    #: Bytes read at most from a file, an HTTP body or a JSON Lines line. The 681 benchmark pages are
+    #: at most 1.6 MB; at the old 20 MB an 18 MB single-article page took 17 s and 1.4 GB (now refused
+    #: by max_article_chars in 0.4 s), and 18 MB of plain text still costs 2 s and 330 MB to refuse.
+    max_input_bytes: int = 5_000_000
+    #: On pages the nesting model checks (see nesting_free_tags), elements nested deeper than this are
+    #: flattened before parsing (start tags removed, text kept): lexbor's tree builder walks its stack
+    #: for most tags, so its time grows with depth × tags. The 681 benchmark pages nest at most 52
+    #: levels in lexbor's trees (49 below <body>, as the model counts); libxml2 stops HTML at 256 too.
+    #: At 256, a 2.8 MB page of block tags parses in 0.3 s instead of 0.1 s flat (at 1,000: 0.9 s).
+    max_nesting_depth: int = 256
+    #: A page whose markup would make the parser rebuild more than this many closed formatting
+    #: elements (<b>, <font> … reopened in every following paragraph) is refused. The benchmark pages
+    #: rebuild at most 59; 90 KB of such markup made lexbor build 10 million elements (13 s, 3.6 GB).
+    max_rebuilt_formatting: int = 10_000
+    #: Pages with at most this many "<" are parsed without the nesting model (which costs about 4×
+    #: the parse): beyond linear, lexbor's time is at most tags × depth ≤ tags², and the worst such
+    #: page (4,990 unclosed <ul>) parses in 40 ms here. p95 of the 681 benchmark pages is 3,276.
+    nesting_free_tags: int = 5_000
+    #: …and whose formatting list entries × tags stay under this (3 entries per plain <b>-like name,
+    #: one per such tag with attributes): a bound on the elements the parser can rebuild, 250,000
+    #: elements being ~90 MB. 180 of the 181 extraction benchmark pages (657 of all 681) pass both.
+    nesting_free_rebuilds: int = 250_000
+
+    #: HTML with more "<" than this is refused: the 681 benchmark pages have at most 19,437, and the
+    #: nesting model and the extractor's walk cost a few microseconds per tag in Python (a fuzzed
+    #: 2 MB page of 600,000 tags took 8 s).
+    max_html_tags: int = 150_000
+    #: Attributes of one tag beyond this many are dropped before parsing: lexbor compares each
+    #: attribute with the tag's earlier ones (16,000 took 0.45 s; a fuzzed page with 80,000, 25 s).
+    #: Real tags carry a few dozen at most; 256 keeps a 5 MB page of them under ~1 s.
+    max_tag_attributes: int = 256
+    #: An extracted article text longer than this is refused (ExtractionError): the longest real
+    #: texts we have are 80,616 characters (PAN-13 sources; the extraction benchmark's 55,754), and
+    #: a 5 MB text took 13 s and 1 GB to fingerprint (a million LSH keys).
+    max_article_chars: int = 500_000
 
     #: A short line found on at least this many distinct pages of one site is that site's
     #: furniture (subscribe boxes, "For more: <site> website", share bars), learned from the store.

@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
-from dataclasses import dataclass
+from bisect import bisect_right
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
 
-__all__ = ["Tokens", "tokenize", "remember_tokens", "quoted_spans", "token_hashes", "ngram_hashes", "mix64"]
+__all__ = ["Tokens", "tokenize", "remember_tokens", "quoted_spans", "token_hashes", "ngram_hashes", "mix64", "replace_surrogates"]
 
 # Scripts without word spaces: one token per character (shingled by Settings.shingle_chars).
 _UNSPACED = (
@@ -28,6 +29,20 @@ _UNSPACED = (
     "\u3040-\u30ff"  # Hiragana, Katakana
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs
 )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD.
+
+    A lone surrogate is no character (JSON's ``"\\ud800"`` decodes to one; bytes never do with our
+    decoders): it cannot be encoded as UTF-8, so it would break hashing, the store and printing.
+    """
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _combining_marks() -> str:
@@ -112,6 +127,7 @@ def _normalise(token: str) -> str:
     return unicodedata.normalize("NFKC", token).casefold()
 
 
+_CLOSING_MARKS = frozenset(_QUOTE_PAIRS.values())
 _QUOTE_MARKS_RE = re.compile("[" + re.escape("".join(set(_QUOTE_PAIRS) | set(_QUOTE_PAIRS.values()))) + "]")
 
 
@@ -123,6 +139,13 @@ def _inside_word(text: str, i: int) -> bool:
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of direct quotations (between matching quotation marks, within a paragraph)."""
     marks = [(m.start(), m.group()) for m in _QUOTE_MARKS_RE.finditer(text)]
+    # The marks that can close a quotation, by kind (an apostrophe inside a word cannot): each
+    # opening mark finds its closing one by bisection, not by a walk over the marks after it
+    # (quadratic in a text dense with marks).
+    closers: dict[str, list[int]] = {}
+    for index, (position, mark) in enumerate(marks):
+        if mark in _CLOSING_MARKS and not (mark == "’" and _inside_word(text, position)):
+            closers.setdefault(mark, []).append(index)
     spans: list[tuple[int, int]] = []
     k = 0
     while k < len(marks):
@@ -130,13 +153,10 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
         closing = _QUOTE_PAIRS.get(mark)
         match = None
         if closing is not None and not (closing == "’" and _inside_word(text, start)):
-            for later in range(k + 1, len(marks)):
-                end, other = marks[later]
-                if end - start > _MAX_QUOTE_CHARS:
-                    break
-                if other == closing and not (closing == "’" and _inside_word(text, end)):
-                    match = later
-                    break
+            candidates = closers.get(closing, ())
+            following = bisect_right(candidates, k)
+            if following < len(candidates) and marks[candidates[following]][0] - start <= _MAX_QUOTE_CHARS:
+                match = candidates[following]
         if match is not None:
             end = marks[match][0]
             if "\n\n" not in text[start:end]:  # a quotation does not run across paragraphs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,12 @@ def test_credit_needles_do_not_change_results_on_long_text():
     text = (PROSE + "\n\n") * 200 + "(With inputs from PTI)\n\n" + (PROSE + "\n\n") * 50 + "Source: Dawn\n"
     assert [(c.kind, c.outlet) for c in find_credits(text)] == [
         ("agencies", "Press Trust of India"), ("source_line", "Dawn")]
+
+
+def test_many_credit_markers_are_found_in_linear_time():
+    # Each credit was checked against every span claimed before it: 16 s for 20,000 credit lines.
+    text = "The harbour strike went on for a third day.\n\n" + "Source: Reuters\n" * 20_000 + "(PTI) " * 20_000
+    started = time.process_time()
+    credits = find_credits(text)
+    assert time.process_time() - started < 3.0
+    assert len(credits) == 40_000 and {c.outlet for c in credits} == {"Reuters", "Press Trust of India"}

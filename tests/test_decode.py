@@ -387,3 +387,33 @@ def test_normalise_newlines():
     assert normalise_newlines("a\r\nb\rc\u2028d\u2029e") == "a\nb\nc\nd\n\ne"
     text = "no carriage returns here\n"
     assert normalise_newlines(text) is text  # nothing to replace: not copied
+
+
+# ---- charset labels that name no page charset (hostile or mistaken declarations)
+
+NON_TEXT_CODECS = ["base64", "hex", "zlib", "bz2", "uu", "quopri", "rot13", "punycode", "undefined", "idna",
+                   "utf-7", "unicode_escape", "raw_unicode_escape", "cp500", "hz"]
+
+
+@pytest.mark.parametrize("label", NON_TEXT_CODECS)
+def test_a_non_text_or_ascii_incompatible_charset_label_is_ignored(label):
+    # Each of these once escaped as LookupError, TypeError, binascii.Error, zlib.error, ValueError, or
+    # decoded "\\u0041" escapes into other text. Ignored, the bytes decode as if nothing were declared.
+    body = "<p>Caf\xe9 au lait \\u0041 +AD- ~{</p>".encode("cp1252")
+    in_meta = f'<html><head><meta charset="{label}"></head><body>'.encode() + body
+    expected, expected_codec = decode_bytes(b"<html><head></head><body>" + body)
+    for data, content_type in ((in_meta, None), (b"<html><body>" + body, f"text/html; charset={label}")):
+        text, codec = decode_bytes(data, content_type)
+        assert "Café au lait \\u0041 +AD- ~{" in text
+        assert codec == expected_codec == "cp1252"
+    assert "Café" in expected
+
+
+def test_a_long_word_without_non_ascii_letters_is_scored_in_linear_time():
+    # Detection scores words holding non-ASCII letters; its word pattern once restarted at every
+    # letter of a long ASCII run inside such a word (this input took over 10 s).
+    data = ("caf\xe91" + "Ab" * 5000 + " caf\xe9 cr\xe8me").encode("cp1252")
+    started = time.process_time()
+    text, codec = decode_bytes(data)
+    assert time.process_time() - started < 1.0
+    assert codec == "cp1252" and text.endswith("café crème")

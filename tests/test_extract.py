@@ -486,8 +486,9 @@ def test_a_records_declared_title_keeps_its_first_line_in_the_text():
 
 
 def test_pathologically_deep_nesting_is_flattened_not_quadratic():
-    # 100,000 nested <div>: the tree builder alone would take tens of seconds; the text must survive
-    depth = 100_000
+    # 70,000 nested <div> (and their end tags: under settings.max_html_tags): the tree builder alone
+    # would take tens of seconds; the text must survive
+    depth = 70_000
     html = "<html><body>" + "<div>" * depth + "<p>" + SENTENCE * 3 + "</p>" + "</div>" * depth + "</body></html>"
     article = extract_article(raw(html))
     assert "harbour workers stayed out" in article.text
@@ -584,3 +585,116 @@ def test_the_date_shown_by_the_headline_beats_declared_dates_the_page_never_show
     html = page(head=head).replace("</h1>", "</h1><p>Wir suchen zum 12.01.2022 eine Redakteurin oder einen "
                                             "Redakteur für unsere Lokalredaktion in der Stadt am Hafen.</p>")
     assert extract_metadata(raw(html)).published_date.isoformat() == "2021-11-29"
+
+
+# ---- hostile JSON-LD: deep nesting and values of the wrong type are skipped, never raised
+
+
+@pytest.mark.parametrize("json_ld", [
+    "[" * 100_000 + "]" * 100_000,  # json.loads itself recursed into a RecursionError
+    '{"@graph":' * 5000 + "1" + "}" * 5000,
+    '{"@type": "NewsArticle", "headline": "x", "author": ' + "[" * 900 + '"Jane Roe"' + "]" * 900 + "}",
+    '{"@type": ' + "[" * 900 + '"NewsArticle"' + "]" * 900 + ', "headline": "x"}',
+    '{"@type": "NewsArticle", "headline": "x", "author": {"@id": {"a": 1}}, "publisher": {"@id": [1]}}',
+    '{"@type": {"@id": "schema:NewsArticle"}, "@id": {"x": 1}, "datePublished": {"@value": ["2024"]}}',
+    '{"@type": "NewsArticle", "author": [' + ",".join(f'"Author {i}"' for i in range(100_000)) + "]}",
+])
+def test_hostile_json_ld_is_skipped(json_ld):
+    html = page(head=f'<script type="application/ld+json">{json_ld}</script>')
+    article = extract_article(raw(html))
+    assert "Union leaders said" in article.text
+    assert len(article.authors) <= 100
+
+
+def test_json_ld_nested_author_lists_still_resolve():
+    graph = ('{"@graph": [{"@type": "NewsArticle", "headline": "Harbour strike enters third day", '
+             '"author": [[{"@id": "#jane"}]]}, {"@id": "#jane", "@type": "Person", "name": "Jane Roe"}]}')
+    article = extract_article(raw(page(head=f'<script type="application/ld+json">{graph}</script>')))
+    assert article.authors == ("Jane Roe",)
+
+
+# ---- malformed URLs and lone surrogates
+
+
+@pytest.mark.parametrize("head", [
+    '<link rel="canonical" href="http://[::1">',
+    '<meta property="og:url" content="http://[::1/story">',
+    '<link rel="canonical" href="https://[abc]/x">',
+    '<meta name="syndication-source" content="http://[::1">',
+    '<meta name="original-source" content="http://a\uff03b/">',
+])
+def test_a_malformed_url_in_the_page_is_ignored(head):
+    article = extract_article(raw(page(head=head)))
+    assert article.canonical_url is None
+    assert "Union leaders said" in article.text
+
+
+def test_a_malformed_or_surrogate_document_url_is_refused_as_input():
+    for url in ("http://[::1", "https://news.example/\ud800"):
+        with pytest.raises(InputError, match="malformed URL"):
+            extract_article(raw(page(), url=url))
+
+
+def test_lone_surrogates_in_str_content_and_declared_facts_become_replacement_characters():
+    text = SENTENCE * 3 + "\ud800"
+    article = extract_article(raw(text, title="Title \udfff", site="Site \ud800"))
+    assert article.text.endswith("\ufffd")
+    assert (article.title, article.site) == ("Title \ufffd", "Site \ufffd")
+    html_article = extract_article(raw(page(body_suffix="<p>\ud800</p>")))
+    assert "\ud800" not in html_article.text
+
+
+# ---- patterns that backtracked over hostile text: each case took 4-160 s before, now milliseconds
+
+#: Generous for a noisy 2-core machine: every case runs in well under 0.1 s.
+HOSTILE_TEXT_SECONDS = 1.0
+
+
+@pytest.mark.parametrize("content", [
+    SENTENCE * 3 + "\n\n" + "[" * 50_000,  # Markdown link: 15.7 s
+    SENTENCE * 3 + "\n\n" + "**a " * 20_000,  # emphasis: 20 s
+    SENTENCE * 3 + "\n\n# a" + " #" * 30_000 + "b",  # heading: 14 s
+    SENTENCE * 3 + "\n\n" + "[a](" * 20_000,  # link URL: 5 s
+    SENTENCE * 3 + "\n\n" + "cookies," * 20_000,  # furniture cookie rule: 60 s
+    page(head='<meta name="author" content="Jane' + " redaktionsleiter" * 3000 + '!">'),  # byline roles: 3.8 s
+    page(head='<meta name="author" content="Jane' + " " * 60_000 + '!">'),  # author separators: 161 s
+    page(head='<meta name="author" content="' + "Ab" * 20_000 + 'x1!">'),  # handle pattern: 21 s
+], ids=["md-brackets", "md-emphasis", "md-heading", "md-link-url", "cookie-line", "byline-roles",
+        "author-spaces", "author-handle"])
+def test_hostile_text_is_linear(content):
+    started = time.process_time()
+    extract_article(raw(content))
+    assert time.process_time() - started < HOSTILE_TEXT_SECONDS
+
+
+def test_markdown_is_still_stripped():
+    text = ("## Harbour strike enters third day ##\n\n" + SENTENCE + " **Union leaders** said it "
+            "would go on, see [the report](https://news.example/a_(b)) and ![a photo](x.png).\n\n" + SENTENCE)
+    article = extract_article(raw(text))
+    assert article.title == "Harbour strike enters third day"
+    assert "Union leaders said it would go on, see the report and a photo." in article.text
+
+
+# ---- huge pages: an article text longer than settings.max_article_chars is refused early
+
+
+@pytest.mark.parametrize("make", [
+    lambda words: "<html><body><p>" + words + "</p></body></html>",  # one paragraph on one line
+    lambda words: words,  # plain text
+], ids=["html", "text"])
+def test_an_article_text_longer_than_the_limit_is_refused_quickly(make):
+    words = " ".join(f"word{i % 5000}" for i in range(600_000))  # 5.3 MB: took 13 s and 1 GB to fingerprint
+    started = time.process_time()
+    with pytest.raises(ExtractionError, match="article text of .* characters, over the 500,000"):
+        extract_article(raw(make(words).encode()[:5_000_000]))
+    assert time.process_time() - started < 3.0
+
+
+def test_an_article_just_under_the_limit_is_kept():
+    text = (SENTENCE + "\n\n") * 4000  # 380,000 characters
+    assert len(extract_article(raw(text)).text) > 370_000
+
+
+def test_str_content_over_the_input_limit_is_refused():
+    with pytest.raises(InputError, match="input larger than"):
+        extract_article(raw(SENTENCE * 60_000))  # 5.6 million characters

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+from provenance.credits import find_credits
 from provenance.furniture import find_furniture
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "elrisala-pakistan-bangladesh.txt"
@@ -112,3 +114,12 @@ def test_credits_found_by_the_caller_are_reused():
     text = "Subscribe to our newsletter\n\nThe harbour strike went on.\n\nSource: Reuters"
     credits = find_credits(text)
     assert find_furniture(text, credits) == find_furniture(text)
+
+
+def test_furniture_beside_many_credit_lines_is_found_in_linear_time():
+    text = "Source: Reuters\nFollow us on Twitter\n" * 20_000
+    credits = find_credits(text)
+    started = time.process_time()
+    furniture = find_furniture(text, credits)
+    assert time.process_time() - started < 2.0
+    assert len(furniture) == 20_000 and {f.reason for f in furniture} == {"share/subscribe line"}

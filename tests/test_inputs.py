@@ -297,6 +297,47 @@ def test_jsonl_line_too_long_or_not_utf8(tmp_path: Path) -> None:
     assert isinstance(items[2], RawDocument) and items[2].content == "ok"
 
 
+def test_jsonl_hostile_records_are_cleaned_or_refused_by_line(tmp_path: Path) -> None:
+    # Written by hand: json.dumps would not write a lone surrogate escape the way attackers do.
+    lines = [
+        '{"text": "broken \\ud800 surrogate", "title": "T\\udfff", "site": "S\\ud800"}',
+        '{"text": "a story", "url": "http://[::1"}',
+        '{"text": "a story", "url": "https://a.example/\\ud800"}',
+        '{"text": "a story", "url": "http://a\uff03b/"}',
+        '{"text": "' + "[" * 10 + '", "published": "\\ud800"}',
+        '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"text": "a story", "n": ' + "1" * 5000 + "}",
+        '{"text": "nul \\u0000 kept", "url": "https://a.example/ok"}',
+    ]
+    path = tmp_path / "file.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = list(read_inputs([str(path)]))
+    assert [item.origin for item in items] == [f"{path}:{n}" for n in range(1, 9)]
+    cleaned = items[0]
+    assert isinstance(cleaned, RawDocument)
+    assert (cleaned.content, cleaned.title, cleaned.site) == ("broken \ufffd surrogate", "T\ufffd", "S\ufffd")
+    for item, reason in zip(items[1:7], ["malformed 'url' (Invalid IPv6 URL)", "malformed 'url' (a lone surrogate)",
+                                          "malformed 'url' (netloc", "bad 'published' date",
+                                          "malformed JSON: nested too deeply", "malformed JSON: a number too long"]):
+        assert isinstance(item, InputError) and item.reason.startswith(reason), item
+        str(item).encode("utf-8")  # printable: no lone surrogate in the message
+    assert isinstance(items[7], RawDocument) and items[7].content == "nul \x00 kept"
+
+
+def test_file_names_that_are_not_utf8_give_printable_origins(tmp_path: Path) -> None:
+    folder = os.fsencode(tmp_path / "batch")
+    os.mkdir(folder)
+    with open(os.path.join(folder, b"caf\xe9.txt"), "wb") as handle:
+        handle.write(TEXT)
+    with open(os.path.join(folder, b"bin\xff.html"), "wb") as handle:
+        handle.write(PNG)
+    refused, read = list(read_inputs([str(tmp_path / "batch")]))  # in name order: bin… first
+    assert isinstance(refused, InputError) and isinstance(read, RawDocument)
+    assert refused.origin.endswith("bin\\xff.html") and read.origin.endswith("caf\\xe9.txt")
+    str(refused).encode("utf-8")
+    read.origin.encode("utf-8")
+
+
 @pytest.mark.parametrize("content", [b"", b"\n  \n"])
 def test_empty_jsonl(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "empty.jsonl"
@@ -347,3 +388,18 @@ def test_batch_order_is_kept_and_one_bad_input_loses_nothing(tmp_path: Path) -> 
     items = list(read_inputs(targets, stdin=io.BytesIO(TEXT)))
     assert [type(i).__name__ for i in items] == ["RawDocument", "InputError", "RawDocument", "InputError", "RawDocument"]
     assert items[2].origin == "stdin"
+
+
+def test_a_directory_tree_deeper_than_the_recursion_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The walk recursed once per level (sys.getrecursionlimit() is 1000). Made level by level:
+    # pathlib's own mkdir(parents=True) recurses too.
+    monkeypatch.chdir(tmp_path)
+    for _ in range(1100):
+        os.mkdir("d")
+        os.chdir("d")
+    Path("story.txt").write_bytes(TEXT)
+    (tmp_path / "a.txt").write_bytes(TEXT)
+    (tmp_path / "z.txt").write_bytes(TEXT)
+    docs, errors = docs_and_errors(list(read_inputs([str(tmp_path)])))
+    assert errors == []
+    assert [Path(doc.origin).name for doc in docs] == ["a.txt", "story.txt", "z.txt"]
