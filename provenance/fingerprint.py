@@ -30,7 +30,8 @@ from datasketch import MinHash
 
 from .models import Article, Fingerprint
 from .settings import DEFAULT_SETTINGS, Settings
-from .text import Tokens, mix64, ngram_hashes, quoted_spans, span_mask, token_hashes, tokenize
+from .text import (TRAIT_ALPHA, TRAIT_DIGITS, TRAIT_HAS_DIGIT, TRAIT_LENGTH_SHIFT, Tokens, mix64, ngram_hashes,
+                   quoted_spans, span_mask, token_hashes, token_traits, tokenize)
 
 __all__ = ["Shingled", "shingle_article", "fingerprint_article", "PASSAGE_BAND", "PHRASE_BAND",
            "estimate_jaccard", "winnow"]
@@ -84,26 +85,24 @@ def shingle_article(article: Article, settings: Settings = DEFAULT_SETTINGS) -> 
     quoted = span_mask(tokens, quoted_spans(article.text))[content]
     n = settings.shingle_chars if tokens.unspaced else settings.shingle_words
     short_n = max(2, n - (settings.shingle_words - settings.short_shingle_words))
-    hashes = token_hashes(tokens.words[i] for i in content)
+    hashes = token_hashes(tokens.words)[content]
+    traits = token_traits(tokens.words)[content]
     if 0 < len(hashes) < n:
         n = len(hashes)  # a very short text is one shingle
     short_n = min(short_n, n)
     shingles, short = ngram_hashes(hashes, n), ngram_hashes(hashes, short_n)
-    informative = _informative(tokens, content, short_n, len(short), settings.rewrite_min_word_chars)
-    words = tokens.words
-    figures = np.fromiter((not words[i].isalpha() and any(ch.isdigit() for ch in words[i]) for i in content),
-                          dtype=bool, count=len(content))
+    informative = _informative(tokens.unspaced, traits, short_n, len(short), settings.rewrite_min_word_chars)
+    figures = (traits & TRAIT_ALPHA == 0) & (traits & TRAIT_HAS_DIGIT != 0)
     return Shingled(tokens, content, shingles, quoted, n, short, short_n, np.unique(shingles), np.unique(short),
                     informative, figures)
 
 
-def _informative(tokens: Tokens, content: np.ndarray, n: int, count: int, min_chars: int) -> np.ndarray:
+def _informative(unspaced: bool, traits: np.ndarray, n: int, count: int, min_chars: int) -> np.ndarray:
     """Whether each n-gram holds a word of at least ``min_chars`` letters: "pct from a year" and
     "mln dlrs in" recur across unrelated wire stories; "the class hierarchy" says something."""
-    if tokens.unspaced:
+    if unspaced:
         return np.ones(count, dtype=bool)  # one character a token: word length says nothing
-    long_word = np.fromiter((len(tokens.words[i]) >= min_chars and not tokens.words[i].isdigit() for i in content),
-                            dtype=bool, count=len(content))
+    long_word = (traits >> TRAIT_LENGTH_SHIFT >= min_chars) & (traits & TRAIT_DIGITS == 0)
     out = np.zeros(count, dtype=bool)
     for k in range(n):  # n is small
         out |= long_word[k: k + count]

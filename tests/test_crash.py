@@ -20,8 +20,10 @@ from provenance.store import Store
 from conftest import ROOT
 from textgen import article
 
-DOCUMENTS = 160
 KILLS = int(os.environ.get("PROVENANCE_TEST_KILLS", "4"))
+#: A run commits groups of 7 before it is killed: enough documents that the last kill still lands
+#: before the end (a longer campaign needs a longer batch).
+DOCUMENTS = max(160, 16 * KILLS)
 SEED = int(os.environ.get("PROVENANCE_TEST_KILL_SEED", "12"))
 
 #: The ingest run in a child process, committing in small groups so that kills land between and
