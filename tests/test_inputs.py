@@ -400,6 +400,24 @@ def test_a_directory_tree_deeper_than_the_recursion_limit(tmp_path: Path, monkey
     Path("story.txt").write_bytes(TEXT)
     (tmp_path / "a.txt").write_bytes(TEXT)
     (tmp_path / "z.txt").write_bytes(TEXT)
-    docs, errors = docs_and_errors(list(read_inputs([str(tmp_path)])))
-    assert errors == []
-    assert [Path(doc.origin).name for doc in docs] == ["a.txt", "story.txt", "z.txt"]
+    try:
+        docs, errors = docs_and_errors(list(read_inputs([str(tmp_path)])))
+        assert errors == []
+        assert [Path(doc.origin).name for doc in docs] == ["a.txt", "story.txt", "z.txt"]
+    finally:
+        _remove_chain_of_d(tmp_path)
+
+
+def _remove_chain_of_d(top: Path) -> None:
+    """Remove top/d/d/…/d level by level: pytest's own clean-up of old temporary folders
+    (shutil.rmtree, recursive in Python 3.11) raised RecursionError on it in a later run."""
+    os.chdir(top)
+    depth = 0
+    while os.path.isdir("d"):
+        os.chdir("d")
+        depth += 1
+    for name in os.listdir("."):
+        os.remove(name)
+    for _ in range(depth):
+        os.chdir("..")
+        os.rmdir("d")

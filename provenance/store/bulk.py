@@ -74,24 +74,29 @@ def rank_candidates(lookup, key_lists: Sequence[np.ndarray], band_lists: Sequenc
         return out, counts
     order = np.argsort(positions, kind="stable")
     positions, documents = positions[order], documents[order]
+    held, documents = np.unique(documents, return_inverse=True)  # documents as dense ranks: packable
     first = np.searchsorted(positions, np.arange(len(distinct)), side="left")
     holders = np.searchsorted(positions, np.arange(len(distinct)), side="right") - first
     per_entry = holders[entry_key]  # documents holding each queried key
     entry = np.repeat(np.arange(len(keys)), per_entry)
     offsets = np.arange(int(per_entry.sum())) - np.repeat(np.cumsum(per_entry) - per_entry, per_entry)
     doc = documents[np.repeat(first[entry_key], per_entry) + offsets]
-    owner, phrase = owners[entry], bands[entry] == PHRASE_BAND
+    phrase = bands[entry] == PHRASE_BAND
     rare = np.ones(len(entry), dtype=bool) if rule.rare_documents is None else \
         df[entry_key[entry]] <= rule.rare_documents
-    order = np.lexsort((doc, owner))
-    owner, doc, phrase, rare = owner[order], doc[order], phrase[order], rare[order]
-    starts = np.ones(len(owner), dtype=bool)
-    starts[1:] = (owner[1:] != owner[:-1]) | (doc[1:] != doc[:-1])
-    group = np.cumsum(starts) - 1
-    hits = np.bincount(group)
-    rare_phrases = np.bincount(group, weights=rare & phrase).astype(np.int64)
-    rare_passages = np.bincount(group, weights=rare & ~phrase).astype(np.int64)
-    owner, doc = owner[starts], doc[starts]
+    # One int64 per (list, document, key): the pair in the high bits, two flags in the low ones, so
+    # a plain sort groups the pairs (a lexsort of a million pairs took 3x as long).
+    packed = (owners[entry] * len(held) + doc) << 2 | (rare & phrase).astype(np.int64) << 1 | (rare & ~phrase)
+    packed.sort()
+    pair = packed >> 2
+    starts = np.ones(len(pair), dtype=bool)
+    starts[1:] = pair[1:] != pair[:-1]
+    at = np.flatnonzero(starts)
+    hits = np.diff(np.append(at, len(pair)))
+    rare_phrases = np.add.reduceat(packed >> 1 & 1, at)
+    rare_passages = np.add.reduceat(packed & 1, at)
+    owner, doc = np.divmod(pair[at], len(held))
+    doc = held[doc]
     keep = (rare_passages >= max(1, rule.min_hits)) | (rare_phrases >= phrase_threshold(rule.min_phrase_hits))
     if rule.min_shared:
         keep |= hits >= rule.min_shared
