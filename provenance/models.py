@@ -24,6 +24,10 @@ __all__ = [
     "DiffOp",
     "Edge",
     "StoredDocument",
+    "FrontierEntry",
+    "FrontierState",
+    "FetchRecord",
+    "FRONTIER_KINDS",
     "document_id",
     "edge_id_for",
     "RELATIONS",
@@ -273,3 +277,62 @@ def document_id(url: str, content_hash: str) -> int:
 
     digest = hashlib.blake2b(f"{url}\n{content_hash}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 1
+
+
+# --- crawling ------------------------------------------------------------------------------------
+
+#: What a frontier URL is, in the order a crawl fetches them when several are due: robots.txt
+#: first (it decides what else may be fetched), then the sitemaps and feeds that list articles,
+#: then home pages (a shallow walk), then pages (articles, or article-looking links).
+FRONTIER_KINDS = ("robots", "sitemap", "feed", "home", "page")
+
+
+@dataclass(frozen=True, slots=True)
+class FrontierEntry:
+    """A URL a crawl has found and may fetch. ``url`` is normalised (the frontier's key);
+    ``lastmod`` and ``published`` are what a sitemap or feed said of it (a ``lastmod`` after the
+    last fetch makes it due at once; ``published`` ages it for the recheck schedule)."""
+
+    url: str
+    host: str
+    kind: str
+    site: str | None = None
+    depth: int = 0
+    discovered_from: str | None = None
+    lastmod: datetime | None = None
+    published: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FrontierState:
+    """A frontier URL with what the store knows from its last fetch (validators for a
+    conditional request, its content hash, how many failures in a row)."""
+
+    entry: FrontierEntry
+    next_fetch_at: datetime
+    last_fetch_at: datetime | None = None
+    last_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+    failures: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRecord:
+    """One request's outcome as the store keeps it (``fetches`` table). ``content`` is the body
+    (None for a 304, an error, or a body not kept); ``next_fetch_at`` is when the crawl wants the
+    URL again."""
+
+    url: str
+    fetched_at: datetime
+    next_fetch_at: datetime
+    final_url: str | None = None
+    status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+    bytes: int = 0
+    error: str | None = None
+    content: bytes | None = None
+    content_type: str | None = None

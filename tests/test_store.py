@@ -130,7 +130,8 @@ def test_add_document_is_idempotent(store):
     credits = (Credit("(PTI)", "PTI", None, "wire", 6, 11), Credit("via X", "X", None, "via", 12, 17))
     doc, fp = make_doc(1, keys, credits=credits, furniture=furniture)
     expected = {"documents": 1, "bands": 3, "edges": 0, "passages": 0, "diffs": 0,
-                "credits": 2, "furniture": 1, "site_lines": 0, "rejects": 0, "inputs": 0}
+                "credits": 2, "furniture": 1, "site_lines": 0, "rejects": 0, "inputs": 0,
+                "frontier": 0, "fetches": 0, "raw_pages": 0, "crawl_runs": 0}
 
     assert store.add_document(doc, fp) is True
     assert store.counts() == expected

@@ -31,6 +31,7 @@ from ..settings import DEFAULT_SETTINGS, Settings
 from ..pages import page_key
 from . import schema
 from .bulk import BulkMixin, CandidateRule, rank_candidates
+from .crawlstate import CrawlStateMixin
 from .keyindex import KeyIndex, postings_lookup
 from .convert import from_db_time, key_arrays, placeholders, to_db_time, utc_now
 from .readonly import check_read_query
@@ -107,7 +108,7 @@ def _busy_message(path: Path, detail: str) -> str:
 # --- the store ------------------------------------------------------------------------------
 
 
-class Store(BulkMixin):
+class Store(BulkMixin, CrawlStateMixin):
     """A lineage store in one DuckDB file.
 
     Opening read-write creates the file if needed, applies missing :data:`MIGRATIONS` and records

@@ -179,6 +179,64 @@ MIGRATIONS: tuple[Migration, ...] = (
         " the ART index on bands.key (~38 bytes a key) is dropped",
         ("DROP INDEX IF EXISTS bands_key",),
     ),
+    Migration(
+        10,
+        "crawling: the frontier (every URL a crawl found, with its validators and schedule), every"
+        " fetch, the raw pages fetched (compressed, by content hash) and a summary row per crawl run",
+        (
+            """CREATE TABLE frontier (
+                url VARCHAR PRIMARY KEY,
+                host VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                site VARCHAR,
+                depth INTEGER NOT NULL,
+                discovered_from VARCHAR,
+                discovered_at TIMESTAMP NOT NULL,
+                lastmod TIMESTAMP,
+                published_at TIMESTAMP,
+                next_fetch_at TIMESTAMP NOT NULL,
+                last_fetch_at TIMESTAMP,
+                last_status INTEGER,
+                etag VARCHAR,
+                last_modified VARCHAR,
+                content_hash VARCHAR,
+                failures INTEGER NOT NULL DEFAULT 0,
+                pending BOOLEAN NOT NULL DEFAULT false
+            )""",
+            """CREATE TABLE fetches (
+                run_id BIGINT,
+                url VARCHAR NOT NULL,
+                final_url VARCHAR,
+                status INTEGER,
+                fetched_at TIMESTAMP NOT NULL,
+                etag VARCHAR,
+                last_modified VARCHAR,
+                content_hash VARCHAR,
+                bytes BIGINT NOT NULL,
+                error VARCHAR
+            )""",
+            """CREATE TABLE raw_pages (
+                content_hash VARCHAR PRIMARY KEY,
+                content_type VARCHAR,
+                codec VARCHAR NOT NULL,
+                bytes BIGINT NOT NULL,
+                body BLOB NOT NULL
+            )""",
+            """CREATE TABLE crawl_runs (
+                run_id BIGINT PRIMARY KEY,
+                started_at TIMESTAMP NOT NULL,
+                ended_at TIMESTAMP,
+                targets VARCHAR NOT NULL,
+                status VARCHAR NOT NULL,
+                requests INTEGER NOT NULL DEFAULT 0,
+                not_modified INTEGER NOT NULL DEFAULT 0,
+                errors INTEGER NOT NULL DEFAULT 0,
+                new_documents INTEGER NOT NULL DEFAULT 0,
+                new_versions INTEGER NOT NULL DEFAULT 0,
+                new_edges INTEGER NOT NULL DEFAULT 0
+            )""",
+        ),
+    ),
 )
 
 #: The schema version this code writes and reads (the last migration's).
@@ -187,6 +245,7 @@ SCHEMA_VERSION: int = MIGRATIONS[-1].version
 #: Tables reported by :meth:`Store.counts`, in this order.
 COUNTED_TABLES: tuple[str, ...] = (
     "documents", "bands", "edges", "passages", "diffs", "credits", "furniture", "site_lines", "rejects", "inputs",
+    "frontier", "fetches", "raw_pages", "crawl_runs",
 )
 
 #: What must hold of a sound store: (what is checked, a query counting the rows that break it).
@@ -222,6 +281,9 @@ INTEGRITY_CHECKS: tuple[tuple[str, str], ...] = (
      "SELECT count(*) FROM inputs i WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = i.doc_id)"),
     ("every stored document has band keys",
      "SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM bands b WHERE b.doc_id = d.doc_id)"),
+    ("pages fetched and not yet ingested have their raw body kept",
+     "SELECT count(*) FROM frontier f WHERE f.pending"
+     " AND NOT EXISTS (SELECT 1 FROM raw_pages r WHERE r.content_hash = f.content_hash)"),
 )
 
 #: The ``meta`` key holding the JSON of :meth:`Settings.fingerprint_key`.
