@@ -46,6 +46,7 @@ class IngestReport:
     edges: tuple[Edge, ...]  # links made by this ingest
     documents: tuple[int, ...]  # ids of the documents read and stored (added or unchanged), in input order
     interrupted: bool = False  # stopped before the end (Ctrl-C): what it counts is committed and kept
+    skipped: int = 0  # WARC records read past as not documents (requests, metadata, non-HTML, non-200)
 
 
 @dataclass(frozen=True, slots=True)

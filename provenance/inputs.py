@@ -14,6 +14,10 @@ half-valid: a lone surrogate (JSON's ``"\\ud800"``, which no later stage can enc
 refuses (``http://[::1``) or that holds a lone surrogate refuses the record, because the URL is the
 document's identity and every later stage splits it; NUL characters are kept (they store and
 tokenise as any other character). File names that are not UTF-8 are shown with ``\\xNN`` escapes.
+
+A WARC file (``.warc``, ``.warc.gz``, or WARC by its first bytes) is read record by record by
+:func:`provenance.warc.read_warc`, streamed like JSON Lines; records that are not documents are
+counted in the caller's ``skipped`` counter.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import hashlib
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +39,7 @@ from .models import RawDocument
 from .settings import DEFAULT_SETTINGS, Settings
 from .text import replace_surrogates
 from .urls import url_problem
+from .warc import WARC_SUFFIXES, is_warc, read_warc
 
 __all__ = ["read_inputs", "count_inputs", "STDIN_TARGET", "DOCUMENT_SUFFIXES", "JSONL_SUFFIXES"]
 
@@ -85,13 +91,16 @@ def read_inputs(
     settings: Settings = DEFAULT_SETTINGS,
     stdin: BinaryIO | None = None,
     fetcher: Fetcher | None = None,
+    skipped: Counter[str] | None = None,
 ) -> Iterator[RawDocument | InputError]:
     """Yield a :class:`RawDocument` per document, or an :class:`InputError` per bad input, in order.
 
     Each target is ``-`` (standard input, or ``stdin`` if given: one document), an http(s) URL
     (fetched with ``fetcher``, or with a :class:`Fetcher` created on first use and closed at the
     end), a directory (its document files, recursively, sorted by path, hidden names skipped),
-    a ``.jsonl``/``.ndjson`` file (one document per record), or any other file (one document).
+    a ``.jsonl``/``.ndjson`` file (one document per record), a WARC file (one document per HTML
+    or text response; the records skipped are counted by reason in ``skipped``), or any other
+    file (one document).
     """
     own_fetcher: Fetcher | None = None
     try:
@@ -108,9 +117,9 @@ def read_inputs(
             elif not target:
                 yield InputError('""', "empty path")
             elif os.path.isdir(target):
-                yield from _read_directory(Path(target), target, settings)
+                yield from _read_directory(Path(target), target, settings, skipped)
             else:
-                yield from _read_file(Path(target), target, settings)
+                yield from _read_file(Path(target), target, settings, skipped)
     finally:
         if own_fetcher is not None:
             own_fetcher.close()
@@ -119,7 +128,8 @@ def read_inputs(
 def count_inputs(targets: Sequence[str]) -> int | None:
     """How many inputs ``targets`` hold, counted cheaply (lines of JSON Lines files, eligible
     files of directories, one per other target), for progress; None when a target cannot be
-    counted (an unreadable path: reading it will say why)."""
+    counted (an unreadable path: reading it will say why; a WARC file, whose records would have
+    to be read)."""
     total = 0
     try:
         for target in targets:
@@ -130,12 +140,18 @@ def count_inputs(targets: Sequence[str]) -> int | None:
                     total += _count_file(path) if isinstance(path, Path) else 1
             else:
                 total += _count_file(Path(target))
-    except OSError:
+    except (OSError, _Uncounted):
         return None
     return total
 
 
+class _Uncounted(Exception):
+    """A target whose inputs cannot be counted cheaply."""
+
+
 def _count_file(path: Path) -> int:
+    if path.name.lower().endswith(WARC_SUFFIXES):
+        raise _Uncounted(path)
     if path.suffix.lower() not in JSONL_SUFFIXES:
         return 1
     lines = 0
@@ -173,7 +189,8 @@ def _read_stdin(stdin: BinaryIO | None, settings: Settings) -> RawDocument | Inp
 # --- directories ---------------------------------------------------------------------------------
 
 
-def _read_directory(root: Path, target: str, settings: Settings) -> Iterator[RawDocument | InputError]:
+def _read_directory(root: Path, target: str, settings: Settings,
+                    skipped: Counter[str] | None) -> Iterator[RawDocument | InputError]:
     """The documents of every eligible file below ``root``.
 
     If the walk yields nothing at all (no document and no error), one error says so. A directory
@@ -185,11 +202,12 @@ def _read_directory(root: Path, target: str, settings: Settings) -> Iterator[Raw
             produced = True
             yield path
             continue
-        for item in _read_file(path, str(path), settings):
+        produced = produced or path.name.lower().endswith(WARC_SUFFIXES)  # its records may all be skipped
+        for item in _read_file(path, str(path), settings, skipped):
             produced = True
             yield item
     if not produced:
-        yield InputError(_printable(target), "no HTML, text or JSON Lines files found")
+        yield InputError(_printable(target), "no HTML, text, JSON Lines or WARC files found")
 
 
 def _walk(directory: Path) -> Iterator[Path | InputError]:
@@ -225,7 +243,7 @@ def _walk(directory: Path) -> Iterator[Path | InputError]:
                 yield listing
             else:
                 listings.append(listing)
-        elif is_file and path.suffix.lower() in DOCUMENT_SUFFIXES:
+        elif is_file and (path.suffix.lower() in DOCUMENT_SUFFIXES or path.name.lower().endswith(WARC_SUFFIXES)):
             yield path
 
 
@@ -242,11 +260,16 @@ def _listing(directory: Path) -> Iterator[tuple[Path, os.DirEntry]] | InputError
 # --- files ---------------------------------------------------------------------------------------
 
 
-def _read_file(path: Path, origin: str, settings: Settings) -> Iterator[RawDocument | InputError]:
-    """One file: a JSON Lines batch by suffix, otherwise one document of raw bytes."""
+def _read_file(path: Path, origin: str, settings: Settings,
+               skipped: Counter[str] | None = None) -> Iterator[RawDocument | InputError]:
+    """One file: a JSON Lines batch by suffix, a WARC by suffix or first bytes, otherwise one
+    document of raw bytes."""
     origin = _printable(origin)
     if path.suffix.lower() in JSONL_SUFFIXES:
         yield from _read_jsonl(path, origin, settings)
+        return
+    if is_warc(path):
+        yield from read_warc(path, settings=settings, origin=origin, skipped=skipped)
         return
     limit = settings.max_input_bytes
     try:

@@ -7,7 +7,9 @@ already stored and SQL can inspect each step.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -197,8 +199,11 @@ def ingest(store: Store, targets: Sequence[str], *, settings: Settings = DEFAULT
     and each refused input, with the number of inputs expected when the targets tell.
     """
     total = count_inputs(targets) if progress is not None else None
-    return ingest_items(store, read_inputs(targets, settings=settings, stdin=stdin, fetcher=fetcher),
-                        settings=settings, progress=progress, total=total)
+    skipped: Counter[str] = Counter()  # WARC records that are not documents, by reason
+    report = ingest_items(store, read_inputs(targets, settings=settings, stdin=stdin, fetcher=fetcher,
+                                             skipped=skipped),
+                          settings=settings, progress=progress, total=total)
+    return dataclasses.replace(report, skipped=skipped.total()) if skipped else report
 
 
 # --- trace -------------------------------------------------------------------------------------

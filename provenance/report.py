@@ -122,6 +122,7 @@ def ingest_to_dict(report: IngestReport) -> dict[str, Any]:
         "links": [{k: v for k, v in edge_to_dict(e).items() if k not in ("passages", "diff")} for e in report.edges],
         "documents": list(report.documents),
         "interrupted": report.interrupted,
+        "skipped": report.skipped,
     }
 
 
@@ -272,7 +273,8 @@ def render_ingest(report: IngestReport, *, errors_shown: bool = False) -> str:
     """The summary of an ingest; each error on its own line unless they were shown as they came."""
     lines = [f"added {report.added} documents, {report.unchanged} already stored, "
              f"{len(report.errors)} errors" + (" (shown above)" if errors_shown and report.errors else "")
-             + f", {len(report.edges)} new links"]
+             + f", {len(report.edges)} new links"
+             + (f", {report.skipped} WARC records skipped (not HTML or text 200 responses)" if report.skipped else "")]
     if not errors_shown:
         lines += [f"error: {e}" for e in report.errors]
     rel = Counter(e.relation for e in report.edges)

@@ -221,6 +221,13 @@ class Settings:
     #: the guard for every other internal address.
     allowed_networks: tuple[str, ...] = ()
 
+    # --- WARC ----------------------------------------------------------------------------------
+    #: A WARC file being written (``crawl --warc DIR``) is closed and the next one begun once it
+    #: holds this many bytes: 1 GB, the size Common Crawl and most archiving crawlers roll at, keeps
+    #: a night's crawl in a few files that tools can still copy and index one by one. Reading is
+    #: bounded per record by max_input_bytes, not by file size.
+    warc_file_bytes: int = 1_000_000_000
+
     def fingerprint_key(self) -> dict[str, int]:
         """The settings that determine band keys; stored with the index so it is never mixed."""
         keys = ("shingle_words", "shingle_chars", "short_shingle_words", "num_perm", "doc_bands", "seed",

@@ -213,7 +213,7 @@ def test_directory_without_inputs(tmp_path: Path, names: list[str]) -> None:
         (tmp_path / name).write_bytes(PNG)
     error = only_error(list(read_inputs([str(tmp_path)])))
     assert error.origin == str(tmp_path)
-    assert error.reason == "no HTML, text or JSON Lines files found"
+    assert error.reason == "no HTML, text, JSON Lines or WARC files found"
 
 
 def test_directory_with_jsonl(tmp_path: Path) -> None:
