@@ -178,19 +178,20 @@ class _Timer:
     """The timeouts of one :meth:`Fetcher.get`: connect and read per operation, and a total
     deadline for the whole exchange, redirects and body included."""
 
-    __slots__ = ("connect", "read", "total", "deadline", "bound")
+    __slots__ = ("connect", "read", "total", "deadline", "connect_bound", "read_bound")
 
     def __init__(self, settings: Settings) -> None:
         self.connect = settings.fetch_connect_timeout_seconds
         self.read = settings.fetch_read_timeout_seconds
         self.total = settings.fetch_timeout_seconds
         self.deadline = time.monotonic() + self.total
-        self.bound = False  # whether the deadline, not connect/read, set the last timeouts
+        # whether the deadline, not the connect / read setting, set the last request's timeouts
+        self.connect_bound = self.read_bound = False
 
     def for_request(self) -> httpx.Timeout:
         """httpx's per-request timeouts, none beyond the deadline."""
         remaining = max(self.deadline - time.monotonic(), 0.001)
-        self.bound = remaining < max(self.connect, self.read)
+        self.connect_bound, self.read_bound = remaining < self.connect, remaining < self.read
         connect, read = min(self.connect, remaining), min(self.read, remaining)
         return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
 
@@ -199,9 +200,10 @@ class _Timer:
 
     def reason(self, exc: httpx.TimeoutException | None = None) -> str:
         """``timed out after 20 s`` (the total), or ``connect``/``read timed out after 5 s``."""
-        if exc is None or self.bound:
+        connecting = isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
+        if exc is None or (self.connect_bound if connecting else self.read_bound):
             return f"timed out after {self.total:g} s"
-        if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
+        if connecting:
             return f"connect timed out after {self.connect:g} s"
         return f"read timed out after {self.read:g} s"
 
@@ -300,7 +302,7 @@ class Fetcher:
 
     ``transport`` replaces the network transport (e.g. ``httpx.MockTransport``) for tests or
     custom routing; the URL checks before I/O still apply, but where it connects is its own
-    business. Not thread-safe: one Fetcher per thread.
+    business.
     """
 
     def __init__(

@@ -217,8 +217,8 @@ class HostGate:
         return max(base, min(asked, self.settings.crawl_max_delay_seconds))
 
     def ready_at(self, host: str) -> float:
-        """Earliest time ``host`` may be sent a request; ``math.inf`` while its slots are taken
-        (it changes at the next :meth:`release`)."""
+        """Earliest time ``host`` may be sent a request (``-math.inf`` for a host never asked);
+        ``math.inf`` while its slots are taken (it changes at the next :meth:`release`)."""
         state = self._host(host)
         limit = 1 if state.breaker == "half-open" else max(1, self.settings.crawl_host_concurrency)
         if state.in_flight >= limit:
