@@ -1,244 +1,211 @@
-"""Fetch a web page over HTTP(S) into a :class:`~provenance.models.RawDocument`.
+"""Fetch over HTTP(S): one request's every outcome as a :class:`FetchResult`, or a page as a
+:class:`~provenance.models.RawDocument`.
 
-This is the only module that imports httpx. Every httpx exception is translated here into a
-:class:`~provenance.errors.FetchError` whose ``reason`` is one short line, so no caller ever sees
-an httpx type. The body is kept as bytes: decoding (BOM, header charset, ``<meta>``, detection)
-is a later stage's job, which is why ``content_type`` is passed along untouched.
+This is the only module that imports httpx (and httpcore). Every httpx exception is translated
+here: :meth:`Fetcher.get` turns it into a :class:`FetchResult` with an ``error`` reason of one
+short line, :meth:`Fetcher.fetch` into a :class:`~provenance.errors.FetchError`, so no caller
+ever sees an httpx type. The body is kept as bytes: decoding (BOM, header charset, ``<meta>``,
+detection) is :mod:`provenance.decode`'s job, which is why ``content_type`` is passed along.
 
-Internal addresses are refused by policy (:class:`AddressPolicy`, from
+What a request may cost is bounded: a connect, a read and a total timeout; a body cap
+(``max_input_bytes``) checked against ``Content-Length`` before reading and while reading; gzip
+and deflate decoded here within the same cap and a compression-ratio cap
+(:mod:`provenance.inflate`), so a decompression bomb is refused without inflating it; a redirect
+limit with loop detection; a content-type filter applied before the body is read.
+
+Internal addresses are refused by policy (:class:`~provenance.netguard.AddressPolicy`, from
 ``Settings.allow_private_addresses`` and ``Settings.allowed_networks``): a URL we are handed must
 not make us read a router page, a local admin port or a cloud metadata service. The address is
 checked where the connection is made (:class:`GuardedTransport`), after DNS and for every redirect
 hop, so a name that resolves to an internal address, or re-resolves to one, is refused too; a
-literal address or ``localhost`` is refused before any I/O. :func:`address_refusal` is the pure
-check, for anything else (a crawler) that must apply the same rule.
+literal address or ``localhost`` is refused before any I/O. The policy itself is pure and lives in
+:mod:`provenance.netguard` (re-exported here); the transport that applies it needs httpx, so it
+stays here.
 
 Tests and callers can inject an httpx transport (``transport=``) instead of the network.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import re
+import hashlib
 import socket
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import Iterable
-from urllib.parse import unquote, urlsplit
+from typing import Iterable, Literal
+from urllib.parse import urlsplit
 
 import httpcore
 import httpx
 
-from .errors import BlockedAddressError, FetchError, ProvenanceError
+from .errors import BlockedAddressError, FetchError, InputError, ProvenanceError
+from .inflate import Inflater
 from .models import RawDocument
+from .netguard import AddressPolicy, address_refusal, refused
+from .politeness import parse_retry_after
 from .settings import DEFAULT_SETTINGS, Settings
 
-__all__ = ["Fetcher", "fetch_url", "is_url", "URL_SCHEMES", "AddressPolicy", "GuardedTransport",
+__all__ = ["Fetcher", "FetchResult", "FetchKind", "fetch_url", "is_url", "user_agent", "URL_SCHEMES",
+           "PAGE_TYPES", "FEED_TYPES", "SITEMAP_TYPES", "ROBOTS_TYPES", "AddressPolicy", "GuardedTransport",
            "address_refusal"]
 
 #: URL prefixes we fetch. Anything else (file:, ftp:, data: …) is refused before any I/O, so a
 #: target string is either a URL we can fetch or a local path, never something in between.
 URL_SCHEMES = ("http://", "https://")
 
-#: Sent as ``Accept``: we want the article page, not a JSON API or an image variant of it.
+#: Media types of an article page (``accept=`` of :meth:`Fetcher.get`): HTML, XHTML, plain text.
+PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+#: …of a feed: RSS, Atom, RDF, and the generic XML types servers label them with.
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml")
+#: …of a sitemap: XML, plain-text URL lists, and gzip files (``sitemap.xml.gz``, kept compressed:
+#: :func:`provenance.inflate.gunzip` opens it within the same budget).
+SITEMAP_TYPES = ("application/xml", "text/xml", "text/plain", "application/gzip", "application/x-gzip")
+#: …of robots.txt.
+ROBOTS_TYPES = ("text/plain",)
+
+#: Sent as ``Accept`` when any type is taken (:meth:`Fetcher.fetch`): we want the article page,
+#: not a JSON API or an image variant of it.
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.1"
+#: Only what :class:`~provenance.inflate.Inflater` decodes within a budget; httpx would add br
+#: and zstd when their packages are installed, and decode them unbounded.
+ACCEPT_ENCODING = "gzip, deflate"
 
 #: Reasons are shown to users on one line; long library messages (whole URLs, nested causes)
 #: are cut here so one failed URL never floods a batch report.
 MAX_REASON_CHARS = 200
 
-#: Ends every refusal: the one way to lift the policy, named where the user meets it.
-ALLOW_HINT = "use --allow-private to fetch internal addresses"
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-# Ranges whose kind ipaddress has no property for, or lumps in with others under is_private.
-_PRIVATE_V4 = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
-_SHARED_V4 = ipaddress.IPv4Network("100.64.0.0/10")  # RFC 6598, carrier-grade NAT
-_UNIQUE_LOCAL_V6 = ipaddress.IPv6Network("fc00::/7")
-_NAT64_V6 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052 well-known prefix: IPv4 in the low 32 bits
-_COMPATIBLE_V6 = ipaddress.IPv6Network("::/96")  # deprecated IPv4-compatible form ::a.b.c.d
-
-#: Numbers that the C resolver (inet_aton) reads as an IPv4 address: 2130706433, 0x7f000001,
-#: 0177.0.0.1, 127.1. getaddrinfo turns them into an address without DNS, so they are literals.
-_LEGACY_IPV4 = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}", re.IGNORECASE)
-
-
-def address_refusal(address: str | int | IPAddress) -> str | None:
-    """Why ``address`` must not be fetched by default, as a noun phrase; ``None`` when it may be.
-
-    Refused: unspecified, loopback, link-local, multicast, private (RFC 1918, unique local
-    fc00::/7, site-local fec0::/10), shared (100.64.0.0/10), reserved and other special-purpose
-    addresses that are not globally routable. An IPv6 address that carries an IPv4 one
-    (IPv4-mapped, IPv4-compatible, NAT64 64:ff9b::/96, 6to4, Teredo's client) is judged by the
-    IPv4 address it leads to::
-
-        >>> address_refusal("127.0.0.1")
-        'a loopback address'
-        >>> address_refusal("::ffff:10.0.0.1")
-        'the IPv4-mapped form of 10.0.0.1, a private address'
-        >>> address_refusal("93.184.215.14") is None
-        True
-
-    ``address`` is an :mod:`ipaddress` address, an int, or a standard spelling (``ValueError``
-    otherwise). This is the policy alone; :class:`AddressPolicy` adds the settings' exceptions.
-    """
-    ip = ipaddress.ip_address(address) if isinstance(address, str | int) else address
-    if isinstance(ip, ipaddress.IPv4Address):
-        return _ipv4_refusal(ip)
-    if ip.is_unspecified:
-        return "an unspecified address"
-    if ip.is_loopback:
-        return "a loopback address"
-    embedded = _embedded_ipv4(ip)
-    if embedded is not None:
-        form, ipv4 = embedded
-        inner = _ipv4_refusal(ipv4)
-        return None if inner is None else f"the {form} form of {ipv4}, {inner}"
-    if ip.is_link_local:
-        return "a link-local address"
-    if ip.is_multicast:
-        return "a multicast address"
-    if ip.is_site_local:
-        return "a site-local address"
-    if ip in _UNIQUE_LOCAL_V6:
-        return "a private (unique local) address"
-    return _unrouted_refusal(ip)
-
-
-def _ipv4_refusal(ip: ipaddress.IPv4Address) -> str | None:
-    if ip.is_unspecified:  # connecting to 0.0.0.0 reaches this very host
-        return "an unspecified address"
-    if ip.is_loopback:
-        return "a loopback address"
-    if ip.is_link_local:  # 169.254.169.254 is the cloud metadata service
-        return "a link-local address"
-    if ip.is_multicast:
-        return "a multicast address"
-    if ip in _SHARED_V4:
-        return "a shared address (carrier-grade NAT)"
-    if any(ip in network for network in _PRIVATE_V4):
-        return "a private address"
-    return _unrouted_refusal(ip)
-
-
-def _unrouted_refusal(ip: IPAddress) -> str | None:
-    if ip.is_reserved:
-        return "a reserved address"
-    if not ip.is_global:  # documentation, benchmarking, 0.0.0.0/8, discard-only …
-        return "a special-purpose address (not globally routable)"
-    return None
-
-
-def _embedded_ipv4(ip: ipaddress.IPv6Address) -> tuple[str, ipaddress.IPv4Address] | None:
-    """The IPv4 address an IPv6 one leads to, with the name of the form, when ipaddress can tell."""
-    if ip.ipv4_mapped is not None:
-        return "IPv4-mapped", ip.ipv4_mapped
-    if ip in _NAT64_V6:
-        return "NAT64", ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    if ip.sixtofour is not None:
-        return "6to4", ip.sixtofour
-    if ip.teredo is not None:
-        return "Teredo", ip.teredo[1]  # (server, client): the client is the host reached
-    if ip in _COMPATIBLE_V6:  # :: and ::1 were judged before
-        return "IPv4-compatible", ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    return None
-
-
-def _literal_address(host: str) -> tuple[IPAddress, bool] | None:
-    """The address a URL host spells as a number, and whether it is a standard spelling.
-
-    ``None`` for a name. Legacy IPv4 spellings (decimal, octal, hex, shortened) count: the
-    resolver reads them as addresses, so they must be judged as addresses.
-    """
-    host = unquote(host).strip("[]").rstrip(".")  # "%25" zone separator, "127.0.0.1." is 127.0.0.1
-    try:
-        return ipaddress.ip_address(host), True
-    except ValueError:
-        pass
-    if _LEGACY_IPV4.fullmatch(host):
-        try:
-            return ipaddress.IPv4Address(socket.inet_aton(host)), False
-        except OSError:  # out of range: not an address (and no resolver will read it as one)
-            return None
-    return None
-
-
-def _is_localhost(host: str) -> bool:
-    name = host.rstrip(".").lower()
-    return name == "localhost" or name.endswith(".localhost")  # RFC 6761: always loopback
+#: What became of a request (see :class:`FetchResult`).
+FetchKind = Literal["ok", "not-modified", "http", "timeout", "network", "blocked", "refused", "invalid"]
 
 
 @dataclass(frozen=True, slots=True)
-class AddressPolicy:
-    """Which addresses may be fetched: :func:`address_refusal`, minus the settings' exceptions.
+class FetchResult:
+    """Every outcome of one GET (redirects followed), as :meth:`Fetcher.get` returns it.
 
-    ``allow_private`` lifts the policy; ``allowed_networks`` lets chosen networks through (an
-    intranet, a test server). An IPv6 form of an IPv4 address (e.g. IPv4-mapped) is let through
-    when the IPv4 address is. Methods return the refusal as one line, or ``None`` when allowed.
+    ``kind`` says what happened: ``ok`` (a body, status < 400), ``not-modified`` (304 to a
+    conditional GET: ``content`` is ``None``, the stored copy stands), ``http`` (status >= 400:
+    ``error`` is ``HTTP 503 Service Unavailable``; the body is not read), ``timeout`` and
+    ``network`` (no complete response: worth retrying), ``blocked`` (an internal address, see
+    :class:`~provenance.netguard.AddressPolicy`), ``refused`` (content type, size, decompression
+    bomb, redirect loop or limit: retrying gives the same), ``invalid`` (not a URL we fetch).
+
+    ``url`` is the URL asked for, ``final_url`` the last one requested (after redirects),
+    ``redirects`` each URL that answered with a redirect, in order. ``content_hash`` is the
+    sha256 (hex) of ``content``; ``bytes`` its length, ``wire_bytes`` what came over the wire
+    (compressed). ``retry_after`` is the ``Retry-After`` header in seconds (a date is counted
+    from the server's ``Date``, else from ``fetched_at``), ``None`` when absent or unreadable.
     """
 
-    allow_private: bool = False
-    allowed_networks: tuple[IPNetwork, ...] = ()
+    url: str
+    final_url: str
+    kind: FetchKind
+    status: int | None = None
+    content: bytes | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: datetime = datetime.min.replace(tzinfo=UTC)
+    content_hash: str | None = None
+    bytes: int = 0
+    wire_bytes: int = 0
+    retry_after: float | None = None
+    error: str | None = None
+    redirects: tuple[str, ...] = ()
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> AddressPolicy:
-        """The policy of ``settings``; :class:`ProvenanceError` for an allowed network that is not one."""
-        networks = []
-        for cidr in settings.allowed_networks:
-            try:
-                networks.append(ipaddress.ip_network(cidr))
-            except ValueError:
-                raise ProvenanceError(f"allowed_networks: {cidr!r} is not an IP network like 10.1.0.0/16") from None
-        return cls(settings.allow_private_addresses, tuple(networks))
+    @property
+    def ok(self) -> bool:
+        """A body was read (status < 400, every check passed)."""
+        return self.kind == "ok"
 
-    def refusal(self, address: str | int | IPAddress) -> str | None:
-        """Why ``address`` is refused (a noun phrase as :func:`address_refusal`), or ``None``."""
-        if self.allow_private:
-            return None
-        ip = ipaddress.ip_address(address) if isinstance(address, str | int) else address
-        candidates = [ip]
-        if isinstance(ip, ipaddress.IPv6Address) and (embedded := _embedded_ipv4(ip)) is not None:
-            candidates.append(embedded[1])
-        if any(candidate in network for candidate in candidates for network in self.allowed_networks):
-            return None
-        return address_refusal(ip)
+    @property
+    def not_modified(self) -> bool:
+        """304 to a conditional GET: what was stored before is still current."""
+        return self.kind == "not-modified"
 
-    def host_refusal(self, host: str) -> str | None:
-        """Why a URL's ``host`` is refused before any I/O: a literal address (any spelling) or localhost.
-
-        ``None`` for any other name: its addresses are judged when it is resolved.
-        """
-        if self.allow_private:
-            return None
-        if _is_localhost(host):
-            if self.refusal(ipaddress.IPv4Address("127.0.0.1")) and self.refusal(ipaddress.IPv6Address("::1")):
-                return f"{host} is a loopback name"
-            return None  # loopback is allowed by allowed_networks: the resolved addresses decide
-        literal = _literal_address(host)
-        if literal is None:
-            return None
-        ip, standard = literal
-        phrase = self.refusal(ip)
-        if phrase is None:
-            return None
-        return f"{host} is {phrase}" if standard else f"{host} is {ip}, {phrase}"
-
-    def resolved_refusal(self, host: str, address: str) -> str | None:
-        """Why connecting to ``address``, which ``host`` resolved to, is refused; or ``None``."""
-        phrase = self.refusal(address)
-        if phrase is None:
-            return None
-        if _literal_address(host) is not None and (literal := self.host_refusal(host)) is not None:
-            return literal  # a number, not a name: say what it spells, as before any I/O
-        return f"{host} resolves to {ipaddress.ip_address(address)}, {phrase}"
+    def raise_for_error(self) -> FetchResult:
+        """``self`` when ``ok`` or ``not-modified``; else :class:`BlockedAddressError` (``blocked``)
+        or :class:`FetchError` with ``error`` as the reason and ``url`` as the origin."""
+        if self.kind in ("ok", "not-modified"):
+            return self
+        if self.kind == "blocked":
+            raise BlockedAddressError(self.url, self.error or "refused")
+        raise FetchError(self.url, self.error or self.kind)
 
 
-def _refused(detail: str) -> str:
-    return f"refused: {detail} ({ALLOW_HINT})"
+def user_agent(settings: Settings) -> str:
+    """The ``User-Agent`` sent: ``settings.user_agent``, with ``crawl_contact_url`` as its
+    ``(+URL)`` comment when set (replacing one already there), so a site owner knows who crawls
+    and where to write::
+
+        >>> user_agent(Settings(user_agent="provenance/0.1", crawl_contact_url="https://ex.org/bot"))
+        'provenance/0.1 (+https://ex.org/bot)'
+    """
+    agent = settings.user_agent.strip()
+    contact = settings.crawl_contact_url.strip()
+    if not contact or contact in agent:
+        return agent
+    head, found, tail = agent.rpartition(" (+")
+    if found and tail.endswith(")"):
+        agent = head
+    return f"{agent} (+{contact})"
+
+
+def _accept_header(accept: Collection[str] | None) -> str:
+    if accept is None:
+        return ACCEPT
+    return ",".join(accept) + ",*/*;q=0.01"  # a server may still say 406 rather than guess
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def _accepted(content_type: str | None, accept: Collection[str] | None) -> bool:
+    """Whether a response's type is one of ``accept`` (``type/*`` entries match a whole type).
+
+    A response without a Content-Type is taken: decoding judges the bytes themselves.
+    """
+    media = _media_type(content_type)
+    if accept is None or not media:
+        return True
+    return any(media == entry or (entry.endswith("/*") and media.startswith(entry[:-1])) for entry in accept)
+
+
+class _Timer:
+    """The timeouts of one :meth:`Fetcher.get`: connect and read per operation, and a total
+    deadline for the whole exchange, redirects and body included."""
+
+    __slots__ = ("connect", "read", "total", "deadline", "connect_bound", "read_bound")
+
+    def __init__(self, settings: Settings) -> None:
+        self.connect = settings.fetch_connect_timeout_seconds
+        self.read = settings.fetch_read_timeout_seconds
+        self.total = settings.fetch_timeout_seconds
+        self.deadline = time.monotonic() + self.total
+        # whether the deadline, not the connect / read setting, set the last request's timeouts
+        self.connect_bound = self.read_bound = False
+
+    def for_request(self) -> httpx.Timeout:
+        """httpx's per-request timeouts, none beyond the deadline."""
+        remaining = max(self.deadline - time.monotonic(), 0.001)
+        self.connect_bound, self.read_bound = remaining < self.connect, remaining < self.read
+        connect, read = min(self.connect, remaining), min(self.read, remaining)
+        return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
+
+    def expired(self) -> bool:
+        return time.monotonic() > self.deadline
+
+    def reason(self, exc: httpx.TimeoutException | None = None) -> str:
+        """``timed out after 20 s`` (the total), or ``connect``/``read timed out after 5 s``."""
+        connecting = isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
+        if exc is None or (self.connect_bound if connecting else self.read_bound):
+            return f"timed out after {self.total:g} s"
+        if connecting:
+            return f"connect timed out after {self.connect:g} s"
+        return f"read timed out after {self.read:g} s"
 
 
 class _GuardedBackend(httpcore.SyncBackend):
@@ -268,7 +235,7 @@ class _GuardedBackend(httpcore.SyncBackend):
         for address in addresses:
             detail = self._policy.resolved_refusal(host, address)
             if detail is not None:
-                raise BlockedAddressError(host, _refused(detail))
+                raise BlockedAddressError(host, refused(detail))
         error: Exception = httpcore.ConnectError(f"{host} has no address")
         for address in addresses:  # numeric now: connecting resolves nothing again
             try:
@@ -309,23 +276,25 @@ class GuardedTransport(httpx.HTTPTransport):
             raise BlockedAddressError(str(request.url), exc.reason) from None
 
 
+
 def is_url(target: str) -> bool:
     """True if ``target`` starts with ``http://`` or ``https://`` (case-insensitive)."""
     return target[:8].lower().startswith(URL_SCHEMES)
 
 
 class Fetcher:
-    """A reusable HTTP client for pages (connection pooling across many URLs).
+    """A reusable HTTP client (connection pooling across many URLs).
 
     Use as a context manager, or call :meth:`close` when done::
 
         with Fetcher(settings) as fetcher:
-            doc = fetcher.fetch("https://example.com/news/1")
+            doc = fetcher.fetch("https://example.com/news/1")               # a page, or FetchError
+            result = fetcher.get(url, etag=stored_etag, accept=FEED_TYPES)  # any outcome, no raise
 
-    Internal addresses are refused (:class:`BlockedAddressError`) unless
-    ``settings.allow_private_addresses`` or ``settings.allowed_networks`` let them through: a
-    literal address or ``localhost`` in the URL or in any redirect before any I/O, and every
-    resolved address where the connection is made (:class:`GuardedTransport`).
+    Internal addresses are refused unless ``settings.allow_private_addresses`` or
+    ``settings.allowed_networks`` let them through: a literal address or ``localhost`` in the URL
+    or in any redirect before any I/O, and every resolved address where the connection is made
+    (:class:`GuardedTransport`).
 
     Proxies: under the policy, proxy environment variables (``HTTP_PROXY`` …) are ignored, since
     a proxy resolves and connects where the addresses cannot be vetted. With
@@ -348,9 +317,9 @@ class Fetcher:
         self._client = httpx.Client(
             transport=GuardedTransport(self.policy) if guarded else transport,
             trust_env=not guarded,  # no environment proxies under the policy (see above)
-            follow_redirects=True,
+            follow_redirects=False,  # followed by get(): loop detection, limit, the chain recorded
             timeout=httpx.Timeout(settings.fetch_timeout_seconds),
-            headers={"User-Agent": settings.user_agent, "Accept": ACCEPT},
+            headers={"User-Agent": user_agent(settings), "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING},
             event_hooks={"request": [self._refuse_literal_host]},  # runs for every redirect hop too
         )
 
@@ -370,58 +339,146 @@ class Fetcher:
         self._client.close()
 
     def fetch(self, url: str) -> RawDocument:
-        """GET ``url`` (following redirects) and return its body as a :class:`RawDocument`.
+        """GET ``url`` (following redirects, any content type) and return its body as a :class:`RawDocument`.
 
         ``RawDocument.url`` is the final URL after redirects, ``origin`` the URL asked for.
-        Raises :class:`FetchError` for a non-http(s) URL, an invalid URL, a connection error, a
-        timeout (per operation, and for the whole body: a server trickling bytes is cut off too),
-        an HTTP status >= 400, or a body larger than ``settings.max_input_bytes``; and its
-        subclass :class:`BlockedAddressError` when the URL or a redirect hop leads to an address
-        the policy refuses (the reason names the hop).
+        Raises :class:`FetchError` for every outcome :meth:`get` does not call ``ok``: a
+        non-http(s) or invalid URL, a connection error, a timeout (connect, read, and for the
+        whole exchange: a server trickling bytes is cut off too), an HTTP status >= 400, a body
+        larger than ``settings.max_input_bytes`` (decompressed too), a redirect loop or too many
+        redirects; and its subclass :class:`BlockedAddressError` when the URL or a redirect hop
+        leads to an address the policy refuses (the reason names the hop).
         """
+        result = self.get(url, accept=None).raise_for_error()
+        if result.content is None:  # a 304 without a conditional request: nothing to return
+            raise FetchError(url, f"HTTP {result.status} without a body")
+        return RawDocument(
+            url=result.final_url,
+            content=result.content,
+            origin=url,
+            content_type=result.content_type,
+            fetched=result.fetched_at,
+        )
+
+    def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: Collection[str] | None = PAGE_TYPES,
+    ) -> FetchResult:
+        """GET ``url`` for a crawler: every outcome comes back as a :class:`FetchResult`, none raises.
+
+        A crawler records each outcome (a 404, a timeout, a refused bomb) and schedules the next
+        step from it, so HTTP errors, network failures and refusals are values here, not
+        exceptions; :meth:`FetchResult.raise_for_error` turns one into :class:`FetchError` when
+        that suits the caller better. Only a bug could raise (a :class:`ProvenanceError`).
+
+        ``etag`` / ``last_modified`` (the validators of the stored copy) make it a conditional
+        GET (``If-None-Match`` / ``If-Modified-Since``, sent on every redirect hop): a 304 is a
+        normal ``not-modified`` result. ``accept`` lists the media types taken (``type/*`` for a
+        whole type, ``None`` for any); a response of another type is ``refused`` ("content type
+        image/png") before its body is read. Redirects are followed up to
+        ``settings.max_redirects``; a URL met twice in one chain is a ``redirect loop``.
+        """
+        fetched_at = datetime.now(UTC)
+        chain: list[str] = []
+        current = url
+
+        def outcome(kind: FetchKind, error: str | None = None, **fields: object) -> FetchResult:
+            return FetchResult(url=url, final_url=current, kind=kind, error=error, fetched_at=fetched_at,
+                               redirects=tuple(chain), **fields)  # type: ignore[arg-type]
+
         if not is_url(url):
-            raise FetchError(url, "not an http:// or https:// URL")
-        self._refuse_literal_url(url)
-        limit = self.settings.max_input_bytes
-        timeout = self.settings.fetch_timeout_seconds
-        deadline = time.monotonic() + timeout
+            return outcome("invalid", "not an http:// or https:// URL")
+        literal = self._literal_refusal(url)
+        if literal is not None:
+            return outcome("blocked", literal)
+        timer = _Timer(self.settings)
+        headers = {"Accept": _accept_header(accept)}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
         requested = ""  # httpx's spelling of url, to tell a refused redirect hop from url itself
         try:
             parsed = httpx.URL(url)
             requested = str(parsed)
             if not parsed.host:  # "http://" or "http:///x": httpx's own message misleads
-                raise FetchError(url, "invalid URL: no host")
-            with self._client.stream("GET", url) as response:
-                if response.status_code >= 400:
-                    raise FetchError(url, _status_reason(response))
-                declared = response.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > limit:
-                    raise FetchError(url, f"larger than {limit} bytes")
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > limit:  # decoded size: also stops gzip bombs
-                        raise FetchError(url, f"larger than {limit} bytes")
-                    if time.monotonic() > deadline:
-                        raise FetchError(url, f"timed out after {timeout:g} s")
-                    chunks.append(chunk)
-                return RawDocument(
-                    url=str(response.url),
-                    content=b"".join(chunks),
-                    origin=url,
-                    content_type=response.headers.get("Content-Type"),
-                    fetched=datetime.now(UTC),
-                )
+                return outcome("invalid", "invalid URL: no host")
+            request = self._client.build_request("GET", url, headers=headers, timeout=timer.for_request())
+            while True:
+                response = self._client.send(request, stream=True)
+                try:
+                    current = str(response.url)
+                    if response.next_request is None:
+                        return self._read(response, timer, accept, outcome)
+                    chain.append(current)
+                    request = response.next_request
+                    target = str(request.url)
+                    if target in chain:
+                        loop = " → ".join([*chain[chain.index(target):], target])
+                        return outcome("refused", _cut(f"redirect loop: {loop}"), status=response.status_code)
+                    if len(chain) > self.settings.max_redirects:
+                        return outcome("refused", f"more than {self.settings.max_redirects} redirects",
+                                       status=response.status_code)
+                    request.extensions["timeout"] = timer.for_request().as_dict()
+                finally:
+                    response.close()
         except BlockedAddressError as exc:  # origin: the refused request's URL, maybe a redirect hop
             if exc.origin == requested:
-                raise BlockedAddressError(url, exc.reason) from None
-            raise BlockedAddressError(url, f"redirect to {exc.origin}: {exc.reason}") from None
-        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, httpx.CookieConflict) as exc:
-            raise FetchError(url, _exception_reason(exc, timeout)) from exc
+                return outcome("blocked", exc.reason)
+            current = exc.origin
+            return outcome("blocked", f"redirect to {exc.origin}: {exc.reason}")
+        except httpx.TimeoutException as exc:
+            return outcome("timeout", timer.reason(exc))
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            return outcome("invalid", _exception_reason(exc))
+        except (httpx.HTTPError, httpx.StreamError, httpx.CookieConflict) as exc:
+            return outcome("network", _exception_reason(exc))
 
-    def _refuse_literal_url(self, url: str) -> None:
-        """Refuse a literal internal address in ``url`` before httpx parses it.
+    def _read(self, response: httpx.Response, timer: _Timer, accept: Collection[str] | None,
+              outcome) -> FetchResult:  # noqa: ANN001 (get's closure)
+        """The result of a final (non-redirect) response: headers always, the body when wanted."""
+        headers = response.headers
+        fields: dict[str, object] = {
+            "status": response.status_code,
+            "content_type": headers.get("Content-Type"),
+            "etag": headers.get("ETag"),
+            "last_modified": headers.get("Last-Modified"),
+            "retry_after": parse_retry_after(headers.get("Retry-After"), now=_server_date(headers)),
+        }
+        if response.status_code == 304:
+            return outcome("not-modified", **fields)
+        if response.status_code >= 400:
+            return outcome("http", _status_reason(response), **fields)
+        if not _accepted(fields["content_type"], accept):  # type: ignore[arg-type]
+            return outcome("refused", _cut(f"content type {_media_type(headers.get('Content-Type'))}"), **fields)
+        limit = self.settings.max_input_bytes
+        declared = headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:  # wire bytes: decoded are at least as many
+            return outcome("refused", f"larger than {limit} bytes", **fields)
+        chunks: list[bytes] = []
+        try:
+            # A transport that hands over a body already read (httpx.MockTransport with content=)
+            # has it decoded by httpx: nothing is left to stream, and nothing to inflate.
+            preloaded = response.is_stream_consumed
+            inflater = Inflater(None if preloaded else headers.get("Content-Encoding"), max_bytes=limit,
+                                max_ratio=self.settings.max_compression_ratio, origin=str(response.url))
+            for raw in [response.content] if preloaded else response.iter_raw():  # chunks as they come
+                chunks.append(inflater.feed(raw))
+                if timer.expired():
+                    return outcome("timeout", timer.reason(), wire_bytes=response.num_bytes_downloaded, **fields)
+            chunks.append(inflater.finish())
+        except InputError as exc:  # too large, a bomb, an encoding we do not decode, corrupt data
+            return outcome("refused", _cut(exc.reason), wire_bytes=response.num_bytes_downloaded, **fields)
+        content = b"".join(chunks)
+        return outcome("ok", content=content, content_hash=hashlib.sha256(content).hexdigest(), bytes=len(content),
+                       wire_bytes=response.num_bytes_downloaded, **fields)
+
+    def _literal_refusal(self, url: str) -> str | None:
+        """Why a literal internal address in ``url`` is refused, before httpx parses it.
 
         httpx rejects some spellings the resolver accepts (``0177.0.0.1``) as invalid URLs; the
         user should hear the real reason. The request hook checks httpx's own reading as well.
@@ -429,15 +486,14 @@ class Fetcher:
         try:
             host = urlsplit(url).hostname
         except ValueError:  # malformed: httpx says why
-            return
+            return None
         detail = self.policy.host_refusal(host) if host else None
-        if detail is not None:
-            raise BlockedAddressError(url, _refused(detail))
+        return None if detail is None else refused(detail)
 
     def _refuse_literal_host(self, request: httpx.Request) -> None:
         detail = self.policy.host_refusal(request.url.host)
         if detail is not None:
-            raise BlockedAddressError(str(request.url), _refused(detail))
+            raise BlockedAddressError(str(request.url), refused(detail))
 
 
 def fetch_url(
@@ -451,16 +507,27 @@ def fetch_url(
         return fetcher.fetch(url)
 
 
+def _server_date(headers: httpx.Headers) -> datetime:
+    """The response's ``Date`` (a Retry-After date is the server's clock), else our clock."""
+    try:
+        date = parsedate_to_datetime(headers.get("Date", ""))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return datetime.now(UTC)
+    return date if date.tzinfo else date.replace(tzinfo=UTC)
+
+
 def _status_reason(response: httpx.Response) -> str:
     """``HTTP 404 Not Found`` (or ``HTTP 599`` when the status has no standard phrase)."""
     phrase = response.reason_phrase
     return f"HTTP {response.status_code} {phrase}".strip()
 
 
-def _exception_reason(exc: Exception, timeout: float) -> str:
-    """A short, one-line reason for an httpx exception."""
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timed out after {timeout:g} s"
+def _cut(reason: str) -> str:
+    return reason if len(reason) <= MAX_REASON_CHARS else reason[: MAX_REASON_CHARS - 1] + "…"
+
+
+def _exception_reason(exc: Exception) -> str:
+    """A short, one-line reason for an httpx exception (timeouts are the timer's to name)."""
     if isinstance(exc, httpx.TooManyRedirects):
         return "too many redirects"
     if isinstance(exc, httpx.UnsupportedProtocol):
@@ -478,7 +545,4 @@ def _exception_reason(exc: Exception, timeout: float) -> str:
     else:
         prefix = type(exc).__name__
     detail = " ".join(str(exc).split())  # one line, whatever the library put in
-    reason = f"{prefix}: {detail}" if detail else prefix
-    if len(reason) > MAX_REASON_CHARS:
-        reason = reason[: MAX_REASON_CHARS - 1] + "…"
-    return reason
+    return _cut(f"{prefix}: {detail}" if detail else prefix)
