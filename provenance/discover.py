@@ -58,6 +58,7 @@ __all__ = [
     "parse_feed",
     "looks_like_article",
     "normalize_url",
+    "absolute_web_url",
     "TRACKING_PARAMS",
 ]
 
@@ -286,7 +287,7 @@ class _SitemapReader:
         self.depth -= 1
 
     def _add(self, record: dict[str, str]) -> None:
-        absolute = _web_url(self.url, record.get("loc"))
+        absolute = absolute_web_url(self.url, record.get("loc"))
         if absolute is None or absolute in self.seen:
             return
         if len(self.entries) >= self.max_entries:
@@ -298,14 +299,21 @@ class _SitemapReader:
             " ".join(title.split()) or None if title else None))
 
 
-def _web_url(base: str, href: str | None) -> str | None:
-    """``href`` made absolute against ``base`` when it is an http(s) URL with a host, else None."""
-    if not href:
+_BAD_HOST_CHAR = re.compile(r'[\x00-\x20\x7f<>"`{}|\\^]')
+
+
+def absolute_web_url(base: str, href: str | None) -> str | None:
+    """``href`` (from a page, feed or sitemap) as an absolute http(s) URL with a plausible host,
+    resolved against ``base`` when relative; None for anything else (javascript:, mailto:,
+    malformed, a host with spaces). The fragment is kept."""
+    if not isinstance(href, str) or not href.strip():
         return None
-    # most hrefs of sitemaps and feeds are absolute already: urljoin costs as much as the rest
+    href = href.strip()
+    # most hrefs of sitemaps and feeds are absolute already: urljoin costs as much as the rest,
+    # and an absolute href needs no base (which may itself be malformed)
     absolute = href if href[:8].lower().startswith(("http://", "https://")) else join_url(base, href)
     parts = split_url(absolute) if absolute else None
-    if parts is None or parts.scheme not in _WEB or not parts.hostname:
+    if parts is None or parts.scheme not in _WEB or not parts.hostname or _BAD_HOST_CHAR.search(parts.hostname):
         return None
     return absolute
 
@@ -370,7 +378,7 @@ def _feed_as_sitemap(data: bytes, url: str, max_entries: int) -> Sitemap:
 def _text_sitemap(data: bytes, url: str, max_entries: int) -> Sitemap:
     entries: list[SitemapEntry] = []
     seen: set[str] = set()
-    for line in data.decode("utf-8", errors="replace").splitlines():
+    for line in data.decode("utf-8-sig", errors="replace").splitlines():
         line = line.strip()
         parts = split_url(line) if line else None
         if parts is None or parts.scheme.lower() not in _WEB or not parts.hostname or line in seen:
@@ -460,7 +468,7 @@ def parse_feed(content: bytes, url: str, *, max_bytes: int = DEFAULT_SETTINGS.ma
     seen: set[str] = set()
     for item in items:
         link = item.get("link") if isinstance(item, dict) else None
-        absolute = _web_url(url, link.strip()) if isinstance(link, str) else None
+        absolute = absolute_web_url(url, link)
         if absolute is None or absolute in seen:
             continue
         seen.add(absolute)
@@ -506,7 +514,7 @@ def normalize_url(url: str) -> str | None:
         port = parts.port
     except ValueError:  # a port out of range or not a number
         return None
-    if not host:
+    if not host or _BAD_HOST_CHAR.search(host):
         return None
     if not host.isascii():
         try:
@@ -538,11 +546,14 @@ _NON_ARTICLE_SEGMENTS = frozenset({
     "articlelist", "latest-news", "most-read", "trending", "share", "print", "comments", "amp-stories",
     "web-stories", "weather", "horoscope", "crossword", "games", "jobs", "classifieds", "obituaries",
 })
-_NON_ARTICLE_QUERY = re.compile(r"(?:^|&)(?:s|q|query|search|page|paged|p|tag|cat|category|author|replytocom|share)=",
+_NON_ARTICLE_QUERY = re.compile(r"(?:^|&)(?:s|q|query|search|page|paged|tag|cat|category|author|replytocom|share)=",
                                 re.IGNORECASE)
 _YEAR = re.compile(r"(?:199\d|20\d\d)")
 _MONTH = re.compile(r"(?:0?[1-9]|1[0-2])")
 _DAY = re.compile(r"(?:0?[1-9]|[12]\d|3[01])")
+#: An article id in the query (WordPress's ?p=123, older CMSs' story.php?id=…).
+_ID_QUERY = re.compile(r"(?:^|&)(?:p|id|aid|sid|nid|storyid|story_id|articleid|article_id|newsid|news_id)=\d{3,}(?:&|$)",
+                       re.IGNORECASE)
 _LONG_ID = re.compile(r"(?<!\d)\d{6,}(?!\d)")
 _WORD_SPLIT = re.compile(r"[-_]+")
 
@@ -575,12 +586,12 @@ def looks_like_article(url: str) -> bool:
         return False
     path = parts.path.lower()
     segments = [s for s in path.split("/") if s]
-    if not segments or _ASSET.search(path):
+    if _ASSET.search(path) or not (segments or parts.query):
         return False
     if any(s in _NON_ARTICLE_SEGMENTS for s in segments):
         return False
     if _NON_ARTICLE_QUERY.search(parts.query):
         return False
-    if _dated(segments):
+    if _dated(segments) or _ID_QUERY.search(parts.query):
         return True
     return any(_is_slug(s) or _LONG_ID.search(s) for s in segments)

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
+from provenance.discover import absolute_web_url
 from provenance.errors import InputError
 from provenance.nesting import bounded_nesting
 from provenance.settings import DEFAULT_SETTINGS, Settings
-from provenance.urls import join_url, split_url
+from provenance.urls import split_url
 
 __all__ = ["PageLinks", "page_links", "FEED_TYPES"]
 
@@ -35,13 +36,11 @@ class PageLinks:
 
 
 def _absolute(base: str, href: str | None) -> str | None:
-    if not href:
-        return None
-    joined = join_url(base, href.strip())
-    parts = split_url(joined) if joined else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        return None  # javascript:, mailto:, tel:, data:, malformed, or no host
-    return parts._replace(fragment="").geturl()
+    url = absolute_web_url(base, href)  # None for javascript:, mailto:, tel:, data:, malformed
+    if url is None or "#" not in url:
+        return url
+    parts = split_url(url)
+    return parts._replace(fragment="").geturl() if parts is not None else None
 
 
 def page_links(html: str | bytes, base_url: str, *, max_links: int = DEFAULT_SETTINGS.page_max_links,
