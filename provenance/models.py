@@ -316,13 +316,16 @@ class FrontierState:
     last_modified: str | None = None
     content_hash: str | None = None
     failures: int = 0
+    discovered_at: datetime | None = None
+    final_url: str | None = None  # where the last fetch ended, after redirects
 
 
 @dataclass(frozen=True, slots=True)
 class FetchRecord:
-    """One request's outcome as the store keeps it (``fetches`` table). ``content`` is the body
-    (None for a 304, an error, or a body not kept); ``next_fetch_at`` is when the crawl wants the
-    URL again."""
+    """One request's outcome as the store keeps it (``fetches`` table). ``content`` is the body to
+    keep (None for a 304, an error, or a body not kept: ``content_hash`` still says what came);
+    ``next_fetch_at`` is when the crawl wants the URL again. A record with neither status nor
+    error-free content (``status`` None) stands for a request not made (robots.txt refused it)."""
 
     url: str
     fetched_at: datetime

@@ -286,6 +286,32 @@ class Settings:
     #: not a per-file choice.
     crawl_min_delay_seconds: float = 1.0
 
+    # --- crawl: schedule -------------------------------------------------------------------------
+    #: An article is fetched again when the time since its last fetch reaches this share of its
+    #: age (publication, else discovery): news changes most in its first hours (NewsDiffs and
+    #: diffengine see most edits within a day), so a 2-hour-old story is checked after 24 min and
+    #: a month-old one after six days, within the bounds below.
+    crawl_recheck_factor: float = 0.2
+    crawl_min_recheck_seconds: float = 3_600.0
+    crawl_max_recheck_seconds: float = 30 * 86_400.0
+    #: Home pages, feeds and sitemaps list what is new: asked again after this long (an unchanged
+    #: one costs a 304 when the server keeps validators).
+    crawl_listing_recheck_seconds: float = 3_600.0
+    #: robots.txt is read again after this long (a nightly run re-reads it each night).
+    crawl_robots_recheck_seconds: float = 20 * 3_600.0
+    #: A URL that failed for good (404, refused, retries used up) is tried again after this long.
+    crawl_failure_recheck_seconds: float = 86_400.0
+    #: How far a crawl walks from a home page: 1 follows its article-looking links, no further
+    #: (article pages are not walked: feeds and sitemaps list a site's articles).
+    crawl_max_depth: int = 1
+    #: Requests in flight at once across hosts (one per host: crawl_host_concurrency).
+    crawl_concurrency: int = 8
+    #: URLs taken from the frontier per round; each round's pages are ingested as one batch.
+    crawl_round_urls: int = 200
+    #: When nothing is due but a retry or a host's delay falls due within this many seconds, the
+    #: run waits for it; later ones are left to the next run.
+    crawl_max_wait_seconds: float = 120.0
+
     def fingerprint_key(self) -> dict[str, int]:
         """The settings that determine band keys; stored with the index so it is never mixed."""
         keys = ("shingle_words", "shingle_chars", "short_shingle_words", "num_perm", "doc_bands", "seed",

@@ -30,7 +30,8 @@ RAW_CODEC = "zlib"
 _KIND_ORDER = "CASE kind " + " ".join(f"WHEN '{k}' THEN {i}" for i, k in enumerate(FRONTIER_KINDS)) + " END"
 
 _FRONTIER_READ = ("url, host, kind, site, depth, discovered_from, lastmod, published_at, next_fetch_at,"
-                  " last_fetch_at, last_status, etag, last_modified, content_hash, failures")
+                  " last_fetch_at, last_status, etag, last_modified, content_hash, failures, discovered_at, final_url")
+_FRONTIER_COLUMNS = len(_FRONTIER_READ.split(","))
 
 
 class CrawlStateMixin:
@@ -86,9 +87,13 @@ class CrawlStateMixin:
         rows = self._fetch(f"SELECT {_FRONTIER_READ} FROM frontier WHERE url = ANY(?::VARCHAR[])", [wanted])
         return {row[0]: _state(row) for row in rows}
 
-    def next_due_at(self) -> datetime | None:
-        """When the next frontier URL falls due (None: the frontier is empty)."""
-        (value,) = self._fetch("SELECT min(next_fetch_at) FROM frontier")[0]
+    def next_due_at(self, *, hosts: Sequence[str] | None = None) -> datetime | None:
+        """When the next frontier URL (of ``hosts``) falls due (None: there is none)."""
+        if hosts is None:
+            (value,) = self._fetch("SELECT min(next_fetch_at) FROM frontier")[0]
+        else:
+            (value,) = self._fetch("SELECT min(next_fetch_at) FROM frontier WHERE host = ANY(?::VARCHAR[])",
+                                   [sorted(set(hosts))])[0]
         return from_db_time(value)
 
     # --- fetches and raw pages --------------------------------------------------------------
@@ -124,8 +129,10 @@ class CrawlStateMixin:
             "WITH f AS (SELECT unnest(?::VARCHAR[]) AS url, unnest(?::INTEGER[]) AS status,"
             " unnest(?::TIMESTAMP[]) AS fetched_at, unnest(?::TIMESTAMP[]) AS next_fetch_at,"
             " unnest(?::VARCHAR[]) AS etag, unnest(?::VARCHAR[]) AS last_modified,"
-            " unnest(?::VARCHAR[]) AS content_hash, unnest(?::BOOLEAN[]) AS failed)"
+            " unnest(?::VARCHAR[]) AS content_hash, unnest(?::BOOLEAN[]) AS failed,"
+            " unnest(?::VARCHAR[]) AS final_url, unnest(?::BOOLEAN[]) AS kept)"
             " UPDATE frontier SET last_fetch_at = f.fetched_at, last_status = f.status,"
+            " final_url = coalesce(f.final_url, frontier.final_url),"
             " next_fetch_at = f.next_fetch_at,"
             # a 304 keeps the validators and content of the fetch it confirmed
             " etag = CASE WHEN f.status = 304 THEN coalesce(f.etag, frontier.etag) ELSE f.etag END,"
@@ -133,13 +140,13 @@ class CrawlStateMixin:
             " ELSE f.last_modified END,"
             " content_hash = coalesce(f.content_hash, frontier.content_hash),"
             " failures = CASE WHEN f.failed THEN frontier.failures + 1 ELSE 0 END,"
-            " pending = frontier.pending OR (frontier.kind = 'page' AND f.content_hash IS NOT NULL"
+            " pending = frontier.pending OR (frontier.kind = 'page' AND f.kept"
             " AND f.content_hash IS DISTINCT FROM frontier.content_hash)"
             " FROM f WHERE frontier.url = f.url",
             [[r.url for r in rows], [r.status for r in rows], [to_db_time(r.fetched_at) for r in rows],
              [to_db_time(r.next_fetch_at) for r in rows], [r.etag for r in rows], [r.last_modified for r in rows],
-             [r.content_hash if r.content is not None else None for r in rows],
-             [r.error is not None for r in rows]],
+             [r.content_hash for r in rows], [r.error is not None for r in rows],
+             [r.final_url for r in rows], [r.content is not None and r.content_hash is not None for r in rows]],
         )
 
     def pending_pages(self, limit: int = 1000) -> list[tuple[FrontierState, str | None, bytes]]:
@@ -149,7 +156,8 @@ class CrawlStateMixin:
             f"SELECT {', '.join('f.' + c.strip() for c in _FRONTIER_READ.split(','))}, r.content_type, r.codec, r.body"
             " FROM frontier f JOIN raw_pages r ON r.content_hash = f.content_hash"
             " WHERE f.pending ORDER BY f.last_fetch_at, f.url LIMIT ?", [int(limit)])
-        return [(_state(row[:15]), row[15], _decompress(row[16], row[17])) for row in rows]
+        n = _FRONTIER_COLUMNS
+        return [(_state(row[:n]), row[n], _decompress(row[n + 1], row[n + 2])) for row in rows]
 
     def mark_ingested(self, urls: Iterable[str]) -> None:
         """The pages' current content is stored (or refused for good): no longer pending."""
@@ -211,12 +219,12 @@ def crawl_lock(database: str | Path) -> Iterator[None]:
 
 def _state(row: tuple) -> FrontierState:
     (url, host, kind, site, depth, discovered_from, lastmod, published, next_fetch_at, last_fetch_at,
-     last_status, etag, last_modified, content_hash, failures) = row
+     last_status, etag, last_modified, content_hash, failures, discovered_at, final_url) = row
     entry = FrontierEntry(url, host, kind, site, int(depth), discovered_from, from_db_time(lastmod),
                           from_db_time(published))
     return FrontierState(entry, from_db_time(next_fetch_at), from_db_time(last_fetch_at),
                          None if last_status is None else int(last_status), etag, last_modified, content_hash,
-                         int(failures))
+                         int(failures), from_db_time(discovered_at), final_url)
 
 
 def _decompress(codec: str, body: bytes) -> bytes:

@@ -197,6 +197,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 next_fetch_at TIMESTAMP NOT NULL,
                 last_fetch_at TIMESTAMP,
                 last_status INTEGER,
+                final_url VARCHAR,
                 etag VARCHAR,
                 last_modified VARCHAR,
                 content_hash VARCHAR,
