@@ -13,7 +13,8 @@ from selectolax.lexbor import LexborHTMLParser
 from provenance.errors import InputError
 from provenance.extract import extract_article
 from provenance.models import RawDocument
-from provenance.nesting import _model, bounded_nesting, cannot_be_costly, nesting_depth
+from provenance.nesting import bounded_nesting, cannot_be_costly, nesting_depth
+from provenance.nesting.model import _model
 from provenance.settings import DEFAULT_SETTINGS
 
 from conftest import shared_path

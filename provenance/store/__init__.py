@@ -23,15 +23,20 @@ write, a naive one is taken to be UTC already; reads return aware UTC datetimes.
 Band keys are unsigned 64-bit (``UBIGINT``); a negative key (a signed 64-bit view of the same
 bits) is stored as its two's complement, consistently on write and lookup.
 
-A :class:`Store` wraps one DuckDB connection and is not safe to share between threads.
+A :class:`Store` wraps one DuckDB connection and is not safe to share between threads. Its methods
+come by job from this package's modules (see :mod:`~provenance.store.core`): ``connection``,
+``migrate``, ``keysync``, ``reads``, ``writes``, ``checks`` and ``bulk``; ``schema`` holds the DDL,
+``keyindex`` the key index's files, ``convert`` the value conversions, ``readonly`` the SQL check.
 """
 
 from __future__ import annotations
 
 from . import schema
-from .core import CONNECTION_CONFIG, INDEXED_LOOKUP_MAX_KEYS, SMALL_INSERT_MAX_ROWS, Store
+from .connection import CONNECTION_CONFIG, INDEXED_LOOKUP_MAX_KEYS
+from .core import Store
 from .schema import (COUNTED_TABLES, FINGERPRINT_SETTINGS_KEY, INTEGRITY_CHECKS, MIGRATIONS, SCHEMA_VERSION,
                      Migration)
+from .writes import SMALL_INSERT_MAX_ROWS
 
 __all__ = [
     "Store",
