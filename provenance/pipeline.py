@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from .crawl import CrawlOptions, CrawlProgress, CrawlReport, crawl
 from .errors import InputError, NotFoundError
 from .fetch import Fetcher, is_url
 from .ingest import IngestProgress, IngestReport, ingest_items, prepare_within_budget
@@ -25,6 +26,7 @@ from .pages import page_key
 from .prepare import PreparedDocument, prepare_document, prepared_or_error, with_learned_furniture
 from .settings import DEFAULT_SETTINGS, Settings
 from .store import Store
+from .store.crawlstate import crawl_lock
 
 __all__ = [
     "PreparedDocument",
@@ -41,6 +43,7 @@ __all__ = [
     "extract_input",
     "with_site_furniture",
     "ingest",
+    "crawl_store",
     "trace",
     "open_store",
     "open_existing_store",
@@ -204,6 +207,18 @@ def ingest(store: Store, targets: Sequence[str], *, settings: Settings = DEFAULT
                                              skipped=skipped),
                           settings=settings, progress=progress, total=total)
     return dataclasses.replace(report, skipped=skipped.total()) if skipped else report
+
+
+def crawl_store(db: str | os.PathLike | None, targets: Sequence[str], *, settings: Settings = DEFAULT_SETTINGS,
+                options: CrawlOptions = CrawlOptions(), progress: Callable[[CrawlProgress], None] | None = None,
+                wait: float = 0.0, on_wait: Callable[[str], None] | None = None) -> CrawlReport:
+    """Crawl ``targets`` into the store at ``db`` (created if needed) under the store's crawl
+    lock: a second crawl of the same store is refused at once (:class:`StoreBusyError`) while
+    readers and ingests may still open it between batches."""
+    path = Path(db) if db is not None else default_db_path()
+    with crawl_lock(path):
+        with Store(path, settings=settings, wait=wait, on_wait=on_wait) as store:
+            return crawl(store, targets, settings=settings, options=options, progress=progress)
 
 
 # --- trace -------------------------------------------------------------------------------------

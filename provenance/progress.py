@@ -10,9 +10,10 @@ from typing import TextIO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from .crawl import CrawlProgress
 from .ingest import IngestProgress
 
-__all__ = ["IngestDisplay", "PLAIN_EVERY_SECONDS"]
+__all__ = ["IngestDisplay", "CrawlDisplay", "PLAIN_EVERY_SECONDS"]
 
 #: Without a terminal, a status line at most this often (and one at the end).
 PLAIN_EVERY_SECONDS = 10.0
@@ -80,3 +81,29 @@ class IngestDisplay:
 def _counts(event: IngestProgress) -> str:
     return (f"{event.added:,} added, {event.unchanged:,} unchanged, {event.errors:,} errors, "
             f"{event.links:,} links")
+
+
+class CrawlDisplay:
+    """Receives :class:`CrawlProgress` events and prints a status line at most every
+    :data:`PLAIN_EVERY_SECONDS` (a crawl has no known total to draw a bar against)."""
+
+    def __init__(self, stream: TextIO | None = None, *, enabled: bool = True) -> None:
+        self._stream = stream or sys.stderr
+        self._enabled = enabled
+        self._started = time.monotonic()
+        self._last = 0.0
+
+    def __enter__(self) -> CrawlDisplay:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        pass
+
+    def update(self, event: CrawlProgress) -> None:
+        now = time.monotonic()
+        if not self._enabled or now - self._last < PLAIN_EVERY_SECONDS:
+            return
+        self._last = now
+        print(f"crawl: {now - self._started:.0f} s, {event.requests} requests, {event.pages} new pages,"
+              f" {event.new_documents} documents and {event.new_edges} links added, {event.errors} failed",
+              file=self._stream, flush=True)

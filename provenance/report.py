@@ -12,6 +12,7 @@ from typing import Any
 
 from .lineage import display_name
 from .models import Article, Credit, DiffOp, Edge, StoredDocument
+from .crawl import CrawlReport
 from .pipeline import CheckReport, Hop, IngestReport, TraceResult
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "render_ingest",
     "check_to_dict",
     "render_check",
+    "crawl_to_dict",
+    "render_crawl",
 ]
 
 #: Longest excerpt of a diff segment or passage shown in text output (JSON has everything).
@@ -300,4 +303,39 @@ def render_check(report: CheckReport) -> str:
     lines.append(f"{report.path}: {counts}")
     lines.append(f"{len(report.checks) - failed} of {len(report.checks)} checks hold"
                  + ("" if not failed else f"; {failed} fail"))
+    return "\n".join(lines)
+
+
+def crawl_to_dict(report: CrawlReport) -> dict[str, Any]:
+    return {
+        "run": report.run_id,
+        "status": report.status,
+        "requests": report.requests,
+        "not_modified": report.not_modified,
+        "errors": report.errors,
+        "disallowed": report.disallowed,
+        "pages": report.pages,
+        "new_documents": report.new_documents,
+        "new_versions": report.new_versions,
+        "new_edges": report.new_edges,
+        "discovered": report.discovered,
+        "seconds": report.seconds,
+        "failures": list(report.failures),
+        "refused": [{"input": e.origin, "stage": e.stage, "reason": e.reason} for e in report.refused],
+    }
+
+
+def render_crawl(report: CrawlReport, *, failures_shown: int = 10) -> str:
+    """The summary of a crawl run: what was asked, what came back, what the store gained."""
+    how = {"done": "done", "budget": "stopped at its budget (the next run goes on)",
+           "interrupted": "interrupted (the next run goes on)"}.get(report.status, report.status)
+    lines = [f"crawl run {report.run_id} {how} in {report.seconds:.0f} s: {report.requests} requests "
+             f"({report.not_modified} not modified, {report.errors} failed, {report.disallowed} disallowed by"
+             f" robots.txt), {report.discovered} URLs discovered",
+             f"{report.pages} pages with new content: {report.new_documents} new documents "
+             f"({report.new_versions} new versions), {report.new_edges} new links"]
+    lines += [f"failed: {line}" for line in report.failures[:failures_shown]]
+    if len(report.failures) > failures_shown:
+        lines.append(f"… and {len(report.failures) - failures_shown} more (SELECT * FROM fetches WHERE error IS NOT NULL)")
+    lines += [f"refused: {e}" for e in report.refused]
     return "\n".join(lines)

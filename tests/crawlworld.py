@@ -37,6 +37,7 @@ class Request:
     status: int
     body_bytes: int
     conditional: bool
+    agent: str = ""
 
 
 @dataclass
@@ -78,7 +79,8 @@ class Site:
                         status, body = 304, b""
                 else:
                     status, headers, body = 404, {"Content-Type": "text/plain"}, b"not found"
-                site.log.append(Request(site.address, path, time.monotonic(), status, len(body), conditional))
+                site.log.append(Request(site.address, path, time.monotonic(), status, len(body), conditional,
+                                        self.headers.get("User-Agent", "")))
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)

@@ -3,6 +3,7 @@ incremental reruns, a changed article, resumption after a kill."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -165,3 +166,91 @@ def test_recheck_schedule_follows_the_age_of_an_article():
     assert hours(next_fetch_time(state(None), now, failed=True, retry_in=None)) == \
         s.crawl_failure_recheck_seconds / 3600
     assert (next_fetch_time(state(None), now, failed=True, retry_in=3.0) - now).total_seconds() == 3.0
+
+
+CRAWLER = """
+import dataclasses, sys
+from datetime import datetime, UTC
+from provenance.crawl import crawl
+from provenance.settings import Settings
+from provenance.store import Store
+settings = Settings(allow_private_addresses=True, crawl_host_delay_seconds=0.05, crawl_backoff_base_seconds=0.1,
+                    crawl_backoff_max_seconds=0.5, crawl_max_wait_seconds=5.0, workers=0, crawl_round_urls=3)
+with Store(sys.argv[1], settings=settings) as store:
+    crawl(store, sys.argv[2:], settings=settings, clock=lambda: datetime(2026, 11, 30, 2, 0, tzinfo=UTC))
+"""
+
+
+def _rows(store):
+    return {
+        "documents": sorted(store.query("SELECT url, content_hash FROM documents")[1]),
+        "edges": sorted(store.query("SELECT s.url, c.url, e.relation FROM edges e JOIN documents s ON"
+                                    " s.doc_id = e.source_id JOIN documents c ON c.doc_id = e.copy_id")[1]),
+    }
+
+
+@pytest.mark.parametrize("kill_after", [6, 11])
+def test_a_killed_crawl_resumes_to_the_rows_of_a_clean_one(world, tmp_path, kill_after):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+
+    targets = [world.publisher.base + "/", world.aggregator.base + "/"]
+    with Store(tmp_path / "clean.duckdb") as store:
+        crawl(store, targets, settings=SETTINGS, clock=lambda: T0)
+        expected = _rows(store)
+    world.build()  # the faults again
+    killed = tmp_path / "killed.duckdb"
+    seen = len(world.requests())
+    proc = subprocess.Popen([sys.executable, "-c", CRAWLER, str(killed), *targets], cwd=ROOT,
+                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while len(world.requests()) - seen < kill_after and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with Store(killed) as store:
+        assert store.integrity_problems() == [(name, 0) for name, _ in store.integrity_problems()]
+        stored_before = {url for url, _ in _rows(store)["documents"]}
+        asked_before = {r.path for r in world.requests()[seen:] if r.status == 200 and r.body_bytes}
+        resumed_from = len(world.requests())
+        crawl(store, targets, settings=SETTINGS, clock=lambda: T0)
+        assert _rows(store) == expected
+        # nothing stored before the kill is fetched again
+        again = {r.path for r in world.requests()[resumed_from:] if r.status == 200 and r.body_bytes}
+        stored_paths = {url.split(":", 2)[2].split("/", 1)[1] for url in stored_before}
+        assert not {p.lstrip("/") for p in again} & stored_paths
+        assert asked_before  # the kill landed after some pages came
+
+
+def test_the_cli_crawls_reports_json_and_refuses_a_second_crawl_of_a_store(world, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from provenance.cli import app
+    from provenance.store.crawlstate import crawl_lock
+
+    db = tmp_path / "cli.duckdb"
+    runner = CliRunner()
+    targets = [world.publisher.base + "/", world.aggregator.base + "/"]
+    result = runner.invoke(app, ["crawl", *targets, "--db", str(db), "--allow-private", "--json", "--max-pages", "3"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    article_requests = [r for r in world.requests() if "/2026/" in r.path]
+    assert report["status"] == "budget" and len(article_requests) == 3
+    assert report["new_documents"] == report["pages"] == len([r for r in article_requests if r.status == 200])
+    # the contact URL is sent in the User-Agent
+    result = runner.invoke(app, ["crawl", *targets, "--db", str(db), "--allow-private", "-q", "--max-pages", "1",
+                                 "--contact", "https://example.org/our-crawler"])
+    assert result.exit_code == 0, result.output
+    assert "crawl run 2" in result.stdout
+    assert "+https://example.org/our-crawler" in world.requests()[-1].agent
+    with crawl_lock(db):
+        result = runner.invoke(app, ["crawl", *targets, "--db", str(db), "--allow-private"])
+    assert result.exit_code == 75 and "another crawl of this store is running" in result.output
+    result = runner.invoke(app, ["crawl", "--since", "yesterday", *targets, "--db", str(db), "--allow-private"])
+    assert result.exit_code == 2 and "--since" in result.output
