@@ -25,7 +25,7 @@ import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -177,7 +177,8 @@ def next_fetch_time(state: FrontierState, now: datetime, *, failed: bool, retry_
     """When a URL is due again after a fetch at ``now``: after ``retry_in`` seconds when it is
     to be retried in this run; after ``crawl_failure_recheck_seconds`` when it failed for good;
     robots.txt and listings after their fixed periods; an article after ``crawl_recheck_factor``
-    of its age (publication, else discovery), bounded by the min and max recheck settings."""
+    of its age (since publication, else since the last change a sitemap gave, else since it was
+    found), bounded by the min and max recheck settings."""
     if retry_in is not None:
         return now + timedelta(seconds=retry_in)
     if failed:
@@ -187,7 +188,7 @@ def next_fetch_time(state: FrontierState, now: datetime, *, failed: bool, retry_
         return now + timedelta(seconds=settings.crawl_robots_recheck_seconds)
     if kind != "page":
         return now + timedelta(seconds=settings.crawl_listing_recheck_seconds)
-    born = state.entry.published or state.discovered_at or now
+    born = state.entry.published or state.entry.lastmod or state.discovered_at or now
     age = max(0.0, (now - born).total_seconds())
     interval = min(max(settings.crawl_recheck_factor * age, settings.crawl_min_recheck_seconds),
                    settings.crawl_max_recheck_seconds)
@@ -456,9 +457,25 @@ class _Run:
     def _record(self, results: list[tuple[FrontierState, FetchResult | None]]) -> None:
         """Every outcome and what the listings named, in one transaction."""
         now = self.now()
-        records: list[FetchRecord] = []
         found: list[FrontierEntry] = []
+        for state, result in results:  # first what the listings say: it dates the pages fetched beside them
+            if result is None:
+                continue
+            changed = result.ok and result.content is not None and result.content_hash != state.content_hash
+            if changed and state.entry.kind in ("sitemap", "feed", "home"):
+                found += self._discover(state, result)
+            elif state.entry.kind == "robots" and state.entry.host in self.robots:
+                site = self._site(state.entry)
+                found += [FrontierEntry(url, host_of(url) or "", "sitemap", site.name if site else None, 0, state.entry.url)
+                          for url in map(normalize_url, self.robots[state.entry.host].sitemaps)
+                          if url and (site is None or site.wants(url))]
+        dated = {e.url: e for e in found if e.lastmod or e.published}
+        records: list[FetchRecord] = []
         for state, result in results:
+            listed = dated.get(state.entry.url)
+            if listed is not None:
+                state = replace(state, entry=replace(state.entry, lastmod=state.entry.lastmod or listed.lastmod,
+                                                     published=state.entry.published or listed.published))
             if result is None:  # disallowed: no request, due again after the failure period
                 records.append(FetchRecord(state.entry.url, now, next_fetch_time(state, now, failed=True, retry_in=None,
                                                                                    settings=self.settings),
@@ -473,13 +490,6 @@ class _Run:
             keep = state.entry.kind in ("page", "robots") and result.ok and result.content is not None
             if state.entry.kind == "page" and changed:
                 self.tally.pages += 1
-            if changed and state.entry.kind in ("sitemap", "feed", "home"):
-                found += self._discover(state, result)
-            elif state.entry.kind == "robots" and state.entry.host in self.robots:
-                site = self._site(state.entry)
-                found += [FrontierEntry(url, host_of(url) or "", "sitemap", site.name if site else None, 0, state.entry.url)
-                          for url in map(normalize_url, self.robots[state.entry.host].sitemaps)
-                          if url and (site is None or site.wants(url))]
             if self.warc is not None and result.ok and result.content is not None:
                 self.warc.write_response(result.final_url, result.status or 200,
                                          {"Content-Type": result.content_type or "application/octet-stream"},

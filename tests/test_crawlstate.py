@@ -125,3 +125,11 @@ def test_a_second_crawl_of_a_store_is_refused_while_one_runs(store, tmp_path):
     assert other.returncode == 75 and "another crawl of this store is running" in other.stdout
     with store.crawl_lock():  # released at the end of the block
         pass
+
+
+def test_duplicates_in_one_call_keep_the_latest_lastmod_and_a_known_date(store):
+    url = "https://paper.example/a"
+    store.add_to_frontier([page(url), page(url, lastmod=T0 - HOUR), page(url, lastmod=T0 - 2 * HOUR, published=T0 - 9 * HOUR)],
+                          T0)
+    state = store.frontier_states([url])[url]
+    assert (state.entry.lastmod, state.entry.published) == (T0 - HOUR, T0 - 9 * HOUR)

@@ -14,6 +14,7 @@ import os
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -43,7 +44,14 @@ class CrawlStateMixin:
         """Add URLs a crawl found; returns how many were new. A known URL keeps its state, except
         that a later ``lastmod`` (a sitemap or feed saying it changed since it was fetched) makes
         it due at once, and a ``published`` time fills in when it had none."""
-        rows = {e.url: e for e in entries}  # the first of duplicates within the call wins
+        rows: dict[str, FrontierEntry] = {}
+        for e in entries:  # duplicates within the call: the first's place, the latest lastmod, a known date
+            first = rows.get(e.url)
+            if first is None:
+                rows[e.url] = e
+            else:
+                lastmod = max((t for t in (first.lastmod, e.lastmod) if t is not None), default=None)
+                rows[e.url] = replace(first, lastmod=lastmod, published=first.published or e.published)
         if not rows:
             return 0
         now = to_db_time(now) or utc_now()
