@@ -495,7 +495,7 @@ class _Run:
                                          {"Content-Type": result.content_type or "application/octet-stream"},
                                          result.content, result.fetched_at)
             records.append(FetchRecord(
-                state.entry.url, result.fetched_at or now,
+                state.entry.url, now,  # the schedule's clock, which lastmod and next_fetch_at are compared with
                 next_fetch_time(state, now, failed=failed, retry_in=retry_in, settings=self.settings),
                 final_url=result.final_url, status=result.status, etag=result.etag, last_modified=result.last_modified,
                 content_hash=result.content_hash, bytes=result.bytes, error=result.error,
