@@ -176,7 +176,7 @@ class BatchView:
         if self._batch_keys:
             for band, key, n in zip(bands.tolist(), keys.tolist(), held.tolist()):
                 holders = self._batch_keys.get(key)
-                if not holders:
+                if not holders or rule.ignores(n):
                     continue
                 slot = 1 if band == PHRASE_BAND else 0
                 rare = rare_at is None or n <= rare_at

@@ -228,6 +228,12 @@ def test_common_keys_do_not_count_unless_many_are_shared(store):
     own = ((PASSAGE_BAND, 3001), (PASSAGE_BAND, 3002))
     assert store.find_candidates(boiler + own, rule) == [(pages[2][0].doc_id, 5)]
     assert store.find_candidates(boiler + own[:1], rule) == [(pages[2][0].doc_id, 4)]
+    # keys held by more than max_documents are not counted at all, not even towards min_shared
+    capped = CandidateRule(min_hits=2, rare_documents=5, min_shared=4, max_documents=6)
+    assert store.find_candidates(boiler + own, capped) == [(pages[2][0].doc_id, 2)]
+    assert store.find_candidates(boiler + own[:1], capped) == []
+    at_limit = store.find_candidates(boiler + own[:1], CandidateRule(min_hits=1, max_documents=7))  # 7 is not over 7
+    assert at_limit[0] == (pages[2][0].doc_id, 4) and len(at_limit) == 7
 
 
 def test_find_candidates_breaks_ties_by_doc_id_and_handles_64_bit_keys(store):

@@ -33,8 +33,9 @@ class CandidateRule:
     template's wording: passim drops such n-grams too) and is not evidence on its own. A document
     is a candidate when it shares ``min_hits`` uncommon keys other than phrase keys, or
     ``min_phrase_hits`` uncommon phrase keys (None: never on phrases alone), or ``min_shared`` keys
-    of any kind (a copy of a story copied everywhere, whose keys are all common). Candidates are
-    ranked by keys shared, most first, ties by ascending id; at most ``limit``.
+    of any kind (a copy of a story copied everywhere, whose keys are all common). A key held by
+    more than ``max_documents`` is not counted at all. Candidates are ranked by keys shared, most
+    first, ties by ascending id; at most ``limit``.
     """
 
     limit: int = 200
@@ -42,11 +43,16 @@ class CandidateRule:
     min_phrase_hits: int | None = None
     rare_documents: int | None = None  # None: every key counts as uncommon
     min_shared: int | None = None
+    max_documents: int | None = None  # a key held by more is ignored altogether; None: no limit
 
     @classmethod
     def from_settings(cls, settings) -> CandidateRule:
         return cls(settings.max_candidates, settings.min_band_hits, settings.min_phrase_hits,
-                   settings.rare_key_documents, settings.min_shared_keys)
+                   settings.rare_key_documents, settings.min_shared_keys, settings.max_key_documents)
+
+    def ignores(self, holders: int) -> bool:
+        """Whether a key held by ``holders`` committed documents is left out of every count."""
+        return self.max_documents is not None and holders > self.max_documents
 
 
 def rank_candidates(lookup, key_lists: Sequence[np.ndarray], band_lists: Sequence[np.ndarray],
@@ -78,6 +84,8 @@ def rank_candidates(lookup, key_lists: Sequence[np.ndarray], band_lists: Sequenc
     first = np.searchsorted(positions, np.arange(len(distinct)), side="left")
     holders = np.searchsorted(positions, np.arange(len(distinct)), side="right") - first
     per_entry = holders[entry_key]  # documents holding each queried key
+    if rule.max_documents is not None:
+        per_entry = np.where(df[entry_key] > rule.max_documents, 0, per_entry)
     entry = np.repeat(np.arange(len(keys)), per_entry)
     offsets = np.arange(int(per_entry.sum())) - np.repeat(np.cumsum(per_entry) - per_entry, per_entry)
     doc = documents[np.repeat(first[entry_key], per_entry) + offsets]
