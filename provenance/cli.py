@@ -22,7 +22,7 @@ import typer
 from .errors import InputError, NotFoundError, ProvenanceError, QueryError, StoreBusyError
 from .crawl import CrawlOptions
 from .pipeline import (DB_ENV_VAR, check_store, crawl_store, extract_input, ingest, open_existing_store, open_store,
-                       trace)
+                       reextract, trace)
 from .progress import CrawlDisplay, IngestDisplay
 from .workers import start_early
 from .report import (article_to_dict, check_to_dict, crawl_to_dict, ingest_to_dict, render_article, render_check,
@@ -238,6 +238,43 @@ def _parse_since(value: str | None):
     except ValueError:
         raise InputError("--since", f"not a date or ISO time: {value!r}") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@app.command("reextract")
+def reextract_command(
+    out: Path = typer.Option(..., "--out", metavar="NEW.duckdb", help="The new store to build (must not exist)."),
+    db: Optional[Path] = DbOption,
+    as_json: bool = JsonOption,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines on stderr."),
+    wait: float = WaitOption,
+) -> None:
+    """Rebuild a store from the pages its crawls kept, with today's extractor, fetching nothing.
+
+    Every page body a crawl fetched is kept (compressed) in the store; after the extractor
+    improves, this replays them in the order they were fetched into a new store, links them
+    afresh, and copies the crawl state over so crawling goes on from the new store. Documents
+    ingested from files have no kept page: ingest those files into the new store again.
+
+    \b
+    Examples:
+      provenance reextract --db news.duckdb --out news-2026-12.duckdb
+    """
+    start_early()
+    with _errors():
+        with IngestDisplay(enabled=not (quiet or as_json)) as display:
+            report = reextract(db, out, progress=display.update, wait=wait, on_wait=_waiting)
+    summary = (f"replayed {report.pages} kept pages into {out}: {report.ingest.added} documents, "
+               f"{len(report.ingest.edges)} links, {len(report.ingest.errors)} refused; crawl state copied "
+               f"({', '.join(f'{n} {t}' for t, n in report.copied.items())})"
+               + (f"; {report.left_out} documents had no kept page (ingested from files): ingest them again"
+                  if report.left_out else ""))
+    if as_json:
+        _echo_json({"pages": report.pages, "left_out": report.left_out, "copied": report.copied,
+                    **ingest_to_dict(report.ingest)})
+    else:
+        typer.echo(summary)
+    if report.ingest.errors:
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 @app.command("trace")

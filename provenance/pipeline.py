@@ -44,6 +44,8 @@ __all__ = [
     "with_site_furniture",
     "ingest",
     "crawl_store",
+    "ReextractReport",
+    "reextract",
     "trace",
     "open_store",
     "open_existing_store",
@@ -219,6 +221,54 @@ def crawl_store(db: str | os.PathLike | None, targets: Sequence[str], *, setting
     with crawl_lock(path):
         with Store(path, settings=settings, wait=wait, on_wait=on_wait) as store:
             return crawl(store, targets, settings=settings, options=options, progress=progress)
+
+
+@dataclass(frozen=True, slots=True)
+class ReextractReport:
+    """What :func:`reextract` did: pages replayed, what the new store gained, what was left."""
+
+    pages: int  # distinct page bodies kept in the old store, replayed
+    ingest: IngestReport
+    left_out: int  # documents of the old store with no page kept (ingested from files): not in the new one
+    copied: dict[str, int]  # crawl-state rows copied, by table
+
+
+def reextract(source: str | os.PathLike | None, target: str | os.PathLike, *, settings: Settings = DEFAULT_SETTINGS,
+              progress: Callable[[IngestProgress], None] | None = None, wait: float = 0.0,
+              on_wait: Callable[[str], None] | None = None) -> ReextractReport:
+    """Build a new store at ``target`` from the pages a crawl kept in ``source``, through today's
+    extractor, without fetching anything: every distinct body in the order it was fetched
+    (versions included), linked afresh; then the crawl state (frontier, fetches, raw pages, runs)
+    is copied over, so crawling goes on from the new store. ``target`` must not exist yet."""
+    source, target = (Path(source) if source is not None else default_db_path()), Path(target)
+    if target.exists():
+        raise InputError(str(target), "exists already: reextract builds a new store (choose another --out)")
+    with Store(source, read_only=True, settings=settings, wait=wait, on_wait=on_wait) as old:
+        (documents,) = old.query("SELECT count(*) FROM documents")[1][0]
+
+        def pages():
+            after = None
+            while True:
+                rows = old.fetched_pages(500, after=after)
+                if not rows:
+                    return
+                for fetched_at, url, digest, final_url, content_type, body in rows:
+                    yield RawDocument(url=final_url or url, content=body, origin=url, content_type=content_type,
+                                      fetched=fetched_at)
+                after = rows[-1][:3]
+
+        with Store(target, settings=settings) as new:
+            counted = Counter()
+
+            def counting():
+                for item in pages():
+                    counted["pages"] += 1
+                    yield item
+
+            report = ingest_items(new, counting(), settings=settings, progress=progress)
+            with new.transaction():
+                copied = old.copy_crawl_state(new)
+    return ReextractReport(counted["pages"], report, max(0, int(documents) - len(set(report.documents))), copied)
 
 
 # --- trace -------------------------------------------------------------------------------------

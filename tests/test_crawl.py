@@ -254,3 +254,24 @@ def test_the_cli_crawls_reports_json_and_refuses_a_second_crawl_of_a_store(world
     assert result.exit_code == 75 and "another crawl of this store is running" in result.output
     result = runner.invoke(app, ["crawl", "--since", "yesterday", *targets, "--db", str(db), "--allow-private"])
     assert result.exit_code == 2 and "--since" in result.output
+
+
+def test_reextract_rebuilds_a_store_from_kept_pages_without_fetching(world, tmp_path):
+    from provenance.pipeline import reextract
+
+    old, new = tmp_path / "old.duckdb", tmp_path / "new.duckdb"
+    with Store(old) as store:
+        run(store, world, T0)
+        world.build(changed={1: T0 + timedelta(hours=1)})
+        run(store, world, T0 + timedelta(hours=2))  # a second version of story 1
+        expected = _rows(store)
+        crawl_rows = {t: store.query(f"SELECT count(*) FROM {t}")[1][0][0]
+                      for t in ("frontier", "fetches", "raw_pages", "crawl_runs")}
+    world.stop()  # nothing may be fetched
+    report = reextract(old, new, settings=SETTINGS)
+    assert report.left_out == 0 and report.copied == crawl_rows
+    with Store(new) as store:
+        assert _rows(store) == expected
+        assert store.query("SELECT count(*) FROM edges WHERE relation = 'version'")[1] == [(1,)]
+    with pytest.raises(InputError, match="exists already"):
+        reextract(old, new, settings=SETTINGS)

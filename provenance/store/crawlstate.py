@@ -181,6 +181,47 @@ class CrawlStateMixin:
         content_type, codec, body = rows[0]
         return content_type, _decompress(codec, body)
 
+    def fetched_pages(self, limit: int = 500, *, after: tuple[datetime, str, str] | None = None
+                      ) -> list[tuple[datetime, str, str, str | None, str | None, bytes]]:
+        """Every distinct page body fetched and kept, oldest first, ``limit`` at a time (pass the
+        last row's ``(fetched_at, url, content_hash)`` as ``after`` for the next ones): rows of
+        (fetched_at, url asked, content hash, final URL, content type, body). What
+        ``reextract`` replays through today's extractor, versions included."""
+        where, params = "", []
+        if after is not None:
+            where = "WHERE (fetched_at, url, content_hash) > (?, ?, ?)"
+            params = [to_db_time(after[0]), after[1], after[2]]
+        rows = self._fetch(
+            "WITH firsts AS (SELECT min(fetched_at) AS fetched_at, url, content_hash, arg_min(final_url, fetched_at)"
+            " AS final_url FROM fetches f WHERE content_hash IS NOT NULL AND EXISTS (SELECT 1 FROM frontier"
+            " WHERE frontier.url = f.url AND frontier.kind = 'page') GROUP BY url, content_hash)"
+            " SELECT p.fetched_at, p.url, p.content_hash, p.final_url, r.content_type, r.codec, r.body"
+            f" FROM (SELECT * FROM firsts {where}) p JOIN raw_pages r USING (content_hash)"
+            " ORDER BY p.fetched_at, p.url, p.content_hash LIMIT ?", [*params, int(limit)])
+        return [(from_db_time(t), url, digest, final, ctype, _decompress(codec, body))
+                for t, url, digest, final, ctype, codec, body in rows]
+
+    def copy_crawl_state(self, target: "CrawlStateMixin", batch: int = 500) -> dict[str, int]:
+        """Copy the frontier, fetches, raw pages and runs into ``target`` (an empty store), so a
+        store rebuilt by ``reextract`` crawls on where this one stood. Returns rows per table."""
+        copied: dict[str, int] = {}
+        order = {"frontier": "url", "fetches": "fetched_at, url, run_id", "crawl_runs": "run_id",
+                 "raw_pages": "content_hash"}
+        for table in order:
+            columns = [name for (name,) in self._fetch(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                [table])]
+            names = ", ".join(columns)
+            (total,) = self._fetch(f"SELECT count(*) FROM {table}")[0]
+            for offset in range(0, int(total), batch):
+                rows = self._fetch(f"SELECT {names} FROM {table} ORDER BY {order[table]} LIMIT ? OFFSET ?", [batch, offset])
+                if rows:
+                    marks = ", ".join("?" * len(columns))
+                    target._run(f"INSERT INTO {table} ({names}) SELECT * FROM (VALUES "
+                                + ", ".join(f"({marks})" for _ in rows) + ")", [v for row in rows for v in row])
+            copied[table] = int(total)
+        return copied
+
     # --- runs -------------------------------------------------------------------------------
 
     def start_crawl_run(self, targets: Sequence[str], now: datetime | None = None) -> int:
