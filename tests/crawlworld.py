@@ -12,6 +12,8 @@ is logged with its time, so tests can check what was asked and when.
 from __future__ import annotations
 
 import email.utils
+import functools
+import gzip
 import hashlib
 import html
 import threading
@@ -27,6 +29,9 @@ STORIES = 4  # publisher articles
 REPOSTED = (0, 2)  # which of them the aggregator reposts
 OWN_POSTS = 2
 CRAWL_DELAY = 0.3
+SLOW_SECONDS = 2.5  # longer than the tests' read timeout
+WRONG_CHARSET_TEXT = ("The café on the quay served crème brûlée to the naïve délégués of the harbour board, "
+                      "who voted on Tuesday to extend the pier by forty metres before the winter storms. ") * 3
 
 
 @dataclass
@@ -48,6 +53,7 @@ class Site:
     routes: dict[str, tuple[int, dict[str, str], bytes]] = field(default_factory=dict)
     failures: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)  # served first, once each
     log: list[Request] = field(default_factory=list)
+    delays: dict[str, float] = field(default_factory=dict)  # seconds before answering
     server: ThreadingHTTPServer | None = None
 
     @property
@@ -79,6 +85,8 @@ class Site:
                         status, body = 304, b""
                 else:
                     status, headers, body = 404, {"Content-Type": "text/plain"}, b"not found"
+                if path in site.delays:
+                    time.sleep(site.delays[path])
                 site.log.append(Request(site.address, path, time.monotonic(), status, len(body), conditional,
                                         self.headers.get("User-Agent", "")))
                 self.send_response(status)
@@ -86,8 +94,11 @@ class Site:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                if body:
-                    self.wfile.write(body)
+                try:
+                    if body:
+                        self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up on a body it refused: that is the point
 
             def log_message(self, *args) -> None:
                 pass
@@ -99,6 +110,12 @@ class Site:
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
+
+
+@functools.cache
+def _bomb() -> bytes:
+    """200 MB of zeros, gzipped to ~200 KB."""
+    return gzip.compress(b"\0" * (200 << 20), 6)
 
 
 def _article_page(title: str, text: str, published: datetime, site_name: str, before: str = "",
@@ -184,6 +201,16 @@ class World:
         agg.routes["/posts/2026/11/29/300-looping-story-link-here"] = (
             302, {"Location": "/posts/2026/11/29/300-looping-story-link-here"}, b"")
         agg.page("/posts/2026/11/29/301-picture-of-the-day-here", b"\x89PNG\r\n\x1a\n" + bytes(200), "image/png")
+        faults = [f"/posts/2026/11/29/{n}" for n in ("302-slow-story-page-here", "303-huge-story-page-here",
+                                                       "304-bomb-story-page-here", "305-wrong-charset-story-here")]
+        agg.routes["/"] = (200, agg.routes["/"][1], agg.routes["/"][2].replace(
+            b"</body>", "".join(f"<a href='{p}'>post</a>" for p in faults).encode() + b"</body>"))
+        agg.page(faults[0], _article_page("Slow", article(4300, 4, 50), PUBLISHED, "Aggregator Hub"))
+        agg.delays[faults[0]] = SLOW_SECONDS
+        agg.page(faults[1], b"<html><body><p>" + b"x" * (50 << 20) + b"</p></body></html>")
+        agg.routes[faults[2]] = (200, {"Content-Type": "text/html", "Content-Encoding": "gzip"}, _bomb())
+        agg.page(faults[3], _article_page("Café crème", WRONG_CHARSET_TEXT, PUBLISHED, "Aggregator Hub").encode(),
+                 "text/html; charset=iso-8859-1")
         # faults: the first repost answers 500 once, the own post 429 with Retry-After once
         agg.failures[self.repost_path(REPOSTED[0])] = [(500, {"Content-Type": "text/plain"})]
         agg.failures[self.own_path(0)] = [(429, {"Retry-After": "1", "Content-Type": "text/plain"})]

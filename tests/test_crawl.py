@@ -17,7 +17,8 @@ from provenance.store import Store
 
 T0 = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 SETTINGS = Settings(allow_private_addresses=True, crawl_host_delay_seconds=0.05, crawl_backoff_base_seconds=0.1,
-                    crawl_backoff_max_seconds=0.5, crawl_max_wait_seconds=5.0, workers=0)
+                    crawl_backoff_max_seconds=0.5, crawl_max_wait_seconds=5.0, workers=0, fetch_read_timeout_seconds=1.0,
+                    crawl_max_attempts=2)
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_a_first_crawl_discovers_fetches_politely_and_links_reposts(world, tmp_p
         for i in REPOSTED:
             assert world.aggregator.base + world.repost_path(i) in stored
         assert world.aggregator.base + world.own_path(0) in stored  # after its 429 and Retry-After
-        assert report.disallowed == 1 and report.new_documents == STORIES + len(REPOSTED) + 2
+        assert report.disallowed == 1 and report.new_documents == STORIES + len(REPOSTED) + 3
         # every repost linked to its publisher article, the publisher upstream
         edges = store.query("SELECT s.url, c.url, e.relation FROM edges e JOIN documents s ON s.doc_id = e.source_id"
                             " JOIN documents c ON c.doc_id = e.copy_id")[1]
@@ -71,6 +72,14 @@ def test_a_first_crawl_discovers_fetches_politely_and_links_reposts(world, tmp_p
         assert "content type" in outcomes[world.aggregator.base + "/posts/2026/11/29/301-picture-of-the-day-here"]
         assert outcomes[world.publisher.base + "/private/2026/11/29/secret-draft-story-page"] == \
             "disallowed by robots.txt"
+        agg = world.aggregator.base + "/posts/2026/11/29/"
+        assert "timed out" in outcomes[agg + "302-slow-story-page-here"]
+        assert "larger than" in outcomes[agg + "303-huge-story-page-here"]
+        assert "decompress" in outcomes[agg + "304-bomb-story-page-here"] or \
+            "larger than" in outcomes[agg + "304-bomb-story-page-here"]
+        # a page whose header names the wrong charset is still read right
+        (text,) = store.query("SELECT text FROM documents WHERE url = ?", [agg + "305-wrong-charset-story-here"])[1][0]
+        assert "café on the quay served crème brûlée" in text
         assert store.integrity_problems() == [(name, 0) for name, _ in store.integrity_problems()]
 
 
@@ -96,7 +105,7 @@ def test_a_second_run_downloads_nothing_unchanged_and_a_changed_article_becomes_
         versions = store.query("SELECT count(*) FROM edges WHERE relation = 'version'")[1]
         assert versions == [(1,)]
         runs = store.query("SELECT run_id, status, new_documents, new_versions FROM crawl_runs ORDER BY 1")[1]
-        assert runs == [(1, "done", STORIES + len(REPOSTED) + 2, 0), (2, "done", 0, 0), (3, "done", 1, 1)]
+        assert runs == [(1, "done", STORIES + len(REPOSTED) + 3, 0), (2, "done", 0, 0), (3, "done", 1, 1)]
 
 
 def test_a_page_budget_stops_a_run_and_the_next_run_goes_on(world, tmp_path):
@@ -105,7 +114,7 @@ def test_a_page_budget_stops_a_run_and_the_next_run_goes_on(world, tmp_path):
         assert first.status == "budget" and first.new_documents <= 2
         second = run(store, world, T0 + timedelta(minutes=1))
         total = first.new_documents + second.new_documents
-        assert total == STORIES + len(REPOSTED) + 2
+        assert total == STORIES + len(REPOSTED) + 3
 
 
 def test_pages_fetched_and_not_ingested_are_ingested_by_the_next_run_without_a_request(world, tmp_path):
@@ -175,7 +184,8 @@ from provenance.crawl import crawl
 from provenance.settings import Settings
 from provenance.store import Store
 settings = Settings(allow_private_addresses=True, crawl_host_delay_seconds=0.05, crawl_backoff_base_seconds=0.1,
-                    crawl_backoff_max_seconds=0.5, crawl_max_wait_seconds=5.0, workers=0, crawl_round_urls=3)
+                    crawl_backoff_max_seconds=0.5, crawl_max_wait_seconds=5.0, workers=0, crawl_round_urls=3,
+                    fetch_read_timeout_seconds=1.0, crawl_max_attempts=2)
 with Store(sys.argv[1], settings=settings) as store:
     crawl(store, sys.argv[2:], settings=settings, clock=lambda: datetime(2026, 11, 30, 2, 0, tzinfo=UTC))
 """
