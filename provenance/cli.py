@@ -191,6 +191,8 @@ def crawl_command(
                                              "(YYYY-MM-DD or an ISO time)."),
     warc: Optional[Path] = typer.Option(None, "--warc", metavar="DIR", help="Also write what was fetched as WARC "
                                                                             "files in DIR."),
+    concurrency: int = typer.Option(DEFAULT_SETTINGS.crawl_concurrency, "--concurrency", min=1, metavar="N",
+                                    help="Requests in flight at once across hosts (always one per host)."),
     contact: str = typer.Option(DEFAULT_SETTINGS.crawl_contact_url, "--contact", metavar="URL",
                                 help="A URL where site owners learn who crawls them (sent in the User-Agent)."),
     allow_private: bool = AllowPrivateOption,
@@ -211,7 +213,7 @@ def crawl_command(
       provenance crawl south-asia-syndication --max-pages 500 --contact https://example.org/about-our-crawler
       provenance crawl https://example.com/news-sitemap.xml --since 2026-11-01 --json
     """
-    settings = _settings(allow_private)
+    settings = dataclasses.replace(_settings(allow_private), crawl_concurrency=concurrency)
     if contact:
         settings = dataclasses.replace(settings, crawl_contact_url=contact)
     with _errors():

@@ -241,6 +241,7 @@ class _Run:
         self.gate = HostGate(settings)
         self.retry = RetryPolicy.from_settings(settings)
         self.robots: dict[str, Robots] = {}
+        self.robots_unread: dict[str, str] = {}  # host -> why its robots.txt could not be read
         self.attempts: Counter[str] = Counter()
         self.pages_by_site: Counter[str] = Counter()
         self.tally = _Tally()
@@ -379,6 +380,7 @@ class _Run:
             rules = Robots.allow_all(url)  # no robots.txt: everything is allowed (RFC 9309)
         else:
             rules = Robots.disallow_all(url)  # unreachable: assume everything is disallowed for now
+            self.robots_unread[host] = result.error or f"HTTP {result.status}"
         self.robots[host] = rules
         delay = rules.crawl_delay(self.agent)
         site = self._site(state.entry)
@@ -479,7 +481,7 @@ class _Run:
             if result is None:  # disallowed: no request, due again after the failure period
                 records.append(FetchRecord(state.entry.url, now, next_fetch_time(state, now, failed=True, retry_in=None,
                                                                                    settings=self.settings),
-                                           error="disallowed by robots.txt"))
+                                           error=self._not_asked(state.entry.host)))
                 continue
             retry_in = None
             failed = result.error is not None
@@ -504,6 +506,10 @@ class _Run:
         with self.store.transaction():
             self.store.record_fetches(records)
             self.tally.discovered += self.store.add_to_frontier(found, now)
+
+    def _not_asked(self, host: str) -> str:
+        unread = self.robots_unread.get(host)
+        return "disallowed by robots.txt" if unread is None else f"not asked: its robots.txt could not be read ({unread})"
 
     def _discover(self, state: FrontierState, result: FetchResult) -> list[FrontierEntry]:
         """The URLs a sitemap, feed or home page names, normalised, kept to the site."""

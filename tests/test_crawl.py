@@ -264,6 +264,24 @@ def test_the_cli_crawls_reports_json_and_refuses_a_second_crawl_of_a_store(world
     assert result.exit_code == 75 and "another crawl of this store is running" in result.output
     result = runner.invoke(app, ["crawl", "--since", "yesterday", *targets, "--db", str(db), "--allow-private"])
     assert result.exit_code == 2 and "--since" in result.output
+    # without --allow-private, loopback addresses are refused: recorded, never asked
+    before = len(world.requests())
+    result = runner.invoke(app, ["crawl", world.publisher.base + "/news-sitemap.xml", "--db", str(tmp_path / "b.duckdb"),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    assert len(world.requests()) == before and json.loads(result.stdout)["errors"] >= 1
+    with Store(tmp_path / "b.duckdb", read_only=True) as store:
+        errors = [e for (e,) in store.query("SELECT error FROM fetches")[1]]
+    assert errors and all("127.0.0.1 is a loopback address" in e for e in errors), errors
+    # --warc writes what was fetched, readable as input
+    from provenance.warc import read_warc
+
+    warc_dir = tmp_path / "warc"
+    result = runner.invoke(app, ["crawl", world.publisher.base + "/news-sitemap.xml", "--db", str(tmp_path / "w.duckdb"),
+                                 "--allow-private", "-q", "--warc", str(warc_dir)])
+    assert result.exit_code == 0, result.output
+    urls = {doc.url for path in warc_dir.iterdir() for doc in read_warc(path)}
+    assert world.publisher.base + world.story_path(0) in urls
 
 
 def test_reextract_rebuilds_a_store_from_kept_pages_without_fetching(world, tmp_path):
