@@ -107,18 +107,21 @@ def _worker_main(conn: multiprocessing.connection.Connection, fn: Callable[[Any]
             item = conn.recv()
         except (EOFError, OSError):
             return
+        started = time.monotonic()
         try:
-            reply: tuple[str, Any] = ("ok", fn(item))
+            reply: tuple[str, Any, float] = ("ok", fn(item), 0.0)
         except MemoryError:
-            reply = ("memory", None)
+            reply = ("memory", None, 0.0)
         except BaseException as exc:  # noqa: BLE001 - carried back to the parent, which decides
-            reply = ("error", exc)
+            reply = ("error", exc, 0.0)
+        # the worker's own time: the parent may read the reply late, which is no fault of the item's
+        reply = (reply[0], reply[1], time.monotonic() - started)
         try:
             conn.send(reply)
         except MemoryError:
-            conn.send(("memory", None))
+            conn.send(("memory", None, reply[2]))
         except Exception as exc:  # an unpicklable result or exception
-            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), reply[2]))
         if reply[0] == "memory":
             return  # a heap that ran out is not worth reusing
 
@@ -250,15 +253,18 @@ class BudgetedPool(Generic[T, R]):
         for worker in busy:
             index, elapsed = worker.index, now - worker.started
             outcome: Outcome[R] | None = None
-            if worker.conn in ready:
+            replied = worker.conn in ready
+            if replied:
                 try:
-                    kind, payload = worker.conn.recv()
+                    kind, payload, spent = worker.conn.recv()
                 except (EOFError, OSError):
-                    kind, payload = CRASH, None
-                if kind == "ok":
-                    outcome = Outcome(value=payload, seconds=elapsed)
+                    kind, payload, spent = CRASH, None, elapsed
+                if kind in ("ok", "error") and spent > self._seconds:
+                    outcome = Outcome(overrun=TIME, seconds=spent)  # finished, but over its budget
+                elif kind == "ok":
+                    outcome = Outcome(value=payload, seconds=spent)
                 elif kind == "error":
-                    outcome = Outcome(error=payload, seconds=elapsed)
+                    outcome = Outcome(error=payload, seconds=spent)
                 else:
                     outcome = Outcome(overrun=MEMORY if kind == "memory" else CRASH, seconds=elapsed)
             elif worker.process.sentinel in ready:
@@ -269,7 +275,7 @@ class BudgetedPool(Generic[T, R]):
                 continue
             done[index] = outcome
             worker.index = None
-            if outcome.overrun is not None:
+            if outcome.overrun is not None and not (replied and outcome.overrun == TIME):
                 slot = self._pool.index(worker)
                 worker.stop()
                 self._pool[slot] = _Worker(self._ctx, self._fn, self._memory)
