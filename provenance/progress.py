@@ -84,26 +84,36 @@ def _counts(event: IngestProgress) -> str:
 
 
 class CrawlDisplay:
-    """Receives :class:`CrawlProgress` events and prints a status line at most every
-    :data:`PLAIN_EVERY_SECONDS` (a crawl has no known total to draw a bar against)."""
+    """Receives :class:`CrawlProgress` events: a live status line on a terminal (a crawl has no
+    known total to draw a bar against), a plain line at most every :data:`PLAIN_EVERY_SECONDS`
+    otherwise."""
 
     def __init__(self, stream: TextIO | None = None, *, enabled: bool = True) -> None:
         self._stream = stream or sys.stderr
         self._enabled = enabled
         self._started = time.monotonic()
         self._last = 0.0
+        self._status = None
 
     def __enter__(self) -> CrawlDisplay:
+        if self._enabled and self._stream.isatty():
+            self._status = Console(file=self._stream).status("crawl: starting")
+            self._status.__enter__()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        pass
+        if self._status is not None:
+            self._status.__exit__(*exc_info)
+            self._status = None
 
     def update(self, event: CrawlProgress) -> None:
-        now = time.monotonic()
-        if not self._enabled or now - self._last < PLAIN_EVERY_SECONDS:
+        if not self._enabled:
             return
-        self._last = now
-        print(f"crawl: {now - self._started:.0f} s, {event.requests} requests, {event.pages} new pages,"
-              f" {event.new_documents} documents and {event.new_edges} links added, {event.errors} failed",
-              file=self._stream, flush=True)
+        now = time.monotonic()
+        line = (f"crawl: {now - self._started:.0f} s, {event.requests} requests, {event.pages} new pages,"
+                f" {event.new_documents} documents and {event.new_edges} links added, {event.errors} failed")
+        if self._status is not None:
+            self._status.update(line + (f" · {event.last_url}" if event.last_url else ""))
+        elif now - self._last >= PLAIN_EVERY_SECONDS:
+            self._last = now
+            print(line, file=self._stream, flush=True)
