@@ -193,19 +193,27 @@ _WORD_HASHES: dict[str, int] = {}
 _WORD_HASHES_MAX = 1_000_000
 
 
-def token_hashes(words: Iterable[str]) -> np.ndarray:
-    """A stable 64-bit hash per token (two CRC-32s: fast, in C, and identical across processes)."""
-    words = words if isinstance(words, (tuple, list)) else list(words)
-    known = _WORD_HASHES
-    new = set(words).difference(known)
+def _per_word(words: tuple[str, ...] | list[str], memo: dict[str, int], compute, dtype) -> np.ndarray:
+    """``compute(word)`` for each of ``words``, remembered in ``memo`` across texts (cleared when
+    it would pass _WORD_HASHES_MAX words)."""
+    new = set(words).difference(memo)
     if new:
-        if len(known) + len(new) > _WORD_HASHES_MAX:
-            known.clear()
+        if len(memo) + len(new) > _WORD_HASHES_MAX:
+            memo.clear()
             new = set(words)
         for w in new:
-            b = w.encode("utf-8", "surrogatepass")
-            known[w] = (zlib.crc32(b) << 32) | zlib.crc32(b, 0x9E3779B9)
-    return np.fromiter(map(known.__getitem__, words), dtype=_U64, count=len(words))
+            memo[w] = compute(w)
+    return np.fromiter(map(memo.__getitem__, words), dtype=dtype, count=len(words))
+
+
+def _word_hash(w: str) -> int:
+    b = w.encode("utf-8", "surrogatepass")
+    return (zlib.crc32(b) << 32) | zlib.crc32(b, 0x9E3779B9)
+
+
+def token_hashes(words: Iterable[str]) -> np.ndarray:
+    """A stable 64-bit hash per token (two CRC-32s: fast, in C, and identical across processes)."""
+    return _per_word(words if isinstance(words, (tuple, list)) else list(words), _WORD_HASHES, _word_hash, _U64)
 
 
 #: Bits of :func:`token_traits`: the token is all digits / holds a digit / is all letters; its
@@ -222,15 +230,7 @@ def _traits(w: str) -> int:
 def token_traits(words: tuple[str, ...] | list[str]) -> np.ndarray:
     """Per token, its length and whether it is digits, holds a digit, is letters (bits above),
     read once per word a process sees (shingling asks per token of every text)."""
-    known = _WORD_TRAITS
-    new = set(words).difference(known)
-    if new:
-        if len(known) + len(new) > _WORD_HASHES_MAX:
-            known.clear()
-            new = set(words)
-        for w in new:
-            known[w] = _traits(w)
-    return np.fromiter(map(known.__getitem__, words), dtype=np.int64, count=len(words))
+    return _per_word(words, _WORD_TRAITS, _traits, np.int64)
 
 
 def mix64(x: np.ndarray) -> np.ndarray:
