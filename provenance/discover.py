@@ -399,6 +399,18 @@ def _text_sitemap(data: bytes, url: str, max_entries: int) -> Sitemap:
     return Sitemap(url, "urlset", tuple(entries))
 
 
+def _listing_bytes(content: bytes | str, url: str, max_bytes: int, what: str) -> bytes:
+    """A sitemap's or feed's bytes, gunzipped when they are gzip (by magic bytes), at most ``max_bytes``."""
+    if isinstance(content, str):
+        content = content.encode("utf-8", errors="replace")
+    data = bytes(content)
+    if data[:2] == _GZIP_MAGIC:
+        data = _gunzipped(data, url, max_bytes)
+    if len(data) > max_bytes:
+        raise InputError(url, f"{what} over {max_bytes:,} bytes")
+    return data
+
+
 def parse_sitemap(content: bytes, url: str, *, max_bytes: int = DEFAULT_SETTINGS.sitemap_max_bytes,
                   max_entries: int = DEFAULT_SETTINGS.sitemap_max_entries) -> Sitemap:
     """The entries of a sitemap: an XML urlset (Google News sitemaps included), a sitemap index,
@@ -409,13 +421,7 @@ def parse_sitemap(content: bytes, url: str, *, max_bytes: int = DEFAULT_SETTINGS
     (duplicates and non-http(s) ``<loc>`` skipped; relative ones resolved against ``url``).
     Raises :class:`InputError` when the content is no sitemap, is too large, or has a DOCTYPE.
     """
-    if isinstance(content, str):
-        content = content.encode("utf-8", errors="replace")
-    data = bytes(content)
-    if data[:2] == _GZIP_MAGIC:
-        data = _gunzipped(data, url, max_bytes)
-    if len(data) > max_bytes:
-        raise InputError(url, f"sitemap over {max_bytes:,} bytes")
+    data = _listing_bytes(content, url, max_bytes, "sitemap")
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head:
         raise InputError(url, "empty sitemap")
@@ -454,13 +460,7 @@ def parse_feed(content: bytes, url: str, *, max_bytes: int = DEFAULT_SETTINGS.ma
     ``max_bytes``; a feed that breaks off part way gives the items before the break."""
     import fastfeedparser  # imported here: only crawling needs it (and lxml behind it)
 
-    if isinstance(content, str):
-        content = content.encode("utf-8", errors="replace")
-    data = bytes(content)
-    if data[:2] == _GZIP_MAGIC:
-        data = _gunzipped(data, url, max_bytes)
-    if len(data) > max_bytes:
-        raise InputError(url, f"feed over {max_bytes:,} bytes")
+    data = _listing_bytes(content, url, max_bytes, "feed")
     if not data.strip():
         raise InputError(url, "empty feed")
     try:
