@@ -262,7 +262,7 @@ class _Run:
         with store.transaction():
             run_id = store.start_crawl_run(targets, self.now())
             self.tally.discovered += store.add_to_frontier(starts, self.now())
-        status = "done"
+        status = "failed"  # until the rounds end: an error escaping them leaves the run marked so
         try:
             if self.options.warc_dir is not None:
                 from .warc import WarcWriter  # only a run that writes WARC needs it
