@@ -287,6 +287,9 @@ def trace_command(
     save: bool = typer.Option(False, "--save", help="Also add the document to the store."),
     refresh: bool = typer.Option(False, "--refresh", help="Fetch a URL the store holds again instead of "
                                  "tracing the stored document."),
+    min_confidence: float = typer.Option(0.0, "--min-confidence", min=0.0, max=1.0, metavar="P",
+                                         help="Hide links (and the chains past them) below this confidence; "
+                                              "they stay in the store."),
     allow_private: bool = AllowPrivateOption,
     wait: float = WaitOption,
 ) -> None:
@@ -313,7 +316,8 @@ def trace_command(
         store, notes = open_store(db, load_bundled=True, settings=settings, read_only=not save, wait=wait,
                                   on_wait=_waiting)
         with store:
-            result = trace(store, target, settings=settings, stdin=_stdin_binary(), save=save, refresh=refresh)
+            result = trace(store, target, settings=settings, stdin=_stdin_binary(), save=save, refresh=refresh,
+                           min_confidence=min_confidence)
     for note in notes:
         typer.echo(f"note: {note}", err=True)
     if as_json:

@@ -275,12 +275,13 @@ def reextract(source: str | os.PathLike | None, target: str | os.PathLike, *, se
 
 def trace(store: Store, target: str, *, settings: Settings = DEFAULT_SETTINGS, stdin: BinaryIO | None = None,
           fetcher: Fetcher | None = None, save: bool = False, refresh: bool = False,
-          cache: ShingleCache | None = None) -> TraceResult:
+          cache: ShingleCache | None = None, min_confidence: float = 0.0) -> TraceResult:
     """The lineage of one document: its upstream chain, its known downstream copies, and the
     texts it shares a source with. ``target`` is a file, ``-`` (``stdin``), a URL or a stored
     document's id. A URL the store holds (as a page's URL or canonical URL) and an id are traced
     as stored, with no fetch; ``refresh`` fetches the URL again. The document need not be in the
-    store; ``save`` adds it."""
+    store; ``save`` adds it. Links below ``min_confidence`` are left out of the result (and the
+    chains past them), not out of the store; a note counts them."""
     notes: list[str] = []
     stored = None if refresh else _stored_target(store, target)
     if stored is not None:
@@ -306,8 +307,14 @@ def trace(store: Store, target: str, *, settings: Settings = DEFAULT_SETTINGS, s
                 relink_copies(store, subject, copies, cache, settings)
             notes.append(f"saved as document {subject.doc_id}")
     docs: dict[int, StoredDocument] = {subject.doc_id: subject}
-    upstream = _walk(store, subject.doc_id, [e for e in direct if e.copy_id == subject.doc_id], docs, up=True)
-    downstream = _walk(store, subject.doc_id, [e for e in direct if e.source_id == subject.doc_id], docs, up=False)
+    upstream = _walk(store, subject.doc_id, [e for e in direct if e.copy_id == subject.doc_id], docs, up=True,
+                     min_confidence=min_confidence)
+    downstream = _walk(store, subject.doc_id, [e for e in direct if e.source_id == subject.doc_id], docs, up=False,
+                       min_confidence=min_confidence)
+    hidden = sum(e.confidence < min_confidence for e in direct)
+    if hidden:
+        notes.append(f"{hidden} direct link{'s' if hidden > 1 else ''} below confidence {min_confidence:g} hidden"
+                     " (--min-confidence 0 shows them)")
     related = tuple(h for h in upstream + downstream if h.edge.relation == "shares_source")
     upstream = tuple(h for h in upstream if h.edge.relation != "shares_source")
     downstream = tuple(h for h in downstream if h.edge.relation != "shares_source")
@@ -342,15 +349,17 @@ def _stored_twin(store: Store, prepared: PreparedDocument) -> StoredDocument | N
     return store.get_document(ids[0]) if ids else None
 
 
-def _walk(store: Store, start: int, first: list[Edge], docs: dict[int, StoredDocument], *, up: bool) -> list[Hop]:
-    """Follow edges from ``start`` up (towards sources) or down (towards copies), breadth first."""
+def _walk(store: Store, start: int, first: list[Edge], docs: dict[int, StoredDocument], *, up: bool,
+          min_confidence: float = 0.0) -> list[Hop]:
+    """Follow edges from ``start`` up (towards sources) or down (towards copies), breadth first,
+    through edges of at least ``min_confidence`` only (a chain past a weak edge is hidden with it)."""
     hops: list[Hop] = []
     seen_edges: set[int] = set()
     seen_docs = {start}
     frontier = [(e, 1) for e in first]
     while frontier:
         edge, depth = frontier.pop(0)
-        if edge.edge_id in seen_edges:
+        if edge.edge_id in seen_edges or edge.confidence < min_confidence:
             continue
         seen_edges.add(edge.edge_id)
         missing = [i for i in (edge.source_id, edge.copy_id) if i not in docs]

@@ -305,3 +305,16 @@ def test_ingest_shows_progress_and_each_error_once_and_an_interruption_keeps_wha
     from provenance.store import Store
     with Store(db, read_only=True) as store:
         assert store.counts()["documents"] == 6 + kept
+
+
+def test_trace_min_confidence_hides_weaker_links_and_says_how_many(run):
+    full = json.loads(run("trace", str(CORPUS / "newspile-repost.html"), "--json").stdout)
+    confidences = sorted(h["edge"]["confidence"] if "edge" in h else h["confidence"] for h in full["upstream"])
+    assert confidences, full
+    cut = confidences[0] + 1e-6  # just above the weakest upstream link
+    result = run("trace", str(CORPUS / "newspile-repost.html"), "--min-confidence", str(cut))
+    shown = json.loads(run("trace", str(CORPUS / "newspile-repost.html"), "--json", "--min-confidence",
+                           str(cut)).stdout)
+    assert len(shown["upstream"]) < len(full["upstream"])
+    assert all((h["edge"]["confidence"] if "edge" in h else h["confidence"]) >= cut for h in shown["upstream"])
+    assert "hidden" in result.output
