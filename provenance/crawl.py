@@ -353,11 +353,11 @@ class _Run:
     def _fetch_stored_or_new_robots(self, hosts: list[str]) -> list[tuple[FrontierState, FetchResult | None]]:
         """Rules for hosts whose robots.txt is not due: from the body kept in the store, else
         (never fetched: a crawl from an older store) fetched now."""
-        states = self.store.frontier_states(
-            f"{scheme}://{host}/robots.txt" for host in hosts for scheme in ("https", "http"))
+        states = self.store.frontier_of_kind("robots", hosts)
         fetched_now = []
         for host in hosts:
-            state = next((s for s in states.values() if s.entry.host == host), None)
+            state = next((s for s in states if s.entry.host == host and s.content_hash), None) or \
+                next((s for s in states if s.entry.host == host), None)
             kept = self.store.raw_page(state.content_hash) if state is not None and state.content_hash else None
             if kept is not None:
                 self.robots[host] = parse_robots(kept[1], state.entry.url, max_bytes=self.settings.robots_max_bytes)

@@ -178,7 +178,10 @@ class World:
         links = "".join(f"<li><a href='{self.story_path(i)}'>Story {i}</a></li>" for i in range(STORIES))
         pub.page("/", "<html><head><title>Harbour Daily</title><link rel='alternate' type='application/rss+xml'"
                       f" href='/feed.xml'></head><body><ul>{links}"
-                      "<li><a href='/private/2026/11/29/secret-draft-story-page'>Draft</a></li></ul></body></html>")
+                      "<li><a href='/private/2026/11/29/secret-draft-story-page'>Draft</a></li>"
+                      # a changed home page links a new private draft: robots.txt, not due again, must still apply
+                      + ("<li><a href='/private/2026/11/30/another-secret-draft-page'>Draft</a></li>" if changed else "")
+                      + "</ul></body></html>")
         pub.page("/private/2026/11/29/secret-draft-story-page", "<p>never to be fetched</p>")
         for i in range(STORIES):
             text = self.texts[i] + ("\n\nUpdate: the council confirmed the figures on Monday evening."

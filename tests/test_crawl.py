@@ -102,6 +102,8 @@ def test_a_second_run_downloads_nothing_unchanged_and_a_changed_article_becomes_
         asked = [r.path for r in world.requests()[before:] if r.status == 200 and r.body_bytes]
         assert world.story_path(1) in asked
         assert not any(world.story_path(i) in asked for i in range(STORIES) if i != 1)
+        # robots.txt was not due again: its kept body still kept the private page unasked
+        assert not any(r.path.startswith("/private/") for r in world.requests())
         versions = store.query("SELECT count(*) FROM edges WHERE relation = 'version'")[1]
         assert versions == [(1,)]
         runs = store.query("SELECT run_id, status, new_documents, new_versions FROM crawl_runs ORDER BY 1")[1]

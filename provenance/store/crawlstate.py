@@ -95,6 +95,15 @@ class CrawlStateMixin:
         rows = self._fetch(f"SELECT {_FRONTIER_READ} FROM frontier WHERE url = ANY(?::VARCHAR[])", [wanted])
         return {row[0]: _state(row) for row in rows}
 
+    def frontier_of_kind(self, kind: str, hosts: Iterable[str]) -> list[FrontierState]:
+        """The frontier URLs of one kind on these hosts (e.g. their robots.txt, whatever the port)."""
+        wanted = sorted(set(hosts))
+        if not wanted:
+            return []
+        rows = self._fetch(f"SELECT {_FRONTIER_READ} FROM frontier WHERE kind = ? AND host = ANY(?::VARCHAR[])"
+                           " ORDER BY url", [kind, wanted])
+        return [_state(row) for row in rows]
+
     def next_due_at(self, *, hosts: Sequence[str] | None = None) -> datetime | None:
         """When the next frontier URL (of ``hosts``) falls due (None: there is none)."""
         if hosts is None:
