@@ -132,3 +132,57 @@ def test_json_lines_records_of_any_values(records, ascii_only):
                     prepare_document(item).document.article.text.encode("utf-8")
                 except InputError as exc:
                     str(exc).encode("utf-8")
+
+
+# ---- what a crawl reads: robots.txt, sitemaps, feeds, page links
+
+_SITEMAP = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            b'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>https://x.example/a-story</loc>'
+            b"<lastmod>2026-11-29T06:00:00Z</lastmod><news:news><news:publication_date>2026-11-29</news:publication_date>"
+            b"</news:news></url></urlset>")
+_FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><item><title>A</title><link>https://x.example/a</link>'
+         b"<pubDate>Mon, 30 Nov 2026 06:00:00 GMT</pubDate></item></channel></rss>")
+_ROBOTS = b"User-agent: *\nDisallow: /private/\nCrawl-delay: 2\nSitemap: https://x.example/sitemap.xml\n"
+_PAGE = b"<html><head><link rel='alternate' type='application/rss+xml' href='/feed'></head><body><a href='/a'>a</a>"
+
+
+def _mutate(rng: random.Random, data: bytes) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 8)):
+        op = rng.randrange(4)
+        at = rng.randrange(len(out) + 1)
+        if op == 0 and out:
+            del out[at:at + rng.randint(1, 20)]
+        elif op == 1:
+            out[at:at] = rng.choice([b"<", b">", b"&", b"<!DOCTYPE x [<!ENTITY a 'aaaa'>]>", b"&a;", b"\x00", b"\xff\xfe",
+                                     b"<url><loc>", b"]]>", b"<![CDATA[", b"http://[::1", b"\n", b"*" * 50])
+        elif op == 2:
+            out[at:at] = out[:rng.randint(0, len(out))]  # repeat a prefix
+        elif out:
+            out[rng.randrange(len(out))] = rng.randrange(256)
+    return bytes(out)
+
+
+@settings(FUZZ, max_examples=300)
+@given(SEEDS, st.sampled_from(["robots", "sitemap", "feed", "links"]))
+def test_crawl_parsers_take_hostile_bytes(seed, kind):
+    from provenance.discover import parse_feed, parse_robots, parse_sitemap
+    from provenance.links import page_links
+
+    rng = random.Random(seed)
+    base = {"robots": _ROBOTS, "sitemap": _SITEMAP, "feed": _FEED, "links": _PAGE}[kind]
+    data = _mutate(rng, base) if rng.random() < 0.8 else rng.randbytes(rng.randint(0, 3000))
+    url = "https://x.example/" + kind
+    try:
+        if kind == "robots":
+            rules = parse_robots(data, url)
+            rules.allowed("https://x.example/private/a", "provenance")
+            rules.crawl_delay("provenance")
+        elif kind == "sitemap":
+            parse_sitemap(data, url)
+        elif kind == "feed":
+            parse_feed(data, url)
+        else:
+            page_links(data, url)
+    except InputError:
+        pass
