@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Callable
 
 from provenance.extract import extract_metadata
-from provenance.metadata.page import PageMetadata
+from provenance.extract.metadata.page import PageMetadata
 from provenance.models import RawDocument
 
 __all__ = ["Gold", "Guess", "load_gold", "same_title", "same_author", "same_date", "evaluate", "ours", "main"]

@@ -4,8 +4,8 @@ HTML is parsed with selectolax (lexbor); this is the only module that imports it
 pass over the tree (:func:`scan_page`) collects everything: meta tags, JSON-LD, <title>, <h1>, <time>,
 microdata, bylines, and the body cut into *pieces* (the text between block boundaries) with each
 element's range of pieces, and the elements suspected of being page furniture by their tag, role,
-class or id. Choosing the body (:mod:`provenance.htmlbody`) and the metadata
-(:mod:`provenance.metadata`) is arithmetic on the scan, without the tree.
+class or id. Choosing the body (:mod:`provenance.extract.htmlbody`) and the metadata
+(:mod:`provenance.extract.metadata`) is arithmetic on the scan, without the tree.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from provenance.metadata.dates import date_in_text
+from provenance.extract.metadata.dates import date_in_text
 from provenance.nesting import bounded_nesting
 from provenance.settings import Settings
 
