@@ -18,6 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from provenance.extract.metadata.dates import date_in_text
 from provenance.nesting import bounded_nesting
+from provenance.nesting.elements import VOID_ELEMENTS
 from provenance.settings import Settings
 
 __all__ = ["PageScan", "parse_page", "scan_page"]
@@ -27,9 +28,9 @@ DROP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe
                        "textarea", "input", "object", "embed", "canvas", "math", "video", "audio", "map"})
 #: Elements read for metadata only.
 HEAD_TAGS = frozenset({"meta", "link", "title", "base"})
-#: Elements that have no content (a <br> is a line break; <meta> and <link> are read for metadata).
-VOID_TAGS = frozenset({"br", "img", "hr", "wbr", "source", "track", "area", "col", "param", "meta", "link",
-                       "base", "picture"})
+#: Elements with no article text of their own (a <br> is a line break; <meta> and <link> are read for
+#: metadata): the void elements, and <picture>, whose <source>s and <img> hold no text either.
+VOID_TAGS = (VOID_ELEMENTS - DROP_TAGS) | {"picture"}
 #: Distinct class/id strings whose verdict is remembered (pages and sites repeat them).
 NAMES_CACHE_SIZE = 8192
 #: ARIA roles of page furniture.
