@@ -34,7 +34,7 @@ from .discover import Robots, looks_like_article, normalize_url, parse_feed, par
 from .errors import InputError, ProvenanceError
 from .fetch import FEED_TYPES, PAGE_TYPES, ROBOTS_TYPES, SITEMAP_TYPES, FetchResult, Fetcher, user_agent
 from .ingest import ingest_items
-from .links import page_links
+from .extract.links import page_links
 from .models import FetchRecord, FrontierEntry, FrontierState, RawDocument
 from .pages import host_of
 from .politeness import HostGate, Outcome, RetryPolicy

@@ -3,7 +3,7 @@
 Pure functions over bytes and strings already fetched (no network, no store): robots.txt rules
 (:func:`parse_robots`), sitemaps and sitemap indexes (:func:`parse_sitemap`), RSS/Atom/RDF feeds
 (:func:`parse_feed`), a heuristic for article-looking URLs (:func:`looks_like_article`) and the
-frontier's URL spelling (:func:`normalize_url`). Links in HTML pages are :mod:`provenance.links`'
+frontier's URL spelling (:func:`normalize_url`). Links in HTML pages are :mod:`provenance.extract.links`'
 job (it parses HTML, which belongs to the extraction side).
 
 Errors: :func:`parse_robots` never raises (a robots.txt we cannot read allows everything, as Google

@@ -14,7 +14,7 @@ import pytest
 
 from provenance.errors import ExtractionError, InputError
 from provenance.extract import extract_article, extract_metadata
-from provenance.metadata.dates import parse_datetime
+from provenance.extract.metadata.dates import parse_datetime
 from provenance.models import RawDocument
 
 ROOT = Path(__file__).resolve().parents[1]

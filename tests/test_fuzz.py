@@ -167,7 +167,7 @@ def _mutate(rng: random.Random, data: bytes) -> bytes:
 @given(SEEDS, st.sampled_from(["robots", "sitemap", "feed", "links"]))
 def test_crawl_parsers_take_hostile_bytes(seed, kind):
     from provenance.discover import parse_feed, parse_robots, parse_sitemap
-    from provenance.links import page_links
+    from provenance.extract.links import page_links
 
     rng = random.Random(seed)
     base = {"robots": _ROBOTS, "sitemap": _SITEMAP, "feed": _FEED, "links": _PAGE}[kind]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from provenance.errors import InputError
-from provenance.links import PageLinks, page_links
+from provenance.extract.links import PageLinks, page_links
 
 HOME = """<!DOCTYPE html>
 <html lang="en"><head>

@@ -4,7 +4,7 @@ name sets the model consults. Data only; the model reads them (:mod:`~provenance
 
 from __future__ import annotations
 
-__all__ = ["_SPECIAL", "_STRICT", "_SCOPE", "_BUTTON", "_LIST", "_TABLE_SCOPE", "_FORMATTING", "_MARKER", "_FOREIGN",
+__all__ = ["VOID_ELEMENTS", "_SPECIAL", "_STRICT", "_SCOPE", "_BUTTON", "_LIST", "_TABLE_SCOPE", "_FORMATTING", "_MARKER", "_FOREIGN",
            "_HTML_POINT", "_TEXT_POINT", "_TABLEWISE", "_CELLWISE", "_FLAGS", "_OPEN", "_VOID", "_RAW", "_PLAINTEXT",
            "_IGNORED", "_CLOSES_P", "_HEADING", "_LI", "_DD_DT", "_BUTTON_TAG", "_FORMAT", "_A", "_NOBR", "_TABLE",
            "_CELL", "_ROW", "_SECTION", "_OPTION", "_OPTGROUP", "_FOREIGN_ROOT", "_START_KINDS", "_HEADINGS",
@@ -67,9 +67,14 @@ _OPEN, _VOID, _RAW, _PLAINTEXT, _IGNORED, _CLOSES_P, _HEADING, _LI, _DD_DT, _BUT
     _TABLE, _CELL, _ROW, _SECTION, _OPTION, _OPTGROUP, _FOREIGN_ROOT = range(20)
 
 
+#: Elements that never have content: the HTML standard's void elements, legacy ones included (the
+#: one list of them; the extractor's reading of tags starts from it too).
+VOID_ELEMENTS = frozenset("area base basefont bgsound br col embed hr image img input keygen link meta param "
+                          "source track wbr".split())
+
+
 def _start_kinds() -> dict[str, int]:
-    kinds = dict.fromkeys("area base basefont bgsound br col embed hr image img input keygen link meta param "
-                          "source track wbr".split(), _VOID)
+    kinds = dict.fromkeys(sorted(VOID_ELEMENTS), _VOID)
     kinds.update(dict.fromkeys("script style xmp iframe noembed noframes textarea title".split(), _RAW))
     kinds.update(dict.fromkeys("html head body frameset frame".split(), _IGNORED))
     kinds.update(dict.fromkeys(

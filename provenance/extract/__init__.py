@@ -1,8 +1,9 @@
-"""Extract an :class:`Article` (metadata and article text) from a :class:`RawDocument`: the entry points.
+"""Extract an :class:`Article` (metadata and article text) from a :class:`RawDocument`.
 
-This module decides what the input is and hands it on: plain text and Markdown to
-:mod:`provenance.plaintext`; HTML to :mod:`provenance.htmlscan` (the one pass over the parsed page),
-:mod:`provenance.htmlbody` (the article's container and text) and :mod:`provenance.metadata` (title,
+The extraction package: the only code that parses HTML (selectolax, in :mod:`.htmlscan` and
+:mod:`.links`). This module holds the entry points; it decides what the input is and hands it on: plain text and Markdown to
+:mod:`provenance.extract.plaintext`; HTML to :mod:`provenance.extract.htmlscan` (the one pass over the parsed page),
+:mod:`provenance.extract.htmlbody` (the article's container and text) and :mod:`provenance.extract.metadata` (title,
 dates, authors, site). It then assembles the :class:`Article`: the page's credits and furniture, and
 the facts the input declares (a JSON record's site, title, published), which win over extracted ones.
 UTF-8 HTML goes to the parser as bytes.
@@ -19,13 +20,13 @@ from provenance.credits import find_credits, resolve_outlet
 from provenance.decode import decode_bytes, looks_like_html
 from provenance.errors import ExtractionError, InputError
 from provenance.furniture import find_furniture
-from provenance.htmlbody import choose_body
-from provenance.htmlscan import parse_page, scan_page
-from provenance.metadata.dates import as_utc
-from provenance.metadata.page import PageMetadata, page_metadata
-from provenance.metadata.site import is_web, url_host
+from provenance.extract.htmlbody import choose_body
+from provenance.extract.htmlscan import parse_page, scan_page
+from provenance.extract.metadata.dates import as_utc
+from provenance.extract.metadata.page import PageMetadata, page_metadata
+from provenance.extract.metadata.site import is_web, url_host
 from provenance.models import Article, Credit, RawDocument
-from provenance.plaintext import check_length, extract_text
+from provenance.extract.plaintext import check_length, extract_text
 from provenance.settings import DEFAULT_SETTINGS, Settings
 from provenance.text import replace_surrogates
 from provenance.urls import url_problem

@@ -1,6 +1,6 @@
 """Where the article stands on a scanned page: its main container and text, and its head.
 
-The body is chosen by arithmetic on the piece ranges of a :class:`~provenance.htmlscan.PageScan`:
+The body is chosen by arithmetic on the piece ranges of a :class:`~provenance.extract.htmlscan.PageScan`:
 furniture containers (page-structure tags, furniture-classed elements) are dropped unless they hold
 much of the page's text; the main container is a semantic one (``itemprop=articleBody``,
 ``<article>``, ``<main>``) with enough text, else the best paragraph-scored one. The article's head
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import accumulate
 
-from provenance.htmlscan import PageScan
+from provenance.extract.htmlscan import PageScan
 
 __all__ = ["Body", "choose_body", "ArticleHead", "head_indices", "ARTICLE_HEAD_PIECES_BEFORE"]
 

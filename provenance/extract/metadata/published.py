@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from provenance.htmlbody import ArticleHead, Body, head_indices
-from provenance.htmlscan import PageScan
+from provenance.extract.htmlbody import ArticleHead, Body, head_indices
+from provenance.extract.htmlscan import PageScan
 from provenance.jsonld import ld_text
-from provenance.metadata.dates import date_in_text, first_date, parse_moment, url_date
+from provenance.extract.metadata.dates import date_in_text, first_date, parse_moment, url_date
 
 __all__ = ["page_published"]
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import html
 import re
 
-from provenance.htmlbody import ARTICLE_HEAD_PIECES_BEFORE, Body
-from provenance.htmlscan import PageScan
+from provenance.extract.htmlbody import ARTICLE_HEAD_PIECES_BEFORE, Body
+from provenance.extract.htmlscan import PageScan
 from provenance.jsonld import ld_text
-from provenance.metadata.site import joined_words, url_host
-from provenance.plaintext import TITLE_MAX_WORDS
+from provenance.extract.metadata.site import joined_words, url_host
+from provenance.extract.plaintext import TITLE_MAX_WORDS
 
 __all__ = ["page_title"]
 

@@ -4,8 +4,8 @@ HTML is parsed with selectolax (lexbor); this is the only module that imports it
 pass over the tree (:func:`scan_page`) collects everything: meta tags, JSON-LD, <title>, <h1>, <time>,
 microdata, bylines, and the body cut into *pieces* (the text between block boundaries) with each
 element's range of pieces, and the elements suspected of being page furniture by their tag, role,
-class or id. Choosing the body (:mod:`provenance.htmlbody`) and the metadata
-(:mod:`provenance.metadata`) is arithmetic on the scan, without the tree.
+class or id. Choosing the body (:mod:`provenance.extract.htmlbody`) and the metadata
+(:mod:`provenance.extract.metadata`) is arithmetic on the scan, without the tree.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from provenance.metadata.dates import date_in_text
+from provenance.extract.metadata.dates import date_in_text
 from provenance.nesting import bounded_nesting
+from provenance.nesting.elements import VOID_ELEMENTS
 from provenance.settings import Settings
 
 __all__ = ["PageScan", "parse_page", "scan_page"]
@@ -27,9 +28,9 @@ DROP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe
                        "textarea", "input", "object", "embed", "canvas", "math", "video", "audio", "map"})
 #: Elements read for metadata only.
 HEAD_TAGS = frozenset({"meta", "link", "title", "base"})
-#: Elements that have no content (a <br> is a line break; <meta> and <link> are read for metadata).
-VOID_TAGS = frozenset({"br", "img", "hr", "wbr", "source", "track", "area", "col", "param", "meta", "link",
-                       "base", "picture"})
+#: Elements with no article text of their own (a <br> is a line break; <meta> and <link> are read for
+#: metadata): the void elements, and <picture>, whose <source>s and <img> hold no text either.
+VOID_TAGS = (VOID_ELEMENTS - DROP_TAGS) | {"picture"}
 #: Distinct class/id strings whose verdict is remembered (pages and sites repeat them).
 NAMES_CACHE_SIZE = 8192
 #: ARIA roles of page furniture.

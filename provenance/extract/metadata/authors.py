@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
-from provenance.htmlbody import ArticleHead, head_indices
-from provenance.htmlscan import PageScan
+from provenance.extract.htmlbody import ArticleHead, head_indices
+from provenance.extract.htmlscan import PageScan
 from provenance.jsonld import ld_name, ld_resolve, ld_types
-from provenance.metadata.dates import MONTHS
-from provenance.metadata.site import joined_words
+from provenance.extract.metadata.dates import MONTHS
+from provenance.extract.metadata.site import joined_words
 
 __all__ = ["page_authors"]
 

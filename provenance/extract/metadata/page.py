@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from provenance.htmlbody import ArticleHead, Body
-from provenance.htmlscan import PageScan
+from provenance.extract.htmlbody import ArticleHead, Body
+from provenance.extract.htmlscan import PageScan
 from provenance.jsonld import article_object, json_ld_objects, ld_find, ld_name, ld_resolve, ld_text
-from provenance.metadata.authors import page_authors
-from provenance.metadata.dates import as_utc, first_date
-from provenance.metadata.published import page_published
-from provenance.metadata.site import canonical_url, is_web, site_labels, url_host
-from provenance.metadata.title import page_title
+from provenance.extract.metadata.authors import page_authors
+from provenance.extract.metadata.dates import as_utc, first_date
+from provenance.extract.metadata.published import page_published
+from provenance.extract.metadata.site import canonical_url, is_web, site_labels, url_host
+from provenance.extract.metadata.title import page_title
 
 __all__ = ["PageMetadata", "page_metadata"]
 

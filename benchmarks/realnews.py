@@ -1,0 +1,278 @@
+"""Real-news development set (issue 10, "Attribution you can cite"): are real syndicated copies,
+excerpts and rewrites linked, in the right family and direction, and are independent reports of the
+same event left apart?
+
+    PYTHONPATH=. python benchmarks/realnews.py [--order shuffled|manifest] [--seed 10] [--misses]
+                                               [--out benchmarks/results/realnews.md]
+
+The set is ``benchmarks/realnews/manifest.json`` (stories, articles, a label for every pair of
+articles within a story; see ``benchmarks/realnews/README.md``). The article texts are not in git:
+they live in ``benchmarks/realnews/texts/<article id>.txt`` (first line the URL, a blank line, then
+the text). Without them the script says so and exits 0.
+
+Each story is ingested on its own into a fresh temporary store, one JSON Lines record per article
+``{"url", "site", "text", "published"?}`` (``published`` only when the page showed a date), in a
+seeded random order (``--order shuffled``, default) so "stored first" gives direction no help, or in
+manifest order. Then every labelled pair is looked up among the store's edges:
+
+* positive pairs (``copy`` / ``excerpt`` / ``rewrite``): linked at all (any edge, shares_source
+  included), linked by a lineage edge (copy, version, excerpt, rewrite), of the right family
+  (copy ↔ copy or version; excerpt ↔ excerpt; rewrite ↔ rewrite), and, where the manifest names an
+  ``upstream``, whether the lineage edge's source is that article;
+* ``shares_source`` pairs: linked at all, linked as shares_source, linked by a lineage edge;
+* ``none`` pairs: linked at all (false links), by relation.
+
+Prints a table and writes it, with the per-story figures and (``--misses``) the misses, to
+``benchmarks/results/realnews.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SET = ROOT / "benchmarks" / "realnews"
+MANIFEST = SET / "manifest.json"
+TEXTS = SET / "texts"
+OUT = ROOT / "benchmarks" / "results" / "realnews.md"
+
+POSITIVE = ("copy", "excerpt", "rewrite")
+LINEAGE = frozenset({"copy", "version", "excerpt", "rewrite"})
+#: Which stored relations count as the right family for a labelled relation.
+FAMILY = {"copy": {"copy", "version"}, "excerpt": {"excerpt"}, "rewrite": {"rewrite"}}
+
+
+@dataclass
+class PairResult:
+    story: str
+    a: str
+    b: str
+    label: str
+    upstream: str | None
+    relations: list[tuple[str, str, str]] = field(default_factory=list)  # (relation, source, copy) article ids
+
+    @property
+    def linked(self) -> bool:
+        return bool(self.relations)
+
+    @property
+    def lineage(self) -> list[tuple[str, str, str]]:
+        return [r for r in self.relations if r[0] in LINEAGE]
+
+    @property
+    def right_family(self) -> bool:
+        return any(r[0] in FAMILY.get(self.label, ()) for r in self.relations)
+
+    @property
+    def right_direction(self) -> bool | None:
+        """None when there is no upstream to check or no lineage edge to check it on."""
+        if self.upstream is None or not self.lineage:
+            return None
+        return self.lineage[0][1] == self.upstream
+
+    def shown(self) -> str:
+        have = ", ".join(f"{r} {s}->{c}" for r, s, c in self.relations) or "no edge"
+        up = f", upstream {self.upstream}" if self.upstream else ""
+        return f"{self.a} ~ {self.b} [{self.label}{up}]: {have}"
+
+
+def read_text(article_id: str) -> tuple[str, str] | None:
+    path = TEXTS / f"{article_id}.txt"
+    if not path.is_file():
+        return None
+    url, _, text = path.read_text(encoding="utf-8").partition("\n\n")
+    return url.strip(), text
+
+
+def run_story(story: dict, *, order: str, seed: int) -> tuple[list[PairResult], list[str], float]:
+    """Ingest one story into a fresh store; (pair results, refused inputs, ingest seconds)."""
+    from provenance.pipeline import ingest, open_store
+
+    articles = list(story["articles"])
+    if order == "shuffled":
+        random.Random(f"{seed}:{story['id']}").shuffle(articles)
+    records, by_url = [], {}
+    for art in articles:
+        url, text = read_text(art["id"])
+        record = {"url": url, "site": art["outlet"], "text": text}
+        if art.get("published"):
+            record["published"] = art["published"]
+        records.append(record)
+        by_url[url] = art["id"]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "story.jsonl"
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+        store, _ = open_store(Path(tmp) / "story.duckdb")
+        with store:
+            t0 = time.perf_counter()
+            report = ingest(store, [str(path)])
+            seconds = time.perf_counter() - t0
+            _, docs = store.query("SELECT doc_id, url FROM documents")
+            _, edges = store.query("SELECT source_id, copy_id, relation FROM edges")
+    article_of = {doc_id: by_url[url] for doc_id, url in docs if url in by_url}
+    between: dict[frozenset, list[tuple[str, str, str]]] = defaultdict(list)
+    for s, c, rel in edges:
+        if s in article_of and c in article_of:
+            between[frozenset((article_of[s], article_of[c]))].append((rel, article_of[s], article_of[c]))
+    results = [PairResult(story["id"], p["a"], p["b"], p["label"], p.get("upstream"),
+                          between.get(frozenset((p["a"], p["b"])), []))
+               for p in story["pairs"]]
+    refused = [str(e) for e in report.errors]
+    return results, refused, seconds
+
+
+def ratio(k: int, n: int) -> str:
+    return f"{k}/{n} = {k / n:.2f}" if n else "0/0"
+
+
+def summarize(results: list[PairResult]) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    pos = [r for r in results if r.label in POSITIVE]
+    for label in (*POSITIVE, "all positive"):
+        group = pos if label == "all positive" else [r for r in pos if r.label == label]
+        if not group:
+            continue
+        directed = [r for r in group if r.right_direction is not None]
+        with_up = [r for r in group if r.upstream]
+        rows += [
+            (f"{label}: linked (any edge)", ratio(sum(r.linked for r in group), len(group))),
+            (f"{label}: linked by a lineage edge", ratio(sum(bool(r.lineage) for r in group), len(group))),
+            (f"{label}: right relation family", ratio(sum(r.right_family for r in group), len(group))),
+            (f"{label}: right direction (upstream known, lineage edge)",
+             f"{ratio(sum(bool(r.right_direction) for r in directed), len(directed))}"
+             f" (of {len(with_up)} with an upstream)"),
+        ]
+    ss = [r for r in results if r.label == "shares_source"]
+    rows += [
+        ("shares_source: linked (any edge)", ratio(sum(r.linked for r in ss), len(ss))),
+        ("shares_source: linked as shares_source",
+         ratio(sum(any(x[0] == "shares_source" for x in r.relations) for r in ss), len(ss))),
+        ("shares_source: linked by a lineage edge", ratio(sum(bool(r.lineage) for r in ss), len(ss))),
+    ]
+    none = [r for r in results if r.label == "none"]
+    false_rel = Counter(x[0] for r in none for x in r.relations[:1])
+    rows += [
+        ("none: linked (false links)", ratio(sum(r.linked for r in none), len(none))),
+        ("none: false links by relation", json.dumps(dict(false_rel.most_common())) if false_rel else "-"),
+    ]
+    confusion = Counter((r.label, r.relations[0][0] if r.relations else "-") for r in results)
+    rows.append(("label -> stored relation (first edge)",
+                 ", ".join(f"{lab}->{rel}: {n}" for (lab, rel), n in sorted(confusion.items()))))
+    return rows
+
+
+def commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+        return out.stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--order", choices=("shuffled", "manifest"), default="shuffled")
+    ap.add_argument("--seed", type=int, default=10)
+    ap.add_argument("--misses", action="store_true", help="list missed positives and false links")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args(argv)
+
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    stories = manifest["stories"]
+    missing = [a["id"] for s in stories for a in s["articles"] if read_text(a["id"]) is None]
+    if missing:
+        print(f"The article texts are not here ({len(missing)} of "
+              f"{sum(len(s['articles']) for s in stories)} missing under {TEXTS.relative_to(ROOT)}/, "
+              f"e.g. {missing[0]}.txt). They are not in git; see benchmarks/realnews/README.md. Nothing scored.")
+        return 0
+
+    results: list[PairResult] = []
+    per_story: list[tuple[str, int, str, str, str, float]] = []
+    refused: list[str] = []
+    total_seconds = 0.0
+    for story in stories:
+        res, ref, seconds = run_story(story, order=args.order, seed=args.seed)
+        results += res
+        refused += [f"{story['id']}: {e}" for e in ref]
+        total_seconds += seconds
+        pos = [r for r in res if r.label in POSITIVE]
+        ss = [r for r in res if r.label == "shares_source"]
+        none = [r for r in res if r.label == "none"]
+        per_story.append((story["id"], len(story["articles"]),
+                          ratio(sum(r.linked for r in pos), len(pos)),
+                          ratio(sum(r.linked for r in ss), len(ss)),
+                          ratio(sum(r.linked for r in none), len(none)), seconds))
+
+    n_art = sum(len(s["articles"]) for s in stories)
+    outlets = len({a["outlet"] for s in stories for a in s["articles"]})
+    labels = Counter(r.label for r in results)
+    head = [("stories / articles / outlets", f"{len(stories)} / {n_art} / {outlets}"),
+            ("pairs by label", json.dumps(dict(sorted(labels.items())))),
+            ("ingest order", f"{args.order} (seed {args.seed})" if args.order == "shuffled" else args.order),
+            ("inputs refused", str(len(refused))),
+            ("ingest seconds (all stories)", f"{total_seconds:.1f}")]
+    table = head + summarize(results)
+    width = max(len(k) for k, _ in table)
+    lines = [f"{k:<{width}}  {v}" for k, v in table]
+    print("\n".join(lines))
+
+    story_lines = [f"{'story':<32} {'n':>3}  {'positives linked':<16}  {'shares_source linked':<20}  "
+                   f"{'none linked':<14}  s"]
+    story_lines += [f"{sid:<32} {n:>3}  {p:<16}  {s:<20}  {z:<14}  {sec:.1f}" for sid, n, p, s, z, sec in per_story]
+    print()
+    print("\n".join(story_lines))
+
+    miss_lines: list[str] = []
+    for r in results:
+        if r.label in POSITIVE and (not r.lineage or not r.right_family or r.right_direction is False):
+            miss_lines.append("positive  " + r.shown())
+        elif r.label == "shares_source" and r.lineage:
+            miss_lines.append("ss-lineage " + r.shown())
+        elif r.label == "none" and r.linked:
+            miss_lines.append("false     " + r.shown())
+    miss_lines += [f"refused   {e}" for e in refused]
+    if args.misses:
+        print()
+        print("\n".join(miss_lines) or "no misses")
+
+    md = [
+        "# Real-news development set",
+        "",
+        f"`PYTHONPATH=. python benchmarks/realnews.py` (provenance code at {commit()}, this machine; texts from the stored "
+        "web corpus as described in `benchmarks/realnews/README.md`):",
+        "",
+        "```",
+        *lines,
+        "```",
+        "",
+        "Per story (each ingested into its own fresh store):",
+        "",
+        "```",
+        *story_lines,
+        "```",
+        "",
+        "Misses (positives without a lineage edge of the right family and direction; shares_source pairs "
+        "linked as lineage; none pairs linked; refused inputs):",
+        "",
+        "```",
+        *(miss_lines or ["none"]),
+        "```",
+        "",
+    ]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(md), encoding="utf-8")
+    print(f"\nwritten {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
