@@ -8,6 +8,11 @@ compares with the gold category (cut = near copy, light / heavy = revision, non 
 
 Grades map to relations as: cut → copy or excerpt (verbatim reuse, whole or part of the source),
 light and heavy → rewrite, non → none (not linked).
+
+Then, with the sources and every answer ingested into one store (:func:`run_siblings`): answers
+linked directly to their own task's source (independent ones: not linked), reused answers linked
+only to another student's answer, independent answers linked — for all answers and for the two
+halves split by a hash of the file name (tuning half / held-out half).
 """
 
 from __future__ import annotations
@@ -89,6 +94,81 @@ def run(data: Path = DEFAULT_DATA) -> CloughResult:
     return result
 
 
+# --- siblings: every answer in one store (issue 10, item 1) --------------------------------------
+
+COPY_LIKE = frozenset({"copy", "excerpt", "rewrite"})
+
+
+def half_of(name: str) -> int:
+    """0 or 1 by a hash of an answer's file name: the tuning half (0) and the held-out half (1)."""
+    import hashlib
+    return hashlib.sha1(Path(name).name.encode()).digest()[0] & 1
+
+
+@dataclass
+class SiblingResult:
+    """With the sources and then every answer (sorted by name) ingested into one store: an answer
+    is right when a reused one has a copy-like edge from its own task's source and an independent
+    one has no copy-like edge into it; "only another answer" counts reused answers whose copy-like
+    edges all come from other answers (a sibling taken for the source)."""
+
+    answers: int = 0
+    right: int = 0
+    only_another_answer: list[str] = field(default_factory=list)
+    independent: int = 0
+    independent_linked: int = 0  # to a source text
+    independent_linked_to_answer: int = 0  # to another (independent) answer only
+
+    @property
+    def direct_share(self) -> float:
+        return self.right / self.answers if self.answers else 0.0
+
+    def figures(self) -> dict:
+        return {"answers": self.answers, "linked_directly_to_own_source_or_left_alone": self.right,
+                "share": round(self.direct_share, 4), "independent": self.independent,
+                "independent_linked": self.independent_linked,
+                "independent_linked_to_another_answer": self.independent_linked_to_answer,
+                "reused_linked_only_to_another_answer": len(self.only_another_answer),
+                "examples": self.only_another_answer[:10]}
+
+
+def run_siblings(data: Path = DEFAULT_DATA) -> dict[str, SiblingResult]:
+    """Returns the figures for "all", "tune" (half 0) and "held_out" (half 1), halves by answer name."""
+    rows = [r for r in csv.DictReader((data / "file_information.csv").open(encoding="utf-8"))
+            if r["Category"] in EXPECTED]
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "clough-all.duckdb") as store:
+        sources = sorted(str(p) for p in data.glob("orig_task*.txt"))
+        answers = sorted(str(data / r["File"]) for r in rows)
+        ingest(store, sources + answers)
+        _, docs = store.query("SELECT doc_id, url FROM documents")
+        _, edges = store.query("SELECT source_id, copy_id, relation FROM edges")
+    name = {doc_id: Path(url).name for doc_id, url in docs}
+    into: dict[str, list[str]] = {}
+    for s, c, relation in edges:
+        if relation in COPY_LIKE:
+            into.setdefault(name[c], []).append(name[s])
+    out = {k: SiblingResult() for k in ("all", "tune", "held_out")}
+    for r in rows:
+        f, gold = r["File"], r["Category"]
+        sources_of = into.get(f, [])
+        own = f"orig_task{_task(f)}.txt"
+        if gold == "non":
+            right = not any(s.startswith("orig_") for s in sources_of)
+        else:
+            right = own in sources_of
+        sibling = gold != "non" and bool(sources_of) and all(not s.startswith("orig_") for s in sources_of)
+        for key in ("all", "tune" if half_of(f) == 0 else "held_out"):
+            res = out[key]
+            res.answers += 1
+            res.right += right
+            res.independent += gold == "non"
+            res.independent_linked += gold == "non" and not right
+            res.independent_linked_to_answer += gold == "non" and right and bool(sources_of)
+            if sibling:
+                res.only_another_answer.append(f"{Path(f).stem} <- {', '.join(Path(s).stem for s in sources_of)}")
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -99,7 +179,8 @@ def main() -> None:
     r = run(args.data)
     figures = {"answers": len(r.outcomes), "reuse_accuracy": round(r.reuse_accuracy, 4),
                "independent_linked": r.independent_linked, "grade_accuracy": round(r.grade_accuracy, 4),
-               "linked_to_wrong_task": r.wrong_task, "confusion (gold -> predicted)": r.confusion()}
+               "linked_to_wrong_task": r.wrong_task, "confusion (gold -> predicted)": r.confusion(),
+               "one_store (sources + answers ingested)": {k: v.figures() for k, v in run_siblings(args.data).items()}}
     if args.json:
         print(json.dumps(figures, indent=2))
     else:

@@ -10,6 +10,12 @@ Prints pair recall and precision, the share of gold passage characters covered b
 passages (in both documents), PAN's plagdet against the stated gold offsets and against the gold
 re-anchored onto this copy's text (see :func:`anchored_gold`: the stated offsets are off the
 words in most cases), and the time spent. Used by tests/test_pan13.py with the same bars.
+
+Then, with every ``src/`` and ``susp/`` document ingested into one store (:func:`run_siblings`,
+alone with ``--siblings``): copy-like edges into suspicious documents, how many of them name
+another suspicious document as the source (never right: they took passages from the same source
+documents), and gold pairs linked directly — for all suspicious documents and for the two halves
+split by a hash of their names (tuning half / held-out half).
 """
 
 from __future__ import annotations
@@ -275,13 +281,87 @@ def plagdet(gold: dict, found: dict) -> tuple[float, float, float, float]:
     return precision, recall, granularity, f1 / math.log2(1 + granularity)
 
 
+# --- siblings: every document in one store (issue 10, item 1) ------------------------------------
+
+#: Copy-like relations: an edge that says its copy took text from its source.
+COPY_LIKE = frozenset({"copy", "excerpt", "rewrite"})
+
+
+def half_of(name: str) -> int:
+    """0 or 1 by a hash of a document's file name: the tuning half (0) and the held-out half (1)."""
+    import hashlib
+    return hashlib.sha1(Path(name).name.encode()).digest()[0] & 1
+
+
+@dataclass
+class SiblingResult:
+    """Figures of one half (or all) of the suspicious documents, all ingested into one store with
+    the sources: copy-like edges into them, those whose source is another suspicious document
+    (never right: they took passages from the same sources), and gold pairs linked directly."""
+
+    copy_edges_into_susp: int = 0
+    susp_to_susp: int = 0
+    gold_pairs: int = 0
+    gold_direct: int = 0
+
+    @property
+    def susp_to_susp_share(self) -> float:
+        return self.susp_to_susp / self.copy_edges_into_susp if self.copy_edges_into_susp else 0.0
+
+    @property
+    def direct_share(self) -> float:
+        return self.gold_direct / self.gold_pairs if self.gold_pairs else 0.0
+
+    def figures(self) -> dict:
+        return {"copy_edges_into_susp": self.copy_edges_into_susp, "susp_to_susp": self.susp_to_susp,
+                "susp_to_susp_share": round(self.susp_to_susp_share, 4), "gold_pairs": self.gold_pairs,
+                "gold_linked_directly": self.gold_direct, "gold_direct_share": round(self.direct_share, 4)}
+
+
+def run_siblings(data: Path = DEFAULT_DATA, db: Path | None = None) -> dict[str, SiblingResult]:
+    """Ingest ``src/`` then ``susp/`` (sorted, one ingest) into one store and read the edges.
+    Returns the figures for "all", "tune" (half 0) and "held_out" (half 1), halves by susp name."""
+    gold = read_gold(data)
+    with tempfile.TemporaryDirectory() as tmp:
+        with Store(db or Path(tmp) / "pan13-all.duckdb") as store:
+            report = ingest(store, [str(data / "src"), str(data / "susp")])
+            if report.errors:
+                raise SystemExit(f"ingest errors: {report.errors[:3]}")
+            _, docs = store.query("SELECT doc_id, url FROM documents")
+            _, edges = store.query("SELECT source_id, copy_id, relation FROM edges")
+    name = {doc_id: Path(url).name for doc_id, url in docs}
+    is_susp = {doc_id: n.startswith("suspicious") for doc_id, n in name.items()}
+    out = {k: SiblingResult() for k in ("all", "tune", "held_out")}
+    direct = set()
+    for s, c, relation in edges:
+        if relation not in COPY_LIKE or not is_susp.get(c):
+            continue
+        half = "tune" if half_of(name[c]) == 0 else "held_out"
+        for key in ("all", half):
+            out[key].copy_edges_into_susp += 1
+            out[key].susp_to_susp += bool(is_susp.get(s))
+        direct.add((name[c], name.get(s)))
+    for susp, src in gold:
+        half = "tune" if half_of(susp) == 0 else "held_out"
+        for key in ("all", half):
+            out[key].gold_pairs += 1
+            out[key].gold_direct += (susp, src) in direct
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--siblings", action="store_true",
+                        help="only the all-in-one-store figures (susp→susp copy edges, gold pairs linked directly)")
     args = parser.parse_args()
     if not args.data.is_dir():
         sys.exit(f"no PAN-13 data at {args.data} (it lives in ../shared/data, beside the project)")
+    siblings = {k: v.figures() for k, v in run_siblings(args.data).items()}
+    if args.siblings:
+        print(json.dumps(siblings, indent=2))
+        return
     r = run(args.data)
     figures = {"gold_pairs": r.gold_pairs, "found_pairs": r.found_pairs, "recall": round(r.recall, 4),
                "reported_pairs": r.reported_pairs, "precision": round(r.precision, 4),
@@ -293,7 +373,8 @@ def main() -> None:
                "anchored_char_recall": round(r.anchored_char_recall, 4),
                "anchored_granularity": round(r.anchored_granularity, 4),
                "anchored_cases_vs_stated_plagdet": round(r.anchored_cases_plagdet, 4),
-               "ingest_seconds": round(r.ingest_seconds, 1), "trace_seconds": round(r.trace_seconds, 1)}
+               "ingest_seconds": round(r.ingest_seconds, 1), "trace_seconds": round(r.trace_seconds, 1),
+               "one_store (src + susp ingested)": siblings}
     if args.json:
         print(json.dumps(figures, indent=2))
     else:

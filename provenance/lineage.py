@@ -25,7 +25,7 @@ import numpy as np
 from .credits import KNOWN_WIRES, outlet_matches, resolve_outlet
 from .diff import diff_copy
 from .fingerprint import Shingled
-from .match import is_copy_evidence
+from .match import is_copy_evidence, member
 from .models import Alignment, Edge, Passage, StoredDocument
 from .pages import host_of, page_key, same_page_keys
 from .settings import DEFAULT_SETTINGS, Settings
@@ -62,6 +62,9 @@ class Match:
 
     other: StoredDocument
     alignment: Alignment
+    #: The stored document's shingled text, when the caller has it: lets source choice tell which
+    #: of the shared text is the other's own (see :func:`_siblings`).
+    shingled: Shingled | None = None
 
 
 @dataclass
@@ -495,16 +498,22 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
     if not candidates:
         return []
     by_id = {m.other.doc_id: (m, d, cov) for m, d, cov in candidates}
+    checks = _sibling_checks(doc, doc_shingled, candidates, graph, settings)
+    siblings = {i: c for i, c in checks.items() if c.sibling}
 
     chosen: list[int] = []
     covered = version_cover.copy()
-    remaining = dict(by_id)
+    remaining = {i: c for i, c in by_id.items() if i not in siblings}
     while remaining:
         gains = {i: int(np.count_nonzero(cov & ~covered)) for i, (_, _, cov) in remaining.items()}
         best_gain = max(gains.values())
         if (chosen or version_ids) and best_gain < MIN_NEW_COVERAGE_WORDS:
             break
         near = [i for i, g in gains.items() if g >= TIE_COVERAGE_SHARE * best_gain]
+        # an earlier text whose passages this one has through a later one carrying its own
+        # changes (shared innovations) came through that later one: it is not the pick
+        superseded = {c.via for i, c in checks.items() if i in near and not c.sibling}
+        near = [i for i in near if i not in superseded] or near
         # among near-equal explanations: a credited source, then a version of this page's
         # lineage, then the earliest (the origin, as passim picks), then most shared text
         pick = min(near, key=lambda i: (not _has_direct_evidence(doc, remaining[i][0].other),
@@ -522,11 +531,26 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
         reached = set().union(*(graph.ancestors(i) | graph.versions(i) for i in frontier)) - chosen_lineage
         chosen_lineage |= reached
         frontier = reached
+    names = [c[0] for c in candidates]
     for i in chosen:
         m, direction, _ = by_id[i]
-        edges.append(_oriented_edge(doc, m, direction, settings))
+        passed = [display_name(by_id[b][0].other) for b, sib in siblings.items() if sib.via == i]
+        extra = (f"the direct source rather than {', '.join(sorted(passed))}, which carr"
+                 f"{'ies' if len(passed) == 1 else 'y'} the same passages of it later with none of "
+                 "their own changes in this text",) if passed else ()
+        edges.append(_oriented_edge(doc, m, direction, settings, extra=extra + _innovation_reason(doc, by_id[i][0].other, checks.get(i), names)))
     for i, (m, direction, cov) in by_id.items():
         if i in chosen:
+            continue
+        if i in siblings:
+            sib = siblings[i]
+            sd = Direction(None, direction.confidence, direction.reasons, direction.score)
+            older, newer = sorted((m.other, doc), key=_time_key)
+            why = (f"{display_name(doc)} carries none of {display_name(m.other)}'s own text or changes to "
+                   f"{_name_of(sib.via, names)}'s wording ({sib.innovation_words} words shared only with it, "
+                   f"{settings.min_shared_innovation_words} needed): both carry text of {_name_of(sib.via, names)}")
+            edges.append(_edge(older, newer, m.alignment, "shares_source", sd, settings, via_id=sib.via,
+                               extra_reasons=(why,)))
             continue
         if i in chosen_lineage:
             continue  # an ancestor of a direct source: the chain shows it
@@ -541,7 +565,101 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
     return edges
 
 
-def _oriented_edge(doc: StoredDocument, m: Match, direction: Direction, settings: Settings) -> Edge:
+@dataclass(frozen=True, slots=True)
+class SiblingCheck:
+    """What tells a candidate source B apart from the earlier texts ``via`` explains it by: the
+    words of the new text it shares with B alone (B's own text or changes: shared innovations),
+    and whether the new text has B's headline. ``sibling``: nothing does, so B is no direct source."""
+
+    via: int
+    innovation_words: int
+    headline: bool
+    sibling: bool
+
+
+def _sibling_checks(doc: StoredDocument, doc_shingled: Shingled,
+                    candidates: list[tuple[Match, Direction, np.ndarray]], graph: LineageGraph,
+                    settings: Settings) -> dict[int, SiblingCheck]:
+    """For each candidate source B with earlier explanations among the candidates (B's ancestors,
+    or texts stored or published before it), whether the new text carries anything of B's own
+    (the textual critic's shared innovations): words inside its passages shared with B whose
+    n-grams none of the earlier ones has (B's changes to their wording, B's added text), B's
+    headline, or a credit or canonical link naming B. When none, B shares a source with the new
+    text (the earliest explains the same passages) and is no direct source. Oldest first, so an
+    explanation is never itself a sibling set aside."""
+    order = sorted(candidates, key=lambda c: (_time_key(c[0].other), c[0].other.doc_id))
+    content = doc_shingled.content
+    checks: dict[int, SiblingCheck] = {}
+    kept: list[tuple[Match, np.ndarray]] = []
+    for m, _, cov in order:
+        b = m.other
+        ancestors = graph.ancestors(b.doc_id)
+        earlier = [(a, acov) for a, acov in kept
+                   if a.other.doc_id in ancestors or _time_key(a.other) < _time_key(b)]
+        if earlier and not _has_direct_evidence(doc, b):
+            in_b = cov[content] if len(content) else np.zeros(0, dtype=bool)
+            explained_cov = np.logical_or.reduce([acov for _, acov in earlier])
+            if m.shingled is not None and all(a.shingled is not None for a, _ in earlier):
+                own = _only_in(doc_shingled, m.shingled, [a.shingled for a, _ in earlier], in_b)
+            else:  # texts not at hand: B's passages outside every earlier one's
+                own = int(np.count_nonzero(cov & ~explained_cov))
+            headline = _same_headline(doc, b) and not any(_same_headline(doc, a.other) for a, _ in earlier)
+            via = max(earlier, key=lambda e: int(np.count_nonzero(e[1] & cov)))[0].other.doc_id
+            sibling = own < settings.min_shared_innovation_words and not headline
+            checks[b.doc_id] = SiblingCheck(via, own, headline, sibling)
+            if sibling:
+                continue
+        kept.append((m, cov))
+    return checks
+
+
+def _only_in(x: Shingled, b: Shingled, earlier: list[Shingled], in_b: np.ndarray) -> int:
+    """Words of ``x`` inside its passages shared with ``b`` (``in_b``, per content token) covered
+    by word n-grams that ``x`` shares with ``b`` and with none of ``earlier``. Long n-grams only:
+    texts on one topic share informative 3-grams that none of them took from another (Clough &
+    Stevenson's independent answers share up to ~35 words of them)."""
+    covered = np.zeros(len(x.content), dtype=bool)
+    if len(x.shingles) == 0:
+        return 0
+    hit = member(x.shingles, b.shingle_set)
+    for other in earlier:
+        hit &= ~member(x.shingles, other.shingle_set)
+    starts = np.flatnonzero(hit)
+    for k in range(x.n):
+        covered[np.minimum(starts + k, len(covered) - 1)] = True
+    return int(np.count_nonzero(covered & in_b))
+
+
+_HEADLINE_WORDS = 4
+
+
+def _same_headline(x: StoredDocument, y: StoredDocument) -> bool:
+    """Whether two texts run the same headline (of at least a few words, case and punctuation aside)."""
+    tx, ty = x.article.title, y.article.title
+    if not tx or not ty:
+        return False
+    wx, wy = _WORD.findall(tx.casefold()), _WORD.findall(ty.casefold())
+    return len(wx) >= _HEADLINE_WORDS and wx == wy
+
+
+def _innovation_reason(doc: StoredDocument, source: StoredDocument, check: SiblingCheck | None,
+                       names: list[Match]) -> tuple[str, ...]:
+    if check is None or check.sibling:
+        return ()
+    what = []
+    if check.innovation_words:
+        what.append(f"{check.innovation_words} words of {display_name(source)}'s own text or changes that "
+                    f"{_name_of(check.via, names)} lacks")
+    if check.headline:
+        what.append(f"{display_name(source)}'s headline")
+    if not what:
+        what.append(f"a credit or canonical link naming {display_name(source)}")
+    return (f"{display_name(doc)} carries {' and '.join(what)}: it copied {display_name(source)}, "
+            f"not {_name_of(check.via, names)} directly",)
+
+
+def _oriented_edge(doc: StoredDocument, m: Match, direction: Direction, settings: Settings,
+                   extra: tuple[str, ...] = ()) -> Edge:
     """The edge ``m.other`` → ``doc``; with too little evidence of direction, two texts that both
     credit the same third outlet share a source instead."""
     if direction.upstream_id is None:
@@ -551,7 +669,7 @@ def _oriented_edge(doc: StoredDocument, m: Match, direction: Direction, settings
             older, newer = sorted((m.other, doc), key=_time_key)
             return _edge(older, newer, m.alignment, "shares_source", direction, settings,
                          extra_reasons=(reason,))
-    extra = () if direction.upstream_id is not None else (
+    extra += () if direction.upstream_id is not None else (
         f"no evidence says which came first (confidence {direction.confidence:.2f}); "
         f"{display_name(m.other)} is shown as upstream because it was stored first",)
     return _edge(m.other, doc, m.alignment, None, direction, settings, extra_reasons=extra)

@@ -84,7 +84,7 @@ def find_links(store: Store | BatchView, prepared: PreparedDocument, cache: Shin
             continue  # the same text of the same page: nothing to align
         alignment = align_texts(other.doc_id, cache.get(other), doc.doc_id, prepared.shingled, settings)
         if is_link(other, doc, alignment, settings):
-            matches.append(Match(other, alignment))
+            matches.append(Match(other, alignment, cache.get(other)))
     if not matches:
         return [], []
     graph = LineageGraph.from_rows(store.lineage_pairs([m.other.doc_id for m in matches], depth=MAX_CHAIN_DEPTH))
@@ -118,7 +118,7 @@ def relink_copies(store: Store | BatchView, source: StoredDocument, copies: list
         for other in others:
             alignment = align_texts(other.doc_id, cache.get(other), copy.doc_id, copy_shingled, settings)
             if is_link(other, copy, alignment, settings):
-                matches.append(Match(other, alignment))
+                matches.append(Match(other, alignment, cache.get(other)))
         rows = store.lineage_pairs([o.doc_id for o in others], depth=MAX_CHAIN_DEPTH)
         graph = LineageGraph.from_rows([r for r in rows if copy.doc_id not in (r[0], r[1])])
         chosen = [e for e in link_document(copy, copy_shingled, matches, graph, settings)

@@ -277,6 +277,11 @@ def _revision_words_at_most(a: Shingled, b: Shingled) -> int:
     return min(counts)
 
 
+def member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Whether each of ``values`` is in ``sorted_set`` (sorted, distinct)."""
+    return _member(values, sorted_set)
+
+
 def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     """Whether each of ``values`` is in ``sorted_set`` (sorted, distinct): a binary search per
     value, where ``np.isin`` would sort both arrays again on every call."""

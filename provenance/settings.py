@@ -129,6 +129,14 @@ class Settings:
     #: sets: these weak rewrite links are 82 of 88 right overall but 6 of 12 among Reuters' short
     #: news stories; stronger rewrites 226 of 226, copies and excerpts 412 of 413.
     rewrite_pair_confidence: float = 0.7
+    #: Source choice, "shared innovations" (lineage._sibling_checks): a candidate source B whose
+    #: passages with a new text are also in earlier texts the new one matches is its direct source
+    #: only if the new text carries at least this many words of B's own (B's changes to the earlier
+    #: wording, its added text: words whose n-grams the new text shares with B and with none of the
+    #: earlier ones), or B's headline, or a credit naming B; otherwise the two share a source.
+    #: Chosen on the tuning half (hash of the file name) of PAN-13 and Clough & Stevenson, every
+    #: text ingested into one store (benchmarks/pan13.py, benchmarks/clough.py): see the commit.
+    min_shared_innovation_words: int = 12
     strong_evidence_words: int = 60
 
     # --- direction (log-odds weights of each piece of evidence) ------------------------------

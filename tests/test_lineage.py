@@ -163,3 +163,38 @@ def test_a_weak_revision_link_is_less_sure_than_its_direction():
     discounted = round(edge.direction_confidence * DEFAULT_SETTINGS.rewrite_pair_confidence, 3)
     assert edge.confidence == discounted < edge.direction_confidence
     assert any("words aligned" in r for r in edge.reasons)
+
+
+def test_a_sibling_without_its_own_changes_is_no_source_and_shares_one():
+    # Wire story A; paper B ran it verbatim later; X (later still) ran the same text: nothing X has
+    # is B's own, so X took it from A and only shares a source with B (shared innovations rule).
+    wire = _doc(1, WIRE, "https://wire.example/w", site="Wire", published=T0)
+    paper = _doc(2, WIRE, "https://paper.example/p", site="Paper", published=T0 + timedelta(hours=1))
+    x = _doc(3, WIRE, "https://blog.example/x", site="Blog", published=T0 + timedelta(hours=3))
+    graph = LineageGraph([(1, 2, "copy")])
+    sh = shingle_article(x.article)
+    edges = link_document(x, sh, [Match(paper, _match(paper, x), shingle_article(paper.article)),
+                                  Match(wire, _match(wire, x), shingle_article(wire.article))], graph)
+    rel = {(e.source_id, e.copy_id): e for e in edges}
+    assert rel[(1, 3)].relation == "copy"
+    assert any("rather than Paper" in r for r in rel[(1, 3)].reasons)
+    assert rel[(2, 3)].relation == "shares_source" and rel[(2, 3)].via_id == 1
+    assert any("carries none of Paper's own" in r for r in rel[(2, 3)].reasons)
+
+
+def test_a_copy_carrying_the_intermediates_own_edits_is_linked_to_it():
+    # B changed A's wording in a few places; X carries B's changes: X copied B, not A.
+    paras = WIRE.split("\n\n")
+    edited = "\n\n".join(" ".join(w + (" indeed" if k == 12 else "") for k, w in enumerate(p.split(" ")))
+                           for p in paras)  # one word added in each paragraph
+    wire = _doc(1, WIRE, "https://wire.example/w", site="Wire", published=T0)
+    paper = _doc(2, edited, "https://paper.example/p", site="Paper", published=T0 + timedelta(hours=1))
+    x = _doc(3, edited, "https://blog.example/x", site="Blog", published=T0 + timedelta(hours=3))
+    graph = LineageGraph([(1, 2, "copy")])
+    edges = link_document(x, shingle_article(x.article),
+                          [Match(paper, _match(paper, x), shingle_article(paper.article)),
+                           Match(wire, _match(wire, x), shingle_article(wire.article))], graph)
+    rel = {(e.source_id, e.copy_id): e for e in edges}
+    assert (1, 3) not in rel or rel[(1, 3)].relation == "shares_source"
+    assert rel[(2, 3)].relation == "copy"
+    assert any("Paper's own text or changes" in r for r in rel[(2, 3)].reasons)
