@@ -11,7 +11,7 @@ in the store), so ``text[start:end]`` is the span and SQL's ``substr(text, start
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 __all__ = [
     "RawDocument",
@@ -116,6 +116,18 @@ class Article:
     credits: tuple[Credit, ...] = ()
     furniture: tuple[Furniture, ...] = ()
     fetched_at: datetime | None = None
+    #: The UTC offset, in minutes, of the clock the page (or record) gave its publication time in:
+    #: ``published_at`` is UTC, and this keeps the page's own calendar (an evening story in
+    #: Karachi, +300, is dated the next day in UTC). 0 for a time given without an offset (read as
+    #: UTC, so its day is the day as written); None when there is no publication time.
+    published_offset: int | None = None
+
+    @property
+    def published_local(self) -> datetime | None:
+        """The publication time on the page's own clock (aware, in its offset), when it gave one."""
+        if self.published_at is None or self.published_offset is None:
+            return None
+        return self.published_at.astimezone(timezone(timedelta(minutes=self.published_offset)))
 
     @property
     def body(self) -> str:

@@ -52,6 +52,7 @@ def article_to_dict(article: Article, *, with_text: bool = True) -> dict[str, An
         "site": article.site,
         "title": article.title,
         "published_at": _iso(article.published_at),
+        "published_local": article.published_local.isoformat() if article.published_local else None,
         "fetched_at": _iso(article.fetched_at),
         "authors": list(article.authors),
         "format": article.format,

@@ -7,7 +7,7 @@ import json
 import re
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -699,3 +699,21 @@ def test_an_article_just_under_the_limit_is_kept():
 def test_str_content_over_the_input_limit_is_refused():
     with pytest.raises(InputError, match="input larger than"):
         extract_article(raw(SENTENCE * 60_000))  # 5.6 million characters
+
+
+def test_the_page_offset_is_kept_beside_the_utc_time():
+    body = "<article><h1>Harbour strike</h1><p>" + "The harbour workers walked out on Tuesday over pay. " * 20 + "</p>"
+    page = lambda when: ("<html><head><meta property='article:published_time' content='%s'></head><body>%s</body>"  # noqa: E731
+                         "</html>" % (when, body)).encode()
+    late = extract_article(RawDocument(url="https://x.example/a", content=page("2024-03-05T01:30:00+05:30"), origin="a"))
+    assert (late.published_at.isoformat(), late.published_offset) == ("2024-03-04T20:00:00+00:00", 330)
+    assert late.published_local.date().isoformat() == "2024-03-05"  # the page's day, not UTC's
+    # a time without an offset is read as UTC: its day is the day as written
+    naive = extract_article(RawDocument(url="https://x.example/b", content=page("2024-03-05T23:30:00"), origin="b"))
+    assert naive.published_offset == 0 and naive.published_local.date().isoformat() == "2024-03-05"
+    undated = extract_article(RawDocument(url="https://x.example/u", content=page("not a date"), origin="u"))
+    assert undated.published_offset is None and undated.published_local is None
+    declared = extract_article(RawDocument(url="https://x.example/c", content=page("2024-03-05T01:30:00+05:30"),
+                                           origin="c", published=datetime(2024, 3, 5, 23, 0, tzinfo=timezone(
+                                               timedelta(hours=-5)))))
+    assert declared.published_offset == -300 and declared.published_local.date().isoformat() == "2024-03-05"

@@ -696,11 +696,15 @@ def test_page_keys_are_the_one_rule_of_provenance_pages_and_older_stores_are_rek
     doc, fp = make_doc(1, url="https://www.site1.example/News/Story-1/",
                        canonical_url="https://site1.example/News/Story-1")
     monkeypatch.setattr(store_module.schema, "MIGRATIONS", MIGRATIONS[:5])  # before migration 6
-    with Store(path) as old:
-        old.add_document(doc, fp)
+    with Store(path):
+        pass
     import duckdb
 
-    con = duckdb.connect(str(path))  # the keys as the schema-5 SQL macro made them
+    con = duckdb.connect(str(path))  # a document as a schema-5 store held it, keyed by its SQL macro
+    con.execute("INSERT INTO documents (doc_id, url, canonical_url, text, content_hash, first_seen, ingested_at)"
+                " VALUES (?, ?, ?, ?, ?, now(), now())",
+                [doc.doc_id, doc.article.url, doc.article.canonical_url, doc.article.text, doc.content_hash])
+    con.execute("INSERT INTO bands VALUES (?, 0, 1)", [doc.doc_id])
     con.execute("UPDATE documents SET url_key = page_key(url), canonical_key = page_key(canonical_url)")
     assert con.execute("SELECT url_key FROM documents").fetchall() == [("site1.example/news/story-1",)]
     con.close()
@@ -743,3 +747,21 @@ def test_the_key_index_answers_as_the_bands_table_and_is_rebuilt_when_it_lags(tm
     with Store(path) as s:  # a writer rebuilds it from the bands table
         assert index.exists() and s.find_candidates(query, CandidateRule(min_hits=2)) == expected
         assert [n for _, n in s.integrity_problems()][-1] == 0
+
+
+def test_the_page_offset_round_trips_through_both_writes(tmp_path):
+    import dataclasses
+
+    when = datetime(2024, 3, 4, 20, 0, tzinfo=timezone.utc)
+    one, fp_one = make_doc(1, ((0, 1),))
+    two, fp_two = make_doc(2, ((0, 2),))
+    one = dataclasses.replace(one, article=dataclasses.replace(one.article, published_at=when, published_offset=330))
+    two = dataclasses.replace(two, article=dataclasses.replace(two.article, published_at=when, published_offset=-300))
+    with Store(tmp_path / "s.duckdb") as s:
+        s.add_document(one, fp_one)
+        s.write_batch([(two, fp_two)], [], [], now=datetime(2026, 11, 30))
+        got = s.get_documents([one.doc_id, two.doc_id])
+        assert got[one.doc_id].article.published_local.isoformat() == "2024-03-05T01:30:00+05:30"
+        assert got[two.doc_id].article.published_offset == -300
+        assert s.query("SELECT (published_at + to_minutes(published_offset))::DATE::VARCHAR FROM documents"
+                       " ORDER BY published_offset")[1] == [("2024-03-04",), ("2024-03-05",)]

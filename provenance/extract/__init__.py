@@ -23,7 +23,7 @@ from provenance.furniture import find_furniture
 from provenance.extract.htmlbody import choose_body
 from provenance.extract.htmlscan import parse_page, scan_page
 from provenance.extract.metadata.dates import as_utc
-from provenance.extract.metadata.page import PageMetadata, page_metadata
+from provenance.extract.metadata.page import PageMetadata, page_metadata, utc_offset_minutes
 from provenance.extract.metadata.site import is_web, url_host
 from provenance.models import Article, Credit, RawDocument
 from provenance.extract.plaintext import check_length, extract_text
@@ -83,14 +83,15 @@ def _checked_content(raw: RawDocument, settings: Settings) -> tuple[str | bytes,
 
 def _with_overrides(article: Article, raw: RawDocument) -> Article:
     """Facts the input declares (a JSON record's site/title/published) win over extracted ones."""
-    published = article.published_at
+    published, offset = article.published_at, article.published_offset
     if raw.published is not None:
-        published = as_utc(raw.published)
+        published, offset = as_utc(raw.published), utc_offset_minutes(raw.published)
     return replace(
         article,
         site=replace_surrogates(raw.site) if raw.site else article.site,
         title=replace_surrogates(raw.title) if raw.title else article.title,
         published_at=published,
+        published_offset=offset,
         fetched_at=raw.fetched,
     )
 
@@ -130,6 +131,7 @@ def extract_html(html: str | bytes, url: str, settings: Settings = DEFAULT_SETTI
         canonical_url=canonical,
         site=meta.site,
         published_at=meta.published_at,
+        published_offset=meta.published_offset,
         authors=meta.authors,
         credits=tuple(credits),
         furniture=find_furniture(text, credits),

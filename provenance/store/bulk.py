@@ -268,7 +268,7 @@ class BulkMixin:
                     doc.doc_id, art.url, art.canonical_url, art.site, art.title, to_db_time(art.published_at),
                     to_db_time(doc.first_seen) or now, to_db_time(art.fetched_at), art.text, doc.content_hash,
                     art.format, list(art.authors), fp.num_tokens, fp.num_shingles, fp.signature, now,
-                    page_key(art.url), page_key(art.canonical_url),
+                    art.published_offset, page_key(art.url), page_key(art.canonical_url),
                 ))
                 credit_rows += [(doc.doc_id, c.phrase, c.outlet, c.host, c.kind, c.start, c.end) for c in art.credits]
                 furniture_rows += [(doc.doc_id, f.start, f.end, f.reason) for f in art.furniture]
@@ -295,5 +295,6 @@ class BulkMixin:
 
 #: SQL types of DOCUMENT_COLUMNS, in order (for the bulk insert's typed unnest).
 _DOCUMENT_TYPES = ("BIGINT", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "TIMESTAMP", "TIMESTAMP", "TIMESTAMP",
-                   "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR[]", "INTEGER", "INTEGER", "BLOB", "TIMESTAMP")
+                   "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR[]", "INTEGER", "INTEGER", "BLOB", "TIMESTAMP",
+                   "SMALLINT")
 assert len(_DOCUMENT_TYPES) == len(DOCUMENT_COLUMNS)

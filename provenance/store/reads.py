@@ -91,7 +91,7 @@ class ReadsMixin:
         result: dict[int, StoredDocument] = {}
         # ascending id: callers iterate the result, and their ties must not hang on storage order
         for (doc_id, url, canonical_url, site, title, published_at, first_seen, fetched_at,
-             text, content_hash, fmt, authors) in sorted(rows, key=lambda row: row[0]):
+             text, content_hash, fmt, authors, published_offset) in sorted(rows, key=lambda row: row[0]):
             article = Article(
                 url=url,
                 text=text,
@@ -104,6 +104,7 @@ class ReadsMixin:
                 credits=tuple(credits.get(doc_id, ())),
                 furniture=tuple(furniture.get(doc_id, ())),
                 fetched_at=from_db_time(fetched_at),
+                published_offset=published_offset,
             )
             result[doc_id] = StoredDocument(
                 doc_id=doc_id,

@@ -238,6 +238,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        11,
+        "documents.published_offset: the UTC offset (minutes) the page gave with its publication time,"
+        " so its own calendar day is kept beside the UTC time",
+        ("ALTER TABLE documents ADD COLUMN published_offset SMALLINT",),
+    ),
 )
 
 #: The schema version this code writes and reads (the last migration's).
@@ -299,11 +305,11 @@ SCHEMA_VERSION_DDL = """CREATE TABLE IF NOT EXISTS schema_version (
 DOCUMENT_COLUMNS = (
     "doc_id", "url", "canonical_url", "site", "title", "published_at", "first_seen",
     "fetched_at", "text", "content_hash", "format", "authors", "num_tokens", "num_shingles",
-    "signature", "ingested_at",
+    "signature", "ingested_at", "published_offset",
 )
 DOCUMENT_READ_COLUMNS = (
     "doc_id", "url", "canonical_url", "site", "title", "published_at", "first_seen",
-    "fetched_at", "text", "content_hash", "format", "authors",
+    "fetched_at", "text", "content_hash", "format", "authors", "published_offset",
 )
 CREDIT_COLUMNS = (
     ("doc_id", "BIGINT"), ("phrase", "VARCHAR"), ("outlet", "VARCHAR"), ("host", "VARCHAR"),

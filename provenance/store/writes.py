@@ -50,7 +50,7 @@ class WritesMixin:
             to_db_time(article.published_at), to_db_time(doc.first_seen) or now,
             to_db_time(article.fetched_at), article.text, doc.content_hash, article.format,
             list(article.authors), fingerprint.num_tokens, fingerprint.num_shingles,
-            fingerprint.signature, now,
+            fingerprint.signature, now, article.published_offset,
         )
         with self.transaction():
             if self.has_document(doc.doc_id):

@@ -15,7 +15,7 @@ from provenance.extract.metadata.published import page_published
 from provenance.extract.metadata.site import canonical_url, is_web, site_labels, url_host
 from provenance.extract.metadata.title import page_title
 
-__all__ = ["PageMetadata", "page_metadata"]
+__all__ = ["utc_offset_minutes", "PageMetadata", "page_metadata"]
 
 #: Meta tags that carry the modification time (stored apart, never taken as the publication).
 MODIFIED_META = (("property", "article:modified_time"), ("property", "og:updated_time"),
@@ -36,6 +36,7 @@ class PageMetadata:
     site: str | None = None
     published_at: datetime | None = None
     published_date: date | None = None
+    published_offset: int | None = None  # minutes east of UTC the page gave with the time
     modified_at: datetime | None = None
     authors: tuple[str, ...] = ()
     language: str | None = None
@@ -68,10 +69,17 @@ def page_metadata(scan: PageScan, url: str, body: Body) -> PageMetadata:
         site=site or None,
         published_at=as_utc(published) if published else None,
         published_date=stated,
+        published_offset=utc_offset_minutes(published),
         modified_at=as_utc(modified) if modified else None,
         authors=page_authors(scan, metas, ld_article, by_id, zone, site_labels(site, url)),
         language=_language(scan, metas, ld_article),
     )
+
+
+def utc_offset_minutes(value: datetime | None) -> int | None:
+    """The UTC offset a stated time carries, in minutes (None for a naive time or none)."""
+    offset = value.utcoffset() if value is not None else None
+    return None if offset is None else int(offset.total_seconds() // 60)
 
 
 def _first(*values: str | None) -> str | None:
