@@ -99,6 +99,10 @@ class ConnectionMixin:
         """Let go of the file (between an ingest's batches), so other processes can read it."""
         if self._in_transaction:
             raise StoreError("cannot release the store inside a transaction")
+        self._drop_connection()
+
+    def _drop_connection(self) -> None:
+        """Close the connection, if open (functions are registered again on the next one)."""
         con, self._con = self._con, None
         self._functions_registered = False
         if con is not None:

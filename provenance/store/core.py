@@ -95,12 +95,7 @@ class Store(ConnectionMixin, MigrationMixin, KeyIndexMixin, ReadsMixin, WritesMi
 
     def close(self) -> None:
         """Close the connection (idempotent). Later calls raise :class:`StoreError`."""
-        con, self._con = self._con, None
-        if con is not None:
-            try:
-                con.close()
-            except duckdb.Error as exc:
-                raise StoreError(f"cannot close store {self._path}: {_first_line(exc)}") from None
+        self._drop_connection()
 
     def __enter__(self) -> Store:
         return self
