@@ -463,8 +463,7 @@ class _Run:
         for state, result in results:  # first what the listings say: it dates the pages fetched beside them
             if result is None:
                 continue
-            changed = result.ok and result.content is not None and result.content_hash != state.content_hash
-            if changed and state.entry.kind in ("sitemap", "feed", "home"):
+            if _changed(state, result) and state.entry.kind in ("sitemap", "feed", "home"):
                 found += self._discover(state, result)
             elif state.entry.kind == "robots" and state.entry.host in self.robots:
                 site = self._site(state.entry)
@@ -488,9 +487,8 @@ class _Run:
             if failed:
                 self.attempts[state.entry.url] += 1
                 retry_in = self.retry.next_attempt(self.attempts[state.entry.url], Outcome.of(result))
-            changed = result.ok and result.content is not None and result.content_hash != state.content_hash
             keep = state.entry.kind in ("page", "robots") and result.ok and result.content is not None
-            if state.entry.kind == "page" and changed:
+            if state.entry.kind == "page" and _changed(state, result):
                 self.tally.pages += 1
             if self.warc is not None and result.ok and result.content is not None:
                 self.warc.write_response(result.final_url, result.status or 200,
@@ -580,6 +578,11 @@ class _Run:
                 self.store.mark_ingested([state.entry.url for state, _, _ in pending])
             if self.progress is not None:
                 self.progress(CrawlProgress(t.requests, t.pages, t.new_documents, t.new_edges, t.errors))
+
+
+def _changed(state: FrontierState, result: FetchResult) -> bool:
+    """Whether a fetch brought a body other than the one the frontier knows."""
+    return result.ok and result.content is not None and result.content_hash != state.content_hash
 
 
 def _looks_like_sitemap(content: bytes) -> bool:

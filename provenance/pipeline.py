@@ -246,29 +246,23 @@ def reextract(source: str | os.PathLike | None, target: str | os.PathLike, *, se
     with Store(source, read_only=True, settings=settings, wait=wait, on_wait=on_wait) as old:
         (documents,) = old.query("SELECT count(*) FROM documents")[1][0]
 
+        replayed = 0
+
         def pages():
+            nonlocal replayed
             after = None
-            while True:
-                rows = old.fetched_pages(500, after=after)
-                if not rows:
-                    return
+            while rows := old.fetched_pages(500, after=after):
                 for fetched_at, url, digest, final_url, content_type, body in rows:
+                    replayed += 1
                     yield RawDocument(url=final_url or url, content=body, origin=url, content_type=content_type,
                                       fetched=fetched_at)
                 after = rows[-1][:3]
 
         with Store(target, settings=settings) as new:
-            counted = Counter()
-
-            def counting():
-                for item in pages():
-                    counted["pages"] += 1
-                    yield item
-
-            report = ingest_items(new, counting(), settings=settings, progress=progress)
+            report = ingest_items(new, pages(), settings=settings, progress=progress)
             with new.transaction():
                 copied = old.copy_crawl_state(new)
-    return ReextractReport(counted["pages"], report, max(0, int(documents) - len(set(report.documents))), copied)
+    return ReextractReport(replayed, report, max(0, int(documents) - len(set(report.documents))), copied)
 
 
 # --- trace -------------------------------------------------------------------------------------

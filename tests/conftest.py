@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -35,3 +39,19 @@ def corpus_store(tmp_path):
         report = ingest(s, [str(CORPUS / "corpus.jsonl")])
         assert not report.errors and report.added == 6
         yield s
+
+
+@contextmanager
+def loopback_server(handler: type[BaseHTTPRequestHandler], address: str = "127.0.0.1") -> Iterator[str]:
+    """A real HTTP server on ``address`` (a free port) in a thread; yields its base URL and stops it
+    at the end (the network tests' one way of serving pages)."""
+    httpd = ThreadingHTTPServer((address, 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{address}:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from typer.testing import CliRunner
 
 from provenance.cli import app, cli_docs
 
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, loopback_server
 
 SEED = ROOT / "seeds" / "elrisala-pakistan-bangladesh.txt"
 
@@ -202,16 +201,8 @@ def page_server(monkeypatch) -> Iterator[str]:
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
     PageHandler.paths.clear()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), PageHandler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with loopback_server(PageHandler) as base:
+        yield base
 
 
 def test_trace_refuses_a_loopback_url_unless_allowed(run, page_server):

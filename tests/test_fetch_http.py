@@ -7,17 +7,17 @@ import dataclasses
 import gzip
 import hashlib
 import random
-import threading
 import time
 import tracemalloc
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
+from conftest import loopback_server
 from provenance.decode import decode_bytes
 from provenance.errors import BlockedAddressError, FetchError, InputError
 from provenance.fetch import FEED_TYPES, PAGE_TYPES, Fetcher, FetchResult, fetch_url, user_agent
@@ -174,16 +174,8 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with loopback_server(Handler) as base:
+        yield base
 
 
 def get(url: str, settings: Settings = LOCAL, **kwargs: object) -> FetchResult:
