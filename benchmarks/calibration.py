@@ -2,7 +2,7 @@
 right")? Edges with their confidence and a correctness label, from every evaluation set where the
 direction is known, and a reliability table.
 
-    python benchmarks/calibration.py [--sets simulator reuters pan13 clough] [--wrong]
+    python benchmarks/calibration.py [--sets simulator reuters pan13 clough realnews] [--wrong]
 
 An edge is **right** when its two documents are a true pair AND its ``source_id`` is the true
 upstream. A ``shares_source`` edge ("both derive from a third, direction unknown") between a true
@@ -31,6 +31,12 @@ The sets and their labels:
 * ``clough`` — benchmarks/clough.py's run: the 5 Wikipedia sources ingested, the 95 answers traced.
   True pairs are a reused answer (cut / light / heavy) and its own task's source (upstream: the
   source); a linked independent ("non") answer or another task's source is a false pair.
+* ``realnews`` — benchmarks/realnews.py's run (real news stories, each ingested into its own
+  store; only when the article texts are present, they are not in git): every edge between two
+  articles of a story, judged by the pair's label (:func:`realnews.edge_right`): any edge between
+  independent reports is wrong; a lineage edge between two texts that only share a source is
+  wrong; ``shares_source`` is right between such texts and between two runs of one wire story
+  whose upstream is unknown; a lineage edge of a positive pair is right from its known upstream.
 
 The reliability table buckets confidence as [0, 0.5), [0.5, 0.6), …, [0.8, 0.9), [0.9, 1.0] and
 prints count and share right per bucket, per set and over all sets, then the headline
@@ -55,6 +61,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import simulator as S  # noqa: E402
 import clough  # noqa: E402
 import pan13  # noqa: E402
+import realnews  # noqa: E402
 import reuters  # noqa: E402
 from provenance.pipeline import ShingleCache, ingest, trace  # noqa: E402
 from provenance.store import Store  # noqa: E402
@@ -64,7 +71,7 @@ BAR = 0.90
 HIGH = 0.9
 #: Bucket lower bounds; the last bucket is [0.9, 1.0] (closed).
 BUCKETS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
-SETS = ("simulator", "reuters", "pan13", "clough")
+SETS = ("simulator", "reuters", "pan13", "clough", "realnews")
 
 #: The simulator run of tests/test_simulator.py (keep in step with its fixtures).
 SIM_SOURCES, SIM_SEED, SIM_MAX_FILES = 140, 4, 8
@@ -205,6 +212,17 @@ def clough_edges(data: Path = SHARED / "clough-stevenson") -> list[LabelledEdge]
     return out
 
 
+def realnews_edges(stories: list[dict]) -> list[LabelledEdge]:
+    out = []
+    for story in stories:
+        results, _, _ = realnews.run_story(story, order="shuffled", seed=10)
+        for r in results:
+            for (relation, src, cpy), conf in zip(r.relations, r.confidences):
+                right, why = realnews.edge_right(r, relation, src)
+                out.append(LabelledEdge("realnews", src, cpy, relation, float(conf), right, why))
+    return out
+
+
 # --- the table -------------------------------------------------------------------------------------
 
 def bucket(confidence: float) -> float:
@@ -308,6 +326,12 @@ def main(argv: list[str] | None = None) -> int:
                 notes.append("clough: skipped, no data")
                 continue
             edges += clough_edges()
+        elif name == "realnews":
+            stories_rn = realnews.load_stories()
+            if stories_rn is None:
+                notes.append("realnews: skipped, the article texts are not in benchmarks/realnews/texts")
+                continue
+            edges += realnews_edges(stories_rn)
         notes.append(f"{name}: {sum(e.dataset == name for e in edges)} labelled edges, "
                      f"{time.perf_counter() - t0:.0f} s")
     print(format_table(edges, [s for s in args.sets if any(e.dataset == s for e in edges)]))

@@ -32,7 +32,6 @@ import argparse
 import json
 import random
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -59,6 +58,7 @@ class PairResult:
     label: str
     upstream: str | None
     relations: list[tuple[str, str, str]] = field(default_factory=list)  # (relation, source, copy) article ids
+    confidences: list[float] = field(default_factory=list)  # of each of ``relations``
 
     @property
     def linked(self) -> bool:
@@ -117,17 +117,46 @@ def run_story(story: dict, *, order: str, seed: int) -> tuple[list[PairResult], 
             report = ingest(store, [str(path)])
             seconds = time.perf_counter() - t0
             _, docs = store.query("SELECT doc_id, url FROM documents")
-            _, edges = store.query("SELECT source_id, copy_id, relation FROM edges")
+            _, edges = store.query("SELECT source_id, copy_id, relation, confidence FROM edges ORDER BY edge_id")
     article_of = {doc_id: by_url[url] for doc_id, url in docs if url in by_url}
-    between: dict[frozenset, list[tuple[str, str, str]]] = defaultdict(list)
-    for s, c, rel in edges:
+    between: dict[frozenset, list[tuple[str, str, str, float]]] = defaultdict(list)
+    for s, c, rel, conf in edges:
         if s in article_of and c in article_of:
-            between[frozenset((article_of[s], article_of[c]))].append((rel, article_of[s], article_of[c]))
-    results = [PairResult(story["id"], p["a"], p["b"], p["label"], p.get("upstream"),
-                          between.get(frozenset((p["a"], p["b"])), []))
-               for p in story["pairs"]]
+            between[frozenset((article_of[s], article_of[c]))].append((rel, article_of[s], article_of[c], conf))
+    results = []
+    for p in story["pairs"]:
+        found = between.get(frozenset((p["a"], p["b"])), [])
+        results.append(PairResult(story["id"], p["a"], p["b"], p["label"], p.get("upstream"),
+                                  [x[:3] for x in found], [x[3] for x in found]))
     refused = [str(e) for e in report.errors]
     return results, refused, seconds
+
+
+def edge_right(r: PairResult, relation: str, source: str) -> tuple[bool, str]:
+    """Whether one stored edge of a labelled pair is right, and why not (calibration): a
+    ``shares_source`` edge is right between texts that share a source, and between a copy pair
+    whose upstream is unknown (two outlets running one wire story); a lineage edge is right
+    between a positive pair, from the upstream when it is known; any edge between two
+    independent reports is wrong."""
+    if r.label == "none":
+        return False, "false pair"
+    if relation == "shares_source":
+        if r.label == "shares_source" or r.upstream is None:
+            return True, "right"
+        return False, "shares_source"
+    if r.label == "shares_source":
+        return False, "lineage between siblings"
+    if r.upstream is not None and source != r.upstream:
+        return False, "wrong direction"
+    return True, "right"
+
+
+def load_stories() -> list[dict] | None:
+    """The manifest's stories, or None when the article texts are not here."""
+    stories = json.loads(MANIFEST.read_text(encoding="utf-8"))["stories"]
+    if any(read_text(a["id"]) is None for s in stories for a in s["articles"]):
+        return None
+    return stories
 
 
 def ratio(k: int, n: int) -> str:

@@ -256,8 +256,9 @@ def is_template_fill(alignment: Alignment, settings: Settings = DEFAULT_SETTINGS
     """Whether the aligned passages hold figures in both texts but mostly different ones: two
     texts filled in from one template (earnings briefs, bond announcements), not a copy."""
     fewer = min(alignment.a_figures, alignment.b_figures)
-    return fewer - alignment.shared_figures >= settings.template_min_changed_figures and \
-        alignment.shared_figures < settings.min_figure_agreement * fewer
+    changed, kept = fewer - alignment.shared_figures, alignment.shared_figures
+    return (changed >= settings.template_min_changed_figures and kept < settings.min_figure_agreement * fewer) \
+        or (changed >= settings.template_mostly_changed_figures and changed > kept)
 
 
 def _shared_count(a_set: np.ndarray, b_set: np.ndarray) -> int:
@@ -310,14 +311,21 @@ def _is_rewrite(share: float, words: int, settings: Settings) -> bool:
     return share >= settings.rewrite_min_coverage and words >= settings.min_evidence_words
 
 
+def _is_revised_passage_evidence(alignment: Alignment, settings: Settings) -> bool:
+    """Whether a revision's dense passages hold at least one passage's worth of prose outside
+    quotations: independent reports share names and phrases all over and one quoted statement."""
+    return alignment.evidence_words >= settings.min_rewrite_passage_evidence_words
+
+
 def is_copy_evidence(alignment: Alignment, settings: Settings = DEFAULT_SETTINGS) -> bool:
     """Whether an alignment shows reuse: enough aligned prose outside quotations, verbatim, or
     revised (informative 3-grams covering a good share of one text, in dense passages) — and not
     the same template filled in with other figures."""
     if not alignment.passages or is_template_fill(alignment, settings):
         return False
-    return alignment.evidence_words >= required_evidence(alignment, settings) or _is_rewrite(
-        alignment.rewrite_share, alignment.rewrite_words, settings)
+    return alignment.evidence_words >= required_evidence(alignment, settings) or (
+        _is_rewrite(alignment.rewrite_share, alignment.rewrite_words, settings)
+        and _is_revised_passage_evidence(alignment, settings))
 
 
 def required_evidence(alignment: Alignment, settings: Settings = DEFAULT_SETTINGS) -> int:

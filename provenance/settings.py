@@ -102,6 +102,12 @@ class Settings:
     #: Only 3-grams holding a word of at least this many letters count as evidence of revision:
     #: short-word phrases ("mln dlrs in", "pct from a year") recur across unrelated wire stories.
     rewrite_min_word_chars: int = 6
+    #: ... and when its dense revised passages hold at least this many aligned words outside
+    #: quotations (a quoted word counts quoted_word_weight): reports of one event share names,
+    #: titles and phrases all over their texts and one quoted statement in a single passage.
+    #: Real-news set (benchmarks/realnews.py): independent reports linked this way had 5 and 8;
+    #: Clough & Stevenson's heavy revisions linked this way have 17 or more.
+    min_rewrite_passage_evidence_words: int = 15
 
     #: Texts filled in from one template (earnings briefs, bond announcements, market reports)
     #: share their wording and differ in the figures; a copy repeats its source's figures. When
@@ -112,6 +118,10 @@ class Settings:
     #: hog prices, convertible-debt and eurobond announcements of different issuers keep 0-0.71.
     template_min_changed_figures: int = 3
     min_figure_agreement: float = 0.75
+    #: ... or when at least this many of those figures changed and more changed than were kept:
+    #: UNB's daily dengue bulletins (benchmarks/realnews, s15) share their sentences day after day
+    #: with 2 of 3 figures new; a re-issued or corrected Reuters story keeps 0.67-1.0 of its figures.
+    template_mostly_changed_figures: int = 2
 
     # --- relation ----------------------------------------------------------------------------
     #: A copy that carries at least this share of its source's text is a ``copy``; less is ``excerpt``.

@@ -146,3 +146,63 @@ def test_a_copy_that_corrects_one_figure_is_still_a_copy():
     al = align_texts(1, _sh(a), 2, _sh(b))
     assert al.shared_figures >= al.a_figures - 1 >= 6
     assert is_copy_evidence(al)
+
+
+_BULLETIN = ("Bangladesh reported {deaths} more dengue deaths in 24 hours till Tuesday morning, raising this "
+             "year's death toll from the mosquito-borne disease to {toll}. During this period, {patients} more "
+             "patients were hospitalised with the viral fever as cases keep rising, according to the "
+             "Directorate General of Health Services. {extra}")
+_DAY_ONE = _BULLETIN.format(deaths="four", toll="74", patients="677", extra=(
+    "Of the new patients, most were admitted in the capital, where hospitals opened extra wards for the season."))
+_DAY_TWO = _BULLETIN.format(deaths="six", toll="272", patients="1,108", extra=(
+    "The health authorities urged residents to destroy larval breeding sites around their homes after the rains."))
+
+
+def test_two_days_of_one_bulletin_are_not_a_copy():
+    # A daily bulletin repeats its sentences with new figures (UNB's dengue bulletins, real-news s15):
+    # two of its three figures changed, so the shared wording is the template.
+    al = align_texts(1, _sh(_DAY_ONE), 2, _sh(_DAY_TWO))
+    assert al.evidence_words >= 30  # 41 aligned words of the template's prose
+    assert (al.a_figures, al.b_figures, al.shared_figures) == (3, 3, 1)
+    assert not is_copy_evidence(al)
+
+
+def test_one_bulletin_run_by_two_outlets_or_corrected_once_is_still_a_copy():
+    assert is_copy_evidence(align_texts(1, _sh(_DAY_ONE), 2, _sh(_DAY_ONE.replace("capital", "capital city"))))
+    corrected = align_texts(1, _sh(_DAY_ONE), 2, _sh(_DAY_ONE.replace("677", "679")))
+    assert corrected.shared_figures == 2 and is_copy_evidence(corrected)
+
+
+_NAVY_STATEMENT = ("the Navy conducted an analysis of acoustic data and detected an anomaly consistent with an "
+                   "implosion or explosion in the general vicinity of where the submersible was operating when "
+                   "communications were lost")
+
+
+def test_two_reports_sharing_names_phrases_and_one_statement_are_not_a_rewrite():
+    # Independent reports of one event share its names and stock phrases all over their texts, and
+    # one quoted statement: enough shared informative 3-grams for a revision, but the only dense
+    # passage is the quotation (real-news s06: two such pairs were linked as rewrites).
+    a = ("Rescue teams searching the North Atlantic for the missing Titan submersible said on Thursday that "
+         "debris had been located near the wreck of the Titanic. A senior official at the United States Coast "
+         "Guard told reporters in Boston that remotely operated vehicles had found the tail cone of the vessel. "
+         f'A Navy official said "{_NAVY_STATEMENT}". The official asked not to be named. '
+         "Relatives of the five passengers were informed before the announcement, the Coast Guard said, and "
+         "OceanGate Expeditions later confirmed that all five people aboard were believed to have died. "
+         "The company described them as true explorers who shared a distinct spirit of adventure. "
+         "Rear Admiral John Mauger said the search would continue on the seabed for several days. The Titan "
+         "submersible lost contact with its support ship Polar Prince about an hour and forty-five minutes "
+         "into the dive.")
+    b = ("The United States Coast Guard ended its search on Thursday after remotely operated vehicles found "
+         "pieces of the Titan submersible on the seabed of the North Atlantic, roughly sixteen hundred feet from "
+         "the bow of the Titanic. Officials in Boston said the debris was consistent with a catastrophic loss of "
+         f'the pressure chamber. According to a senior Navy official, "{_NAVY_STATEMENT}". That information was '
+         "shared with the commanders leading the search at once. OceanGate Expeditions, which operated the "
+         "vessel, said the five passengers had sadly been lost, and the families of the five people aboard were "
+         "informed privately. Rear Admiral John Mauger of the United States Coast Guard said the tail cone was "
+         "found near the wreck of the Titanic. The vessel lost contact with its support ship Polar Prince on "
+         "Sunday morning, during the dive.")
+    al = align_texts(1, _sh(a), 2, _sh(b))
+    settings = Settings()
+    assert al.rewrite_share >= settings.rewrite_min_coverage and al.rewrite_words >= settings.min_evidence_words
+    assert al.evidence_words < settings.min_rewrite_passage_evidence_words  # the statement, mostly quoted
+    assert not is_copy_evidence(al)
