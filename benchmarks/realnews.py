@@ -3,7 +3,7 @@ excerpts and rewrites linked, in the right family and direction, and are indepen
 same event left apart?
 
     PYTHONPATH=. python benchmarks/realnews.py [--order shuffled|manifest] [--seed 10] [--misses]
-                                               [--out benchmarks/results/realnews.md]
+                                               [--part all|dev|check] [--out benchmarks/results/realnews.md]
 
 The set is ``benchmarks/realnews/manifest.json`` (stories, articles, a label for every pair of
 articles within a story; see ``benchmarks/realnews/README.md``). The article texts are not in git:
@@ -21,6 +21,10 @@ manifest order. Then every labelled pair is looked up among the store's edges:
   ``upstream``, whether the lineage edge's source is that article;
 * ``shares_source`` pairs: linked at all, linked as shares_source, linked by a lineage edge;
 * ``none`` pairs: linked at all (false links), by relation.
+
+The set has two parts: ``dev`` (the first 15 stories; issue 10's rules were studied on them) and
+``check`` (stories added later, ``"part": "check"`` in the manifest, never tuned on). The headline
+figures are printed for each part as well.
 
 Prints a table and writes it, with the per-story figures and (``--misses``) the misses, to
 ``benchmarks/results/realnews.md``.
@@ -132,6 +136,26 @@ def run_story(story: dict, *, order: str, seed: int) -> tuple[list[PairResult], 
     return results, refused, seconds
 
 
+#: The set's parts: ``dev`` (the first 15 stories, which the rules of issue 10 were studied on)
+#: and ``check`` (stories added afterwards and never tuned on; a story's ``part`` in the manifest).
+PARTS = ("dev", "check")
+
+
+def part_of(story: dict) -> str:
+    return story.get("part", "dev")
+
+
+def part_summary(results: list[PairResult]) -> list[tuple[str, str]]:
+    """The headline figures of one part: copy/excerpt linked, independent pairs linked, direction."""
+    verbatim = [r for r in results if r.label in ("copy", "excerpt")]
+    none = [r for r in results if r.label == "none"]
+    directed = [r for r in results if r.label in POSITIVE and r.right_direction is not None]
+    return [("stories / pairs", f"{len({r.story for r in results})} / {len(results)}"),
+            ("copy+excerpt linked", ratio(sum(r.linked for r in verbatim), len(verbatim))),
+            ("none linked (false links)", ratio(sum(r.linked for r in none), len(none))),
+            ("right direction (upstream known)", ratio(sum(bool(r.right_direction) for r in directed), len(directed)))]
+
+
 def edge_right(r: PairResult, relation: str, source: str) -> tuple[bool, str]:
     """Whether one stored edge of a labelled pair is right, and why not (calibration): a
     ``shares_source`` edge is right between texts that share a source, and between a copy pair
@@ -212,11 +236,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--order", choices=("shuffled", "manifest"), default="shuffled")
     ap.add_argument("--seed", type=int, default=10)
     ap.add_argument("--misses", action="store_true", help="list missed positives and false links")
+    ap.add_argument("--part", choices=("all", *PARTS), default="all",
+                    help="score one part of the set: dev (rules were studied on it) or check (added later, "
+                         "never tuned on)")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
 
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
-    stories = manifest["stories"]
+    stories = [s for s in manifest["stories"] if args.part in ("all", part_of(s))]
     missing = [a["id"] for s in stories for a in s["articles"] if read_text(a["id"]) is None]
     if missing:
         print(f"The article texts are not here ({len(missing)} of "
@@ -225,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     results: list[PairResult] = []
+    part_of_story = {s["id"]: part_of(s) for s in stories}
     per_story: list[tuple[str, int, str, str, str, float]] = []
     refused: list[str] = []
     total_seconds = 0.0
@@ -250,6 +278,10 @@ def main(argv: list[str] | None = None) -> int:
             ("inputs refused", str(len(refused))),
             ("ingest seconds (all stories)", f"{total_seconds:.1f}")]
     table = head + summarize(results)
+    parts = sorted({part_of_story[r.story] for r in results})
+    if len(parts) > 1:
+        for part in parts:
+            table += [(f"[{part}] {k}", v) for k, v in part_summary([r for r in results if part_of_story[r.story] == part])]
     width = max(len(k) for k, _ in table)
     lines = [f"{k:<{width}}  {v}" for k, v in table]
     print("\n".join(lines))
