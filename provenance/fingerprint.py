@@ -30,7 +30,7 @@ from datasketch import MinHash
 
 from .models import Article, Fingerprint
 from .settings import DEFAULT_SETTINGS, Settings
-from .text import (TRAIT_ALPHA, TRAIT_DIGITS, TRAIT_HAS_DIGIT, TRAIT_LENGTH_SHIFT, Tokens, mix64, ngram_hashes,
+from .text import (TRAIT_ALPHA, TRAIT_DIGITS, TRAIT_HAS_DIGIT, TRAIT_LENGTH_SHIFT, Tokens, mix64, name_mask, ngram_hashes,
                    quoted_spans, span_mask, token_hashes, token_traits, tokenize)
 
 __all__ = ["Shingled", "shingle_article", "fingerprint_article", "PASSAGE_BAND", "PHRASE_BAND",
@@ -65,6 +65,7 @@ class Shingled:
     short_set: np.ndarray  # sorted distinct values of ``short_shingles``
     informative: np.ndarray  # per short shingle: holds a long word, so it is not a banal phrase
     figures: np.ndarray  # per content token: holds a digit (part of a figure: "3.879", "7-1/4")
+    named: np.ndarray  # per content token: capitalised inside a sentence (a name: "Coast Guard", "ISRO")
 
     @property
     def num_content_tokens(self) -> int:
@@ -93,8 +94,9 @@ def shingle_article(article: Article, settings: Settings = DEFAULT_SETTINGS) -> 
     shingles, short = ngram_hashes(hashes, n), ngram_hashes(hashes, short_n)
     informative = _informative(tokens.unspaced, traits, short_n, len(short), settings.rewrite_min_word_chars)
     figures = (traits & TRAIT_ALPHA == 0) & (traits & TRAIT_HAS_DIGIT != 0)
+    named = name_mask(article.text, tokens)[content]
     return Shingled(tokens, content, shingles, quoted, n, short, short_n, np.unique(shingles), np.unique(short),
-                    informative, figures)
+                    informative, figures, named)
 
 
 def _informative(unspaced: bool, traits: np.ndarray, n: int, count: int, min_chars: int) -> np.ndarray:

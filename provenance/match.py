@@ -205,6 +205,8 @@ def align_texts(a_id: int, a: Shingled, b_id: int, b: Shingled, settings: Settin
         token_passages = _token_passages(a, b, settings, short=True)  # a revision: align on 3-grams
     passages = []
     evidence = 0.0
+    prose = 0
+    a_plain, b_plain = ~(a.quoted | a.named | a.figures), ~(b.quoted | b.named | b.figures)
     a_figures: Counter[tuple[str, ...]] = Counter()
     b_figures: Counter[tuple[str, ...]] = Counter()
     for p in token_passages:
@@ -213,6 +215,7 @@ def align_texts(a_id: int, a: Shingled, b_id: int, b: Shingled, settings: Settin
         passages.append(Passage(a_start, a_end, b_start, b_end, words=len(p.b_covered)))
         unquoted = min(np.count_nonzero(~a.quoted[p.a_covered]), np.count_nonzero(~b.quoted[p.b_covered]))
         evidence += unquoted + settings.quoted_word_weight * (len(p.b_covered) - unquoted)
+        prose += min(np.count_nonzero(a_plain[p.a_covered]), np.count_nonzero(b_plain[p.b_covered]))
         a_figures.update(_figures(a, p.a_first, p.a_last))
         b_figures.update(_figures(b, p.b_first, p.b_last))
     return Alignment(
@@ -235,6 +238,7 @@ def align_texts(a_id: int, a: Shingled, b_id: int, b: Shingled, settings: Settin
         a_figures=a_figures.total(),
         b_figures=b_figures.total(),
         shared_figures=(a_figures & b_figures).total(),
+        prose_words=int(prose),
     )
 
 
@@ -313,8 +317,9 @@ def _is_rewrite(share: float, words: int, settings: Settings) -> bool:
 
 def _is_revised_passage_evidence(alignment: Alignment, settings: Settings) -> bool:
     """Whether a revision's dense passages hold at least one passage's worth of prose outside
-    quotations: independent reports share names and phrases all over and one quoted statement."""
-    return alignment.evidence_words >= settings.min_rewrite_passage_evidence_words
+    quotations, names and figures: independent reports share names and phrases all over, and a
+    quoted statement or an official's title in one place."""
+    return alignment.prose_words >= settings.min_rewrite_prose_words
 
 
 def is_copy_evidence(alignment: Alignment, settings: Settings = DEFAULT_SETTINGS) -> bool:

@@ -207,6 +207,9 @@ class Alignment:
     a_figures: int = 0
     b_figures: int = 0
     shared_figures: int = 0
+    # aligned words outside quotations, names and figures (the fewer of the two texts'): what two
+    # independent reports of one event do not share much of, and a revision does
+    prose_words: int = 0
 
 
 @dataclass(frozen=True, slots=True)

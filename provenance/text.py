@@ -19,7 +19,7 @@ from typing import Iterable
 
 import numpy as np
 
-__all__ = ["Tokens", "tokenize", "remember_tokens", "quoted_spans", "token_hashes", "ngram_hashes", "token_traits", "mix64", "replace_surrogates"]
+__all__ = ["Tokens", "tokenize", "name_mask", "remember_tokens", "quoted_spans", "token_hashes", "ngram_hashes", "token_traits", "mix64", "replace_surrogates"]
 
 # Scripts without word spaces: one token per character (shingled by Settings.shingle_chars).
 _UNSPACED = (
@@ -128,6 +128,30 @@ def _tokenize(text: str) -> Tokens:
     ends = np.fromiter((m.end() for m in matches), dtype=np.int64, count=len(matches))
     unspaced = bool(words) and sum(1 for w in words if len(w) == 1 and not w.isascii()) * 2 > len(words)
     return Tokens(words, starts, ends, unspaced)
+
+
+#: What ends a sentence or opens a quotation or a line: a capital right after one is no name.
+_SENTENCE_BREAKS = ".!?:;\n\"([|-\u201c\u2018\u00ab\u2013\u2014"
+_IS_BREAK = np.zeros(max(map(ord, _SENTENCE_BREAKS)) + 2, dtype=bool)  # by code point; the last: any above
+_IS_BREAK[[ord(c) for c in _SENTENCE_BREAKS]] = True
+
+
+def name_mask(text: str, tokens: Tokens) -> np.ndarray:
+    """Whether each token is capitalised inside a sentence: a name, a title, an acronym ("Coast
+    Guard", "Prime Minister", "ISRO"). Reports of one event share their names; that is not copying."""
+    if tokens.unspaced or not len(tokens):
+        return np.zeros(len(tokens), dtype=bool)
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # one per character
+    first = points[tokens.starts]
+    capital = (first >= 65) & (first <= 90)
+    for i in np.flatnonzero(first > 127).tolist():  # rare: a capital outside ASCII ("Émile", "Øresund")
+        capital[i] = text[int(tokens.starts[i])].isupper()
+    is_break = _IS_BREAK[np.minimum(points, len(_IS_BREAK) - 1)]
+    seen = np.concatenate(([0], np.cumsum(is_break)))  # breaks before each offset
+    previous_end = np.concatenate(([0], tokens.ends[:-1]))
+    after_break = seen[tokens.starts] > seen[previous_end]
+    after_break[0] = True
+    return capital & ~after_break
 
 
 def _normalise(token: str) -> str:

@@ -204,5 +204,5 @@ def test_two_reports_sharing_names_phrases_and_one_statement_are_not_a_rewrite()
     al = align_texts(1, _sh(a), 2, _sh(b))
     settings = Settings()
     assert al.rewrite_share >= settings.rewrite_min_coverage and al.rewrite_words >= settings.min_evidence_words
-    assert al.evidence_words < settings.min_rewrite_passage_evidence_words  # the statement, mostly quoted
+    assert al.prose_words < settings.min_rewrite_prose_words  # the statement, quoted, and names
     assert not is_copy_evidence(al)

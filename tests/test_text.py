@@ -276,3 +276,12 @@ def test_quoted_spans_are_found_in_linear_time_in_a_text_dense_with_marks():
 def test_quoted_spans_match_the_first_closing_mark_within_reach():
     text = "He said “one” then „zwei“ and ‘it’s’ done; “unclosed " + "x" * 700 + "” far away"
     assert [text[a:b] for a, b in quoted_spans(text)] == ["“one”", "„zwei“", "‘it’s’"]
+
+
+def test_names_are_capitalised_words_inside_a_sentence():
+    from provenance.text import name_mask
+    text = 'The Coast Guard said. "Rescue teams found debris," said Rear Admiral John Mauger of the USCG on Thursday.'
+    tokens = tokenize(text)
+    named = {w for w, is_name in zip(tokens.words, name_mask(text, tokens)) if is_name}
+    # sentence openers ("The", "Rescue") are not names; titles, names, acronyms and days are
+    assert named == {"coast", "guard", "rear", "admiral", "john", "mauger", "uscg", "thursday"}
