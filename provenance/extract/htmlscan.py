@@ -133,12 +133,18 @@ class PageScan:
 
 
 # What the scan does with a node, by its tag (elements not listed: 0, inline and descended into).
+#: Flags of an element the scan descends into: a block, a link, a furniture suspect. A tag's kind
+#: (below) starts its flags: an inline element 0, a block BLOCK, a link LINK.
+BLOCK, LINK, SUSPECT = 1, 2, 4
+BLOCK_OR_SUSPECT = BLOCK | SUSPECT  # either ends the piece of text before it
+#: What a class or id string says (_name_verdict).
+FURNITURE_NAME, BYLINE_NAME = 1, 2
 _TEXT, _IGNORE, _BREAK, _HEAD, _DROP, _SKIP = 3, 4, 5, 6, 7, 8
 
 
 def _tag_kinds() -> dict[str | None, int]:
-    kinds: dict[str | None, int] = dict.fromkeys(BLOCK_TAGS, 1)
-    kinds["a"] = 2
+    kinds: dict[str | None, int] = dict.fromkeys(BLOCK_TAGS, BLOCK)
+    kinds["a"] = LINK
     kinds.update(dict.fromkeys(HEAD_TAGS, _HEAD))  # before the void ones: <title> has content
     kinds.update(dict.fromkeys(SKIP_BLOCK_TAGS, _SKIP))
     kinds.update(dict.fromkeys(DROP_TAGS, _DROP))
@@ -168,7 +174,6 @@ def scan_page(tree: LexborHTMLParser) -> PageScan:
     link_chars = 0
     link_depth = 0
     # Open elements we descended into: (node, element id, flags, first piece index).
-    # Flags: 1 block, 2 link, 4 furniture suspect.
     frames: list[tuple[LexborNode, int, int, int]] = []
     blocks: list[tuple[int, str, int, int]] = [(-1, "body", -1, -1)]
     open_suspects: list[int] = []
@@ -205,7 +210,7 @@ def scan_page(tree: LexborHTMLParser) -> PageScan:
             if entry is None:
                 tag = node.tag
                 entry = tags_by_id[tag_id] = (tag, tag_kinds(tag, 0))
-            tag, kind = entry  # kind: 0 inline element, 1 block, 2 link; the others see _TAG_KINDS
+            tag, kind = entry  # kind: 0 inline element, BLOCK, LINK, or one of _TEXT … _SKIP
         if kind == _TEXT:
             # Leading whitespace of a piece is nothing: the whitespace between blocks (most text
             # nodes) is told apart in C, without building its string.
@@ -222,7 +227,7 @@ def scan_page(tree: LexborHTMLParser) -> PageScan:
             attrs = node.attributes
             if not attrs:
                 if tag in structure_tags:
-                    flags |= 4
+                    flags |= SUSPECT
                     scan.suspects.append(element_id)
             elif plain_attrs(attrs) and tag not in attr_tags:
                 # Only class, id and the like (most elements): what the names say, cached.
@@ -231,10 +236,10 @@ def scan_page(tree: LexborHTMLParser) -> PageScan:
                     verdict = name_verdict(classes) if classes else 0
                     if name:
                         verdict |= name_verdict(name)
-                    if verdict & 2 and len(scan.bylines) < BYLINE_MAX_NODES:
+                    if verdict & BYLINE_NAME and len(scan.bylines) < BYLINE_MAX_NODES:
                         scan.bylines.append((node, False, len(pieces)))
-                    if verdict & 1 or tag in structure_tags:
-                        flags |= 4
+                    if verdict & FURNITURE_NAME or tag in structure_tags:
+                        flags |= SUSPECT
                         scan.suspects.append(element_id)
             else:
                 flags |= _read_attrs(scan, node, attrs, tag, element_id, open_suspects)
@@ -243,14 +248,14 @@ def scan_page(tree: LexborHTMLParser) -> PageScan:
             if tag == "body":
                 scan.body_id = element_id
             if flags:
-                if flags & 5 and parts:
+                if flags & BLOCK_OR_SUSPECT and parts:
                     flush()
-                if flags & 1:
+                if flags & BLOCK:
                     blocks.append((element_id, tag, frames[-1][1] if frames else -1,
                                    frames[-2][1] if len(frames) > 1 else -1))
-                if flags & 2:
+                if flags & LINK:
                     link_depth += 1
-                if flags & 4:
+                if flags & SUSPECT:
                     open_suspects.append(element_id)
             child = node.first_child
             if child is not None:
@@ -259,11 +264,11 @@ def scan_page(tree: LexborHTMLParser) -> PageScan:
                 continue
             # An empty element: entered and left at once.
             if flags:
-                if flags & 1:
+                if flags & BLOCK:
                     blocks.pop()
-                if flags & 2:
+                if flags & LINK:
                     link_depth -= 1
-                if flags & 4:
+                if flags & SUSPECT:
                     open_suspects.pop()
             ranges[element_id] = (len(pieces), len(pieces))
         elif kind == _BREAK:
@@ -296,13 +301,13 @@ def scan_page(tree: LexborHTMLParser) -> PageScan:
         while following is None and frames:
             node, element_id, flags, start = frames.pop()
             if flags:
-                if flags & 5 and parts:
+                if flags & BLOCK_OR_SUSPECT and parts:
                     flush()
-                if flags & 1:
+                if flags & BLOCK:
                     blocks.pop()
-                if flags & 2:
+                if flags & LINK:
                     link_depth -= 1
-                if flags & 4:
+                if flags & SUSPECT:
                     open_suspects.pop()
             ranges[element_id] = (start, len(pieces))
             following = node.next
@@ -401,7 +406,7 @@ def _read_attrs(scan: PageScan, node: LexborNode, attrs: dict, tag: str, element
         if "articlebody" in itemprop:
             scan.holds_article.update(open_suspects)
             scan.semantic.append((element_id, True))
-            flags |= 1
+            flags |= BLOCK
         elif "datepublished" in itemprop:
             value = attrs.get("content") or attrs.get("datetime") or node.text()
             if value:
@@ -427,7 +432,7 @@ def _read_attrs(scan: PageScan, node: LexborNode, attrs: dict, tag: str, element
             scan.times.append((value, len(scan.pieces), tuple(open_suspects)))
     if tag == "article" or tag == "main":
         scan.semantic.append((element_id, False))
-        return flags | 1
+        return flags | BLOCK
     role = attrs.get("role")
     if role:
         role = role.casefold()
@@ -435,15 +440,15 @@ def _read_attrs(scan: PageScan, node: LexborNode, attrs: dict, tag: str, element
             scan.semantic.append((element_id, False))
         elif role in FURNITURE_ROLES:
             scan.suspects.append(element_id)
-            return flags | 4
+            return flags | SUSPECT
     classes, element_id_attr = attrs.get("class"), attrs.get("id")
     verdict = _names_verdict(classes, element_id_attr) if classes or element_id_attr else 0
-    if verdict & 2 or "rel" in attrs and "author" in (attrs.get("rel") or ""):
+    if verdict & BYLINE_NAME or "rel" in attrs and "author" in (attrs.get("rel") or ""):
         if len(scan.bylines) < BYLINE_MAX_NODES:
             scan.bylines.append((node, False, len(scan.pieces)))
-    if tag in STRUCTURE_TAGS or verdict & 1 or _is_hidden(attrs):
+    if tag in STRUCTURE_TAGS or verdict & FURNITURE_NAME or _is_hidden(attrs):
         scan.suspects.append(element_id)
-        flags |= 4
+        flags |= SUSPECT
     return flags
 
 
@@ -458,18 +463,18 @@ def _is_hidden(attrs: dict) -> bool:
 
 
 def _names_verdict(classes: str | None, element_id: str | None) -> int:
-    """What an element's class and id say: 1 furniture, 2 byline. Each is judged on its own (no
+    """What an element's class and id say: FURNITURE_NAME, BYLINE_NAME. Each is judged on its own (no
     word spans the two), so the verdict of a class string is shared by every element wearing it."""
     return (_name_verdict(classes) if classes else 0) | (_name_verdict(element_id) if element_id else 0)
 
 
 @lru_cache(maxsize=NAMES_CACHE_SIZE)
 def _name_verdict(names: str) -> int:
-    """What a class or id string says: 1 furniture, 2 byline (cached: pages and sites repeat them)."""
+    """What a class or id string says: FURNITURE_NAME, BYLINE_NAME (cached: pages and sites repeat them)."""
     names = names.casefold()
-    verdict = 2 if "author" in names or "byline" in names else 0
+    verdict = BYLINE_NAME if "author" in names or "byline" in names else 0
     if _is_furniture_name(names):
-        verdict |= 1
+        verdict |= FURNITURE_NAME
     return verdict
 
 
