@@ -242,3 +242,33 @@ def test_report_and_trace_html_from_the_command_line(tmp_path, monkeypatch):
     # the aggregator's two upstream hops and its shared source, each side by side
     assert len(page.named("details", "pair")) == 3
     assert page.named("li", "here")  # the traced document is marked in its lineage
+
+
+def test_a_crowded_network_draws_the_most_active_sites_and_pairs_only():
+    from provenance.htmlreport.charts import draw_network
+    from provenance.store.reportdata import SiteLink
+
+    # a hub copied by 70 sites (i copies each), and 70 pairs among the others with one copy each
+    links = tuple(SiteLink("hub", f"s{i:02d}", i, i // 2, 0.5, 60.0) for i in range(1, 71))
+    links += tuple(SiteLink(f"s{i:02d}", f"s{(i + 1) % 70 + 1:02d}", 1, 1, 0.5, 60.0) for i in range(1, 71))
+    drawn = draw_network(tuple(sorted(links, key=lambda link: -link.copies)), {}, max_sites=10, max_links=5)
+    names = {n.site for n in drawn.nodes}
+    assert len(drawn.edges) == 5 and {e.copies for e in drawn.edges} == {70, 69, 68, 67, 66}
+    assert names == {"hub", "s70", "s69", "s68", "s67", "s66"}
+    assert drawn.left_out == 71 - len(names) and drawn.links_left_out == len(links) - 5
+    for n in drawn.nodes:  # inside the picture, labels too
+        assert 0 <= n.x <= drawn.width and 0 <= n.y <= drawn.height and 0 < n.label_x < drawn.width
+    # colour follows the credited share, and a mostly uncredited pair is dashed
+    half = next(e for e in drawn.edges if e.copies == 70)
+    assert half.credited == 35 and not half.dashed
+    assert draw_network((SiteLink("a", "b", 4, 1, 0.5, None),), {}, 10).edges[0].dashed
+
+
+def test_an_empty_store_still_writes_a_report(store, tmp_path):
+    from provenance.htmlreport import write_report
+
+    stats = write_report(store, tmp_path / "empty.html")
+    html = (tmp_path / "empty.html").read_text(encoding="utf-8")
+    assert stats.documents == 0 and stats.pairs_shown == 0 and stats.sites_drawn == 0
+    page = Page(html)
+    assert not page.unbalanced and "No site copies another in this store" in html and "No links in this store" in html

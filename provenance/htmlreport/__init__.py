@@ -23,7 +23,7 @@ import jinja2
 from ..errors import InputError
 from ..pipeline import TraceResult
 from ..store.reportdata import ReportData, ReportQuery, TreeEdge, load_report_data
-from .charts import CREDIT_COLOURS, MAX_LABEL_CHARS, PALETTE, draw_lags, draw_network, draw_over_time
+from .charts import CREDIT_COLOURS, MAX_LABEL_CHARS, MAX_LABELLED_LINKS, PALETTE, draw_lags, draw_network, draw_over_time
 from .views import build_trees, doc_view, pair_view, tree_document
 
 __all__ = ["ReportQuery", "ReportStats", "render_report", "write_report", "render_trace_html", "write_trace_html",
@@ -81,7 +81,8 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("provenance.htmlreport", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(http_url=http_url, when=_when, duration=_duration, pct=_pct)
-    env.globals.update(palette=PALETTE, credit_colours=CREDIT_COLOURS, max_label_chars=MAX_LABEL_CHARS)
+    env.globals.update(palette=PALETTE, credit_colours=CREDIT_COLOURS, max_label_chars=MAX_LABEL_CHARS,
+                       max_labelled_links=MAX_LABELLED_LINKS)
     return env
 
 
@@ -95,17 +96,21 @@ def _render(template: str, **context: object) -> str:
     return _ENV.get_template(template).render(**context)
 
 
-def render_report(data: ReportData, *, title: str = "Copying report", generated: datetime | None = None) -> str:
-    """The report page for ``data`` (see :func:`~provenance.store.reportdata.load_report_data`)."""
+def _report_context(data: ReportData) -> dict[str, object]:
     docs = data.pair_documents
     pairs = [pair_view(e, docs[e.source_id], docs[e.copy_id]) for e in data.pairs
              if e.source_id in docs and e.copy_id in docs]
     shown = {e.edge_id for e in data.pairs}
-    return _render("report.html.j2", title=title, data=data, summary=data.summary, pairs=pairs,
-                   network=draw_network(data.site_links, data.site_documents, data.query.max_sites),
-                   over_time=draw_over_time(data.over_time, data.bucket_unit), lags=draw_lags(data.lags),
-                   trees=build_trees(data.tree_edges, data.tree_documents, shown),
-                   generated=generated or datetime.now(timezone.utc))
+    return dict(data=data, summary=data.summary, pairs=pairs,
+                network=draw_network(data.site_links, data.site_documents, data.query.max_sites),
+                over_time=draw_over_time(data.over_time, data.bucket_unit), lags=draw_lags(data.lags),
+                trees=build_trees(data.tree_edges, data.tree_documents, shown))
+
+
+def render_report(data: ReportData, *, title: str = "Copying report", generated: datetime | None = None) -> str:
+    """The report page for ``data`` (see :func:`~provenance.store.reportdata.load_report_data`)."""
+    return _render("report.html.j2", title=title, generated=generated or datetime.now(timezone.utc),
+                   **_report_context(data))
 
 
 def _write(path: Path, html: str) -> int:
@@ -129,11 +134,12 @@ def write_report(store, out: str | os.PathLike, query: ReportQuery = ReportQuery
                  title: str = "Copying report") -> ReportStats:
     """Read the report's data from ``store`` and write the page to ``out``."""
     data = load_report_data(store, query)
-    html = render_report(data, title=title)
+    context = _report_context(data)
+    html = _render("report.html.j2", title=title, generated=datetime.now(timezone.utc), **context)
     size = _write(Path(out), html)
-    network_sites = len({s for link in data.site_links for s in (link.source_site, link.copy_site)})
+    network = context["network"]
     return ReportStats(Path(out), size, data.summary.documents, sum(n for _, n in data.summary.links),
-                       data.summary.copies, min(network_sites, query.max_sites), len(data.pairs), data.pairs_total)
+                       data.summary.copies, len(network.nodes), len(data.pairs), data.pairs_total)
 
 
 def render_trace_html(result: TraceResult, *, generated: datetime | None = None) -> str:

@@ -15,7 +15,7 @@ import networkx as nx
 
 from ..store.reportdata import LagBucket, SiteLink, TimeBucket
 
-__all__ = ["PALETTE", "CREDIT_COLOURS", "NetworkDraw", "draw_network", "BarsDraw", "draw_over_time", "LagDraw",
+__all__ = ["PALETTE", "CREDIT_COLOURS", "MAX_LINKS", "MAX_LABELLED_LINKS", "NetworkDraw", "draw_network", "BarsDraw", "draw_over_time", "LagDraw",
            "draw_lags", "credit_colour"]
 
 #: Colours on the white page, each with a contrast of at least 3:1 against it (graphics) and the
@@ -27,6 +27,12 @@ PALETTE = {"ink": "#1b1f24", "muted": "#4a5360", "node": "#33415c", "credited": 
 #: readers also see; an edge mostly uncredited is dashed as well, so colour is never the only cue.
 CREDIT_COLOURS = ("#b0460a", "#a0522d", "#7a5c8e", "#3f63a0", "#1f5fa8")
 
+#: Pairs of sites drawn at most (the most copies first): beyond that a network is a hairball.
+MAX_LINKS = 60
+#: Over this many sites, circles and names are drawn smaller.
+CROWDED_SITES = 15
+#: Arrows carry their number of copies when no more than this many are drawn.
+MAX_LABELLED_LINKS = 30
 WIDTH, HEIGHT = 820, 520
 _MARGIN_X, _MARGIN_Y = 70, 40
 #: Site names longer than this are cut (with "…") in the picture; the tables have them whole.
@@ -50,6 +56,7 @@ class NodeDraw:
     copied_from: int  # copies the others drawn took of it
     label_x: float  # the label's centre
     label_y: float
+    font: int  # the label's size
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,25 +80,30 @@ class NetworkDraw:
     nodes: tuple[NodeDraw, ...]
     edges: tuple[EdgeDraw, ...]
     left_out: int  # sites not drawn (over the cap)
+    links_left_out: int  # pairs of sites not drawn
 
 
-def draw_network(links: tuple[SiteLink, ...], documents: dict[str, int], max_sites: int) -> NetworkDraw:
-    """The directed network of sites (an arrow from the source to the copier), at most ``max_sites``
-    sites: those in the most copies."""
+def draw_network(links: tuple[SiteLink, ...], documents: dict[str, int], max_sites: int,
+                 max_links: int = MAX_LINKS) -> NetworkDraw:
+    """The directed network of sites (an arrow from the source to the copier): at most ``max_sites``
+    sites, those in the most copies, and among them the ``max_links`` pairs with the most copies."""
     involvement: dict[str, int] = {}
     for link in links:
         for site in (link.source_site, link.copy_site):
             involvement[site] = involvement.get(site, 0) + link.copies
     ranked = sorted(involvement, key=lambda s: (-involvement[s], s))
-    kept = set(ranked[:max(0, max_sites)])
-    shown = [link for link in links if link.source_site in kept and link.copy_site in kept]
+    top = set(ranked[:max(0, max_sites)])
+    among = sorted((link for link in links if link.source_site in top and link.copy_site in top),
+                   key=lambda link: (-link.copies, link.source_site, link.copy_site))
+    shown = among[:max(0, max_links)]
+    kept = {s for link in shown for s in (link.source_site, link.copy_site)}
     if not shown:
-        return NetworkDraw(WIDTH, HEIGHT, (), (), len(ranked))
+        return NetworkDraw(WIDTH, HEIGHT, (), (), len(ranked), len(links))
     graph = nx.Graph()
     graph.add_nodes_from(sorted(kept))
     for link in shown:
         graph.add_edge(link.source_site, link.copy_site, weight=link.copies)
-    pos = nx.spring_layout(graph, seed=7, iterations=200, k=1.6 / math.sqrt(max(1, len(kept))))
+    pos = nx.spring_layout(graph, seed=7, iterations=200, k=2.4 / math.sqrt(max(1, len(kept))))
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
 
@@ -103,17 +115,20 @@ def draw_network(links: tuple[SiteLink, ...], documents: dict[str, int], max_sit
                 _MARGIN_Y + (y - min(ys)) / span_y * (HEIGHT - 2 * _MARGIN_Y - 20))
 
     most_docs = max([documents.get(s, 1) for s in kept] + [1])
-    radius = {s: 7 + 13 * math.sqrt(documents.get(s, 1) / most_docs) for s in kept}
+    crowded = len(kept) > CROWDED_SITES
+    low, span = (5, 7) if crowded else (7, 13)
+    radius = {s: low + span * math.sqrt(documents.get(s, 1) / most_docs) for s in kept}
+    font = 12 if crowded else 14
     took = {s: sum(link.copies for link in shown if link.copy_site == s) for s in kept}
     given = {s: sum(link.copies for link in shown if link.source_site == s) for s in kept}
     nodes = []
     for site in sorted(kept):
         x, y = place(site)
         # the label under its circle, moved in from the picture's edges so that it is never cut
-        half = _LABEL_CHAR_WIDTH * min(len(site), MAX_LABEL_CHARS) / 2 + 4
+        half = _LABEL_CHAR_WIDTH * font / 14 * min(len(site), MAX_LABEL_CHARS) / 2 + 4
         label_x = min(max(x, half), WIDTH - half)
         nodes.append(NodeDraw(site, round(x, 1), round(y, 1), round(radius[site], 1), documents.get(site, 0),
-                              took[site], given[site], round(label_x, 1), round(y + radius[site] + 17, 1)))
+                              took[site], given[site], round(label_x, 1), round(y + radius[site] + font + 3, 1), font))
     most = max(link.copies for link in shown)
     edges = []
     for link in shown:
@@ -121,10 +136,11 @@ def draw_network(links: tuple[SiteLink, ...], documents: dict[str, int], max_sit
         path, mid = _curve(x1, y1, x2, y2, radius[link.source_site], radius[link.copy_site] + 3)
         share = link.credited / link.copies if link.copies else 0.0
         edges.append(EdgeDraw(link.source_site, link.copy_site, path,
-                              round(1.5 + 7 * math.sqrt(link.copies / most), 1), credit_colour(share), share < 0.5,
+                              round((1.2 + 4 * math.sqrt(link.copies / most)) if crowded
+                                    else (1.5 + 7 * math.sqrt(link.copies / most)), 1), credit_colour(share), share < 0.5,
                               link.copies, link.credited, round(mid[0], 1), round(mid[1], 1)))
     edges.sort(key=lambda e: -e.width)  # thin ones drawn last, on top
-    return NetworkDraw(WIDTH, HEIGHT, tuple(nodes), tuple(edges), len(ranked) - len(kept))
+    return NetworkDraw(WIDTH, HEIGHT, tuple(nodes), tuple(edges), len(ranked) - len(kept), len(links) - len(shown))
 
 
 def _curve(x1: float, y1: float, x2: float, y2: float, r1: float, r2: float) -> tuple[str, tuple[float, float]]:
@@ -198,12 +214,13 @@ def _filled(buckets: tuple[TimeBucket, ...], unit: str) -> list[TimeBucket]:
 
 
 def _nice_ticks(top: int) -> list[int]:
+    """0, a round step, …, up to the first tick at or above ``top``."""
     if top <= 0:
         return [0]
     step = max(1, 10 ** int(math.log10(top)))
     while top / step > 5:
         step *= 2
-    return list(range(0, top + 1, step))
+    return list(range(0, math.ceil(top / step) * step + 1, step))
 
 
 def draw_over_time(buckets: tuple[TimeBucket, ...], unit: str) -> BarsDraw:
