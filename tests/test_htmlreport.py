@@ -272,3 +272,19 @@ def test_an_empty_store_still_writes_a_report(store, tmp_path):
     assert stats.documents == 0 and stats.pairs_shown == 0 and stats.sites_drawn == 0
     page = Page(html)
     assert not page.unbalanced and "No site copies another in this store" in html and "No links in this store" in html
+
+
+def test_a_site_is_the_stored_name_else_the_host_else_the_file_name(tmp_path):
+    records = [json.loads(line) for line in (CORPUS / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    for r in records:
+        r.pop("site", None)
+    records[0]["url"] = "wire-story.txt"  # the wire's text, as a file
+    records[1]["site"] = "The Callow Courier"
+    path = tmp_path / "nosite.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store:
+        assert ingest(store, [str(path)]).added == 6
+        data = load_report_data(store)
+    pairs = {(link.source_site, link.copy_site) for link in data.site_links}
+    assert ("wire-story.txt", "The Callow Courier") in pairs and ("wire-story.txt", "shippingledger.example") in pairs
+    assert data.site_documents["wire-story.txt"] == 1 and data.site_documents["shippingledger.example"] == 1

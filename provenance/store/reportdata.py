@@ -187,7 +187,8 @@ def load_report_data(store, query: ReportQuery = ReportQuery()) -> ReportData:
             " GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2", [minc]))
     sites = sorted({link.source_site for link in site_links} | {link.copy_site for link in site_links})
     site_documents = {str(site): _count(n) for site, n in fetch(
-        f"SELECT {_SITE} AS site, count(*) FROM documents d WHERE site = ANY(?::VARCHAR[]) GROUP BY 1",
+        f"SELECT site, count(*) FROM (SELECT {_SITE} AS site FROM documents d) WHERE site = ANY(?::VARCHAR[])"
+        " GROUP BY 1",
         [sites])} if sites else {}
     copiers, sources = (tuple(
         SiteRow(str(site), _count(n), _count(k), _count(others), _lag(lag), site_documents.get(str(site), 0))
