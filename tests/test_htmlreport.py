@@ -288,3 +288,8 @@ def test_a_site_is_the_stored_name_else_the_host_else_the_file_name(tmp_path):
     pairs = {(link.source_site, link.copy_site) for link in data.site_links}
     assert ("wire-story.txt", "The Callow Courier") in pairs and ("wire-story.txt", "shippingledger.example") in pairs
     assert data.site_documents["wire-story.txt"] == 1 and data.site_documents["shippingledger.example"] == 1
+
+
+def test_no_side_by_side_views_when_none_are_asked_for(corpus_store):
+    html = render_report(load_report_data(corpus_store, ReportQuery(max_pairs=0)))
+    assert not Page(html).named("details", "pair") and "--max-pairs 0" in html and "No links" not in html
