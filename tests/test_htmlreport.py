@@ -293,3 +293,26 @@ def test_a_site_is_the_stored_name_else_the_host_else_the_file_name(tmp_path):
 def test_no_side_by_side_views_when_none_are_asked_for(corpus_store):
     html = render_report(load_report_data(corpus_store, ReportQuery(max_pairs=0)))
     assert not Page(html).named("details", "pair") and "--max-pairs 0" in html and "No links" not in html
+
+
+def test_lineage_trees_put_each_copy_under_its_most_confident_source_and_stay_bounded():
+    from provenance.htmlreport.views import MAX_FOREST_NODES, MAX_TREE_NODES, build_trees, forest_size
+    from provenance.store.reportdata import TreeDocument, TreeEdge
+
+    docs = {i: TreeDocument(i, f"site{i}", None, f"https://site{i}.example/", None) for i in range(1, 5)}
+    edges = (TreeEdge(10, 1, 3, "copy", 0.7, False), TreeEdge(11, 2, 3, "copy", 0.9, True),
+             TreeEdge(12, 1, 2, "copy", 0.95, True), TreeEdge(13, 3, 4, "excerpt", 0.8, False),
+             TreeEdge(14, 4, 3, "copy", 0.6, False))  # a cycle 3 → 4 → 3, weaker the second way
+    (root,) = build_trees(edges, docs, shown={11})
+    assert root.doc.doc_id == 1 and [c.doc.doc_id for c in root.children] == [2]
+    two = root.children[0]
+    assert [c.doc.doc_id for c in two.children] == [3] and two.children[0].anchor == "pair-11"
+    assert [c.doc.doc_id for c in two.children[0].children] == [4] and forest_size((root,)) == 4
+    # two texts each said to copy the other: one of them becomes the root
+    (top,) = build_trees((TreeEdge(20, 1, 2, "copy", 0.9, True), TreeEdge(21, 2, 1, "copy", 0.8, True)), docs, set())
+    assert forest_size((top,)) == 2 and len(top.children) == 1
+    # a wire story copied by thousands: each tree and the whole forest stay bounded
+    wide = {i: TreeDocument(i, "s", None, "u", None) for i in range(5000)}
+    fan = tuple(TreeEdge(i, (i // 1000) * 1000, i, "copy", 0.9, True) for i in range(5000) if i % 1000)
+    forest = build_trees(fan, wide, set())
+    assert all(forest_size((t,)) <= MAX_TREE_NODES for t in forest) and forest_size(forest) <= MAX_FOREST_NODES

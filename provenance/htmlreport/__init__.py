@@ -24,7 +24,7 @@ from ..errors import InputError
 from ..pipeline import TraceResult
 from ..store.reportdata import ReportData, ReportQuery, TreeEdge, load_report_data
 from .charts import CREDIT_COLOURS, MAX_LABEL_CHARS, MAX_LABELLED_LINKS, PALETTE, draw_lags, draw_network, draw_over_time
-from .views import build_trees, doc_view, pair_view, tree_document
+from .views import build_trees, doc_view, forest_size, pair_view, tree_document
 
 __all__ = ["ReportQuery", "ReportStats", "render_report", "write_report", "render_trace_html", "write_trace_html",
            "http_url"]
@@ -101,10 +101,12 @@ def _report_context(data: ReportData) -> dict[str, object]:
     pairs = [pair_view(e, docs[e.source_id], docs[e.copy_id]) for e in data.pairs
              if e.source_id in docs and e.copy_id in docs]
     shown = {e.edge_id for e in data.pairs}
+    trees = build_trees(data.tree_edges, data.tree_documents, shown)
     return dict(data=data, summary=data.summary, pairs=pairs,
                 network=draw_network(data.site_links, data.site_documents, data.query.max_sites),
                 over_time=draw_over_time(data.over_time, data.bucket_unit), lags=draw_lags(data.lags),
-                trees=build_trees(data.tree_edges, data.tree_documents, shown))
+                trees=trees, trees_size=forest_size(trees),
+                trees_total=len({i for e in data.tree_edges for i in (e.source_id, e.copy_id)}))
 
 
 def render_report(data: ReportData, *, title: str = "Copying report", generated: datetime | None = None) -> str:

@@ -14,10 +14,12 @@ from ..models import Edge, StoredDocument
 from ..store.reportdata import COPY_RELATIONS, TreeDocument, TreeEdge
 from .marks import copy_spans, mark_text, source_spans
 
-__all__ = ["DocView", "PairView", "TreeNode", "pair_view", "build_trees", "tree_document", "MAX_TREE_NODES"]
+__all__ = ["DocView", "PairView", "TreeNode", "pair_view", "build_trees", "forest_size", "tree_document",
+           "MAX_TREE_NODES", "MAX_FOREST_NODES"]
 
-#: Documents drawn in one lineage tree at most.
+#: Documents drawn in one lineage tree at most, and in all of a page's trees together.
 MAX_TREE_NODES = 200
+MAX_FOREST_NODES = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +150,19 @@ def build_trees(edges: tuple[TreeEdge, ...], documents: dict[int, TreeDocument],
                         tuple(kids), i == highlight)
 
     roots = sorted((i for i in involved if i not in parent), key=when)
-    return tuple(node(r, [MAX_TREE_NODES]) for r in roots)
+    forest, left = [], MAX_FOREST_NODES
+    for r in roots:
+        if left <= 0:
+            break
+        budget = [min(MAX_TREE_NODES, left)]
+        forest.append(node(r, budget))
+        left -= min(MAX_TREE_NODES, left) - budget[0]
+    return tuple(forest)
+
+
+def forest_size(trees: tuple[TreeNode, ...]) -> int:
+    """Documents in the trees."""
+    return sum(1 + forest_size(t.children) for t in trees)
 
 
 def is_copy_like(relation: str) -> bool:
