@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from ..lineage import display_name
 from ..models import Edge, StoredDocument
-from ..store.reportdata import COPY_RELATIONS, TreeDocument, TreeEdge
+from ..store.reportdata import TreeDocument, TreeEdge
 from .marks import copy_spans, mark_text, source_spans
 
 __all__ = ["DocView", "PairView", "TreeNode", "pair_view", "build_trees", "forest_size", "tree_document",
@@ -163,7 +163,3 @@ def build_trees(edges: tuple[TreeEdge, ...], documents: dict[int, TreeDocument],
 def forest_size(trees: tuple[TreeNode, ...]) -> int:
     """Documents in the trees."""
     return sum(1 + forest_size(t.children) for t in trees)
-
-
-def is_copy_like(relation: str) -> bool:
-    return relation in COPY_RELATIONS
