@@ -26,7 +26,8 @@ bits) is stored as its two's complement, consistently on write and lookup.
 A :class:`Store` wraps one DuckDB connection and is not safe to share between threads. Its methods
 come by job from this package's modules (see :mod:`~provenance.store.core`): ``connection``,
 ``migrate``, ``keysync``, ``reads``, ``writes``, ``checks`` and ``bulk``; ``schema`` holds the DDL,
-``keyindex`` the key index's files, ``convert`` the value conversions, ``readonly`` the SQL check.
+``keyindex`` the key index's files, ``convert`` the value conversions, ``readonly`` the SQL check,
+``reportdata`` the HTML report's queries (functions of a store, returning frozen dataclasses).
 """
 
 from __future__ import annotations

@@ -15,7 +15,11 @@ from .bulk import CandidateRule, rank_candidates
 from .convert import from_db_time, key_arrays
 from .schema import DOCUMENT_READ_COLUMNS
 
-__all__ = ["ReadsMixin"]
+__all__ = ["ReadsMixin", "EDGE_READ_COLUMNS"]
+
+#: The columns of ``edges`` an :class:`~provenance.models.Edge` is read from, in this order.
+EDGE_READ_COLUMNS = ("edge_id", "source_id", "copy_id", "relation", "jaccard", "containment", "copy_containment",
+                     "confidence", "reasons", "credited", "via_id", "direction_confidence")
 
 
 class ReadsMixin:
@@ -179,11 +183,14 @@ class ReadsMixin:
 
     def _edges_where(self, column: str, doc_id: int) -> list[Edge]:
         rows = self._fetch(
-            "SELECT edge_id, source_id, copy_id, relation, jaccard, containment,"
-            " copy_containment, confidence, reasons, credited, via_id, direction_confidence FROM edges"
+            f"SELECT {', '.join(EDGE_READ_COLUMNS)} FROM edges"
             f" WHERE {column} = ? ORDER BY confidence DESC, edge_id",
             [doc_id],
         )
+        return self._edges_from_rows(rows)
+
+    def _edges_from_rows(self, rows: list[tuple]) -> list[Edge]:
+        """Edges, with their passages and diffs, from rows of :data:`EDGE_READ_COLUMNS` (in their order)."""
         if not rows:
             return []
         ids = [row[0] for row in rows]
