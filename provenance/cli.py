@@ -26,7 +26,7 @@ from .pipeline import (DB_ENV_VAR, check_store, crawl_store, extract_input, inge
 from .progress import CrawlDisplay, IngestDisplay
 from .workers import start_early
 from .report import (article_to_dict, check_to_dict, crawl_to_dict, ingest_to_dict, render_article, render_check,
-                     render_crawl, render_ingest, render_trace, trace_to_dict)
+                     render_crawl, render_ingest, render_trace, row_to_json, trace_to_dict)
 from .settings import DEFAULT_SETTINGS, Settings
 
 __all__ = ["app", "main", "cli_docs"]
@@ -482,7 +482,7 @@ def eval_command(
 
 def _render_rows(columns: list[str], rows: list[tuple], fmt: str) -> str:
     if fmt == "json":
-        return json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=2, default=str)
+        return json.dumps([row_to_json(columns, r) for r in rows], ensure_ascii=False, indent=2, default=str)
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")

@@ -16,6 +16,8 @@ from .crawl import CrawlReport
 from .pipeline import CheckReport, Hop, IngestReport, TraceResult
 
 __all__ = [
+    "json_id",
+    "row_to_json",
     "article_to_dict",
     "document_to_dict",
     "edge_to_dict",
@@ -39,6 +41,28 @@ _OP_MARK = {"insert": "+", "delete": "-", "replace": "~"}
 
 def _iso(t: datetime | None) -> str | None:
     return t.isoformat() if t else None
+
+
+def json_id(value: int | None) -> str | None:
+    """An id as JSON output gives it: a string, because ids are 64-bit and JSON numbers past 2^53
+    (jq, JavaScript) are rounded (``…060030`` would read back as ``…060000``)."""
+    return None if value is None else str(value)
+
+
+#: The largest integer a JSON reader is sure to keep exactly (an IEEE double's 53-bit mantissa).
+JSON_SAFE_INTEGER = 2**53 - 1
+
+
+def row_to_json(columns: list[str], row: tuple) -> dict[str, Any]:
+    """One row of a user's query as a JSON object: columns named ``id`` or ``…_id`` are strings
+    (as ids are everywhere in JSON output), and so is any other integer past 2^53 (a band key)."""
+    out: dict[str, Any] = {}
+    for column, value in zip(columns, row):
+        if isinstance(value, int) and not isinstance(value, bool) and (
+                column == "id" or column.endswith("_id") or abs(value) > JSON_SAFE_INTEGER):
+            value = str(value)
+        out[column] = value
+    return out
 
 
 def _credit_dict(c: Credit) -> dict[str, Any]:
@@ -68,7 +92,7 @@ def article_to_dict(article: Article, *, with_text: bool = True) -> dict[str, An
 
 
 def document_to_dict(doc: StoredDocument, *, with_text: bool = False) -> dict[str, Any]:
-    out = {"doc_id": doc.doc_id, "content_hash": doc.content_hash, "first_seen": _iso(doc.first_seen)}
+    out = {"doc_id": json_id(doc.doc_id), "content_hash": doc.content_hash, "first_seen": _iso(doc.first_seen)}
     out.update(article_to_dict(doc.article, with_text=with_text))
     return out
 
@@ -83,9 +107,9 @@ def _diff_dict(d: DiffOp) -> dict[str, Any]:
 
 def edge_to_dict(edge: Edge) -> dict[str, Any]:
     return {
-        "edge_id": edge.edge_id,
-        "source_id": edge.source_id,
-        "copy_id": edge.copy_id,
+        "edge_id": json_id(edge.edge_id),
+        "source_id": json_id(edge.source_id),
+        "copy_id": json_id(edge.copy_id),
         "relation": edge.relation,
         "jaccard": edge.jaccard,
         "containment": edge.containment,
@@ -94,7 +118,7 @@ def edge_to_dict(edge: Edge) -> dict[str, Any]:
         "direction_confidence": edge.direction_confidence,
         "credited": edge.credited,
         "reasons": list(edge.reasons),
-        "via_id": edge.via_id,
+        "via_id": json_id(edge.via_id),
         "passages": [{"source_start": p.source_start, "source_end": p.source_end, "copy_start": p.copy_start,
                       "copy_end": p.copy_end, "words": p.words} for p in edge.passages],
         "diff": [_diff_dict(d) for d in edge.diff],
@@ -109,7 +133,7 @@ def _hop_dict(h: Hop) -> dict[str, Any]:
 def trace_to_dict(result: TraceResult) -> dict[str, Any]:
     return {
         "document": document_to_dict(result.document, with_text=True),
-        "stored_as": result.stored_as,
+        "stored_as": json_id(result.stored_as),
         "upstream": [_hop_dict(h) for h in result.upstream],
         "downstream": [_hop_dict(h) for h in result.downstream],
         "shares_source": [_hop_dict(h) for h in result.related],
@@ -124,7 +148,7 @@ def ingest_to_dict(report: IngestReport) -> dict[str, Any]:
         "unchanged": report.unchanged,
         "errors": [{"input": e.origin, "stage": e.stage, "reason": e.reason} for e in report.errors],
         "links": [{k: v for k, v in edge_to_dict(e).items() if k not in ("passages", "diff")} for e in report.edges],
-        "documents": list(report.documents),
+        "documents": [json_id(d) for d in report.documents],
         "interrupted": report.interrupted,
         "skipped": report.skipped,
     }
@@ -309,7 +333,7 @@ def render_check(report: CheckReport) -> str:
 
 def crawl_to_dict(report: CrawlReport) -> dict[str, Any]:
     return {
-        "run": report.run_id,
+        "run": json_id(report.run_id),
         "status": report.status,
         "requests": report.requests,
         "not_modified": report.not_modified,

@@ -43,6 +43,24 @@ def test_trace_json_is_one_object_with_the_chain(run):
     assert data["upstream"][0]["diff"] and data["upstream"][0]["passages"]
 
 
+def test_ids_in_json_output_survive_a_reader_with_53_bit_numbers(run):
+    """jq and JavaScript read JSON numbers as doubles: an id past 2^53 must come as a string."""
+    as_double = {"parse_int": float}
+    run("ingest", str(CORPUS / "corpus.jsonl"), "-q")
+    from provenance.store import Store
+    with Store("provenance.duckdb", read_only=True) as store:
+        stored = {int(i) for (i,) in store.query("SELECT doc_id FROM documents")[1]}
+        edges = {int(i) for (i,) in store.query("SELECT edge_id FROM edges")[1]}
+    assert any(abs(i) > 2**53 for i in stored)  # else this test proves nothing
+    traced = json.loads(run("trace", str(CORPUS / "newspile-repost.html"), "--json").stdout, **as_double)
+    hops = traced["upstream"] + traced["downstream"]
+    assert hops and {int(h["edge_id"]) for h in hops} <= edges
+    assert {int(h["source_id"]) for h in hops} | {int(h["copy_id"]) for h in hops} <= stored
+    rows = json.loads(run("sql", "SELECT doc_id, source_id, 3 AS n FROM documents JOIN edges ON copy_id = doc_id",
+                          "--json").stdout, **as_double)
+    assert rows and {int(r["doc_id"]) for r in rows} <= stored and {r["n"] for r in rows} == {3.0}
+
+
 def test_trace_of_the_seed_exits_1_and_says_so(run):
     result = run("trace", str(SEED))
     assert result.exit_code == 1
