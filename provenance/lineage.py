@@ -133,10 +133,11 @@ def _covered_share(cover: list[tuple[int, int]], target: list[tuple[int, int]]) 
 # --- names and pages -------------------------------------------------------------------------
 
 def display_name(doc: StoredDocument) -> str:
-    """How to name a document in reasons: its site, else its host, else its file name."""
+    """How to name a document in reasons: its site's name, else its site (host), else its URL's
+    host, else its file name."""
     art = doc.article
-    if art.site:
-        return art.site
+    if art.site_name or art.site:
+        return art.site_name or art.site
     host = host_of(art.canonical_url) or host_of(art.url)
     if host:
         return host
@@ -169,10 +170,12 @@ def _points_to(doc: StoredDocument, other: StoredDocument) -> bool:
 
 
 def _credits_naming(doc: StoredDocument, other: StoredDocument) -> list[str]:
-    other_site, other_url = other.article.site, other.article.canonical_url or other.article.url
+    art = other.article
+    other_url = art.canonical_url or art.url
     return [c.phrase for c in doc.article.credits
-            if c.kind != "canonical" and (outlet_matches(c, other_site, other_url)
-                                          or outlet_matches(c, None, other.article.url))]
+            if c.kind != "canonical" and (outlet_matches(c, art.site_name or art.site, other_url)
+                                          or (art.site_name is not None and outlet_matches(c, art.site, other_url))
+                                          or outlet_matches(c, None, art.url))]
 
 
 _WIRE_HOSTS = frozenset(h for h in (resolve_outlet(w)[1] for w in KNOWN_WIRES) if h)
@@ -181,8 +184,9 @@ _WIRE_HOSTS = frozenset(h for h in (resolve_outlet(w)[1] for w in KNOWN_WIRES) i
 def _is_wire_page(doc: StoredDocument) -> bool:
     """Whether the document is on a news agency's own site (by its site name or host)."""
     art = doc.article
-    if art.site and (art.site in KNOWN_WIRES or resolve_outlet(art.site)[1] in _WIRE_HOSTS):
-        return True
+    for site in (art.site_name, art.site):
+        if site and (site in KNOWN_WIRES or resolve_outlet(site)[1] in _WIRE_HOSTS):
+            return True
     host = host_of(art.canonical_url) or host_of(art.url)
     return bool(host) and any(host == w or host.endswith("." + w) for w in _WIRE_HOSTS)
 

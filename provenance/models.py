@@ -121,6 +121,16 @@ class Article:
     #: Karachi, +300, is dated the next day in UTC). 0 for a time given without an offset (read as
     #: UTC, so its day is the day as written); None when there is no publication time.
     published_offset: int | None = None
+    #: The site's display name as the page or record gives it (og:site_name, JSON-LD publisher,
+    #: a JSON record's non-host ``site``: "Oil News Daily"); ``site`` is always the normalised host
+    #: (:func:`provenance.pages.site_of`), None when the input has no web host.
+    site_name: str | None = None
+
+    @property
+    def furniture_site(self) -> str | None:
+        """Whose pages this page's repeated lines are compared with (learned furniture): its
+        site (host), else the site name it gives (a saved page without a web URL)."""
+        return self.site or self.site_name
 
     @property
     def published_local(self) -> datetime | None:

@@ -158,9 +158,9 @@ def with_site_furniture(store: Store, prepared: PreparedDocument,
     """Mark the lines this document's site repeats on other stored pages as furniture, and
     fingerprint again without them (see :func:`~provenance.prepare.with_learned_furniture`)."""
     article = prepared.document.article
-    if not article.site:
+    if not article.furniture_site:
         return prepared
-    return with_learned_furniture(prepared, store.recurring_lines(article.site, settings.site_furniture_min_pages),
+    return with_learned_furniture(prepared, store.recurring_lines(article.furniture_site, settings.site_furniture_min_pages),
                                   settings)
 
 

@@ -74,6 +74,7 @@ def article_to_dict(article: Article, *, with_text: bool = True) -> dict[str, An
         "url": article.url,
         "canonical_url": article.canonical_url,
         "site": article.site,
+        "site_name": article.site_name,
         "title": article.title,
         "published_at": _iso(article.published_at),
         "published_local": article.published_local.isoformat() if article.published_local else None,
@@ -196,7 +197,7 @@ def _header(doc: StoredDocument) -> list[str]:
 
 def render_article(article: Article, *, show_body: bool = True) -> str:
     lines = [f"title:      {article.title or '-'}", f"url:        {article.url}"]
-    lines += [f"canonical:  {article.canonical_url or '-'}", f"site:       {article.site or '-'}",
+    lines += [f"canonical:  {article.canonical_url or '-'}", f"site:       {article.site or '-'}" + (f" ({article.site_name})" if article.site_name else ""),
               f"published:  {_iso(article.published_at) or '-'}",
               f"authors:    {', '.join(article.authors) or '-'}", f"format:     {article.format}"]
     lines.append(f"credits:    {len(article.credits) or 'none'}")

@@ -7,7 +7,8 @@ Every DuckDB exception is translated into :class:`~provenance.errors.StoreError`
 The schema is a public contract: researchers query it with SQL (``provenance sql``).
 
 * ``documents`` — one row per stored document (the extracted article, its identity and
-  fingerprint summary). ``text`` is ``Article.text``; every character offset elsewhere is a
+  fingerprint summary). ``site`` is the normalised host (:func:`provenance.pages.site_of`; NULL
+  when the input had no web host), ``site_name`` the display name the page or record gave. ``text`` is ``Article.text``; every character offset elsewhere is a
   half-open ``[start, end)`` into it, so SQL's ``substr(text, start + 1, "end" - start)`` is a span.
 * ``bands`` — the LSH index: one row per distinct (band, key) of a document. A key already mixes
   in its band number, so a lookup matches on ``key`` alone.

@@ -9,7 +9,7 @@ import json
 import duckdb
 
 from ..errors import StoreError
-from ..pages import page_key
+from ..pages import page_key, site_of
 from . import schema
 from .connection import _first_line
 from .convert import utc_now
@@ -33,16 +33,19 @@ class MigrationMixin:
         return {name for (name,) in rows}
 
     def _register_functions(self) -> None:
-        """Make :func:`provenance.pages.page_key` callable from SQL as ``page_key(url)`` (once)."""
+        """Make :func:`provenance.pages.page_key` callable from SQL as ``page_key(url)``, and
+        :func:`provenance.pages.site_of` as ``page_site(url, canonical_url, declared)`` (once)."""
         if self._functions_registered:
             return
         if self._fetch("SELECT 1 FROM duckdb_functions() WHERE function_name = 'page_key'"
                        " AND function_type = 'macro' LIMIT 1"):
             return  # a schema older than migration 6 still has its SQL macro of that name
         try:
-            self._connection().create_function("page_key", page_key, [duckdb.sqltype("VARCHAR")],
-                                               duckdb.sqltype("VARCHAR"), null_handling="special",
+            varchar = duckdb.sqltype("VARCHAR")
+            self._connection().create_function("page_key", page_key, [varchar], varchar, null_handling="special",
                                                side_effects=False)
+            self._connection().create_function("page_site", site_of, [varchar] * 3, varchar,
+                                               null_handling="special", side_effects=False)
         except duckdb.Error as exc:
             raise StoreError(f"{self._path}: {_first_line(exc)}") from None
         self._functions_registered = True

@@ -244,6 +244,22 @@ MIGRATIONS: tuple[Migration, ...] = (
         " so its own calendar day is kept beside the UTC time",
         ("ALTER TABLE documents ADD COLUMN published_offset SMALLINT",),
     ),
+    Migration(
+        12,
+        "documents.site is always the normalised host (lower case, no www.; NULL when the input had no"
+        " web host) and documents.site_name the display name it held before, where it held one;"
+        " site_lines are keyed by the same site",
+        (
+            "ALTER TABLE documents ADD COLUMN site_name VARCHAR",
+            REGISTER_FUNCTIONS,
+            # page_site(NULL, NULL, x) is x as a normalised host, or NULL when x is a display name
+            "UPDATE documents SET site_name = CASE WHEN page_site(NULL, NULL, site) IS NULL THEN site END,"
+            " site = page_site(url, canonical_url, site)",
+            "UPDATE site_lines SET site = d.site_key FROM (SELECT coalesce(canonical_url, url) AS page,"
+            " min(coalesce(site, site_name)) AS site_key FROM documents GROUP BY 1) d"
+            " WHERE d.page = site_lines.page AND d.site_key IS NOT NULL",
+        ),
+    ),
 )
 
 #: The schema version this code writes and reads (the last migration's).
@@ -305,11 +321,11 @@ SCHEMA_VERSION_DDL = """CREATE TABLE IF NOT EXISTS schema_version (
 DOCUMENT_COLUMNS = (
     "doc_id", "url", "canonical_url", "site", "title", "published_at", "first_seen",
     "fetched_at", "text", "content_hash", "format", "authors", "num_tokens", "num_shingles",
-    "signature", "ingested_at", "published_offset",
+    "signature", "ingested_at", "published_offset", "site_name",
 )
 DOCUMENT_READ_COLUMNS = (
     "doc_id", "url", "canonical_url", "site", "title", "published_at", "first_seen",
-    "fetched_at", "text", "content_hash", "format", "authors", "published_offset",
+    "fetched_at", "text", "content_hash", "format", "authors", "published_offset", "site_name",
 )
 CREDIT_COLUMNS = (
     ("doc_id", "BIGINT"), ("phrase", "VARCHAR"), ("outlet", "VARCHAR"), ("host", "VARCHAR"),
