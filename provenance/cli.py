@@ -300,8 +300,10 @@ def trace_command(
     lines, the copied passages and the diff; then the known downstream copies. The document is
     compared with the store without being added (unless --save); a URL the store holds, or a
     document id, is traced as stored, with no fetch (works offline and on a read-only store file).
-    A new store is filled with the bundled example corpus first. Exits 1 when nothing is linked to
-    the document.
+    Without --db (or $PROVENANCE_DB), a ./provenance.duckdb that does not exist yet is created
+    with the bundled example corpus, so the example works on a fresh clone; a store you name is
+    never given the example (it must exist, unless --save creates it). Exits 1 when nothing is
+    linked to the document.
 
     \b
     Examples:
@@ -313,7 +315,7 @@ def trace_command(
     start_early()
     settings = _settings(allow_private)
     with _errors():
-        store, notes = open_store(db, load_bundled=True, settings=settings, read_only=not save, wait=wait,
+        store, notes = open_store(db, load_bundled=db is None, settings=settings, read_only=not save, wait=wait,
                                   on_wait=_waiting)
         with store:
             result = trace(store, target, settings=settings, stdin=_stdin_binary(), save=save, refresh=refresh,

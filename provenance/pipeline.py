@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .crawl import CrawlOptions, CrawlProgress, CrawlReport, crawl
-from .errors import InputError, NotFoundError
+from .errors import InputError, NotFoundError, StoreError
 from .fetch import Fetcher, is_url
 from .ingest import IngestProgress, IngestReport, ingest_items, prepare_within_budget
 from .inputs import count_inputs, read_inputs
@@ -111,12 +111,17 @@ def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False
     """Open (or create) a store, waiting up to ``wait`` seconds while another process holds it.
     With ``load_bundled``, a store created now is filled with the bundled example corpus, so the
     main command works on a fresh clone (a store that does not exist yet is then created, even
-    when ``read_only`` is asked). Returns notes to show."""
+    when ``read_only`` is asked); ``provenance trace`` asks for it only when the user named no
+    store (no ``--db``, no ``$PROVENANCE_DB``): the fictional example never enters a store the
+    user named. A ``read_only`` open of a store that does not exist is a :class:`StoreError`
+    that says how to make one. Returns notes to show."""
     db = Path(path) if path is not None else default_db_path()
     notes: list[str] = []
     created = not db.exists()
     if created and load_bundled:
         read_only = False
+    if created and read_only:
+        raise StoreError(f"no store at {db}: add documents to it first (provenance ingest FILES --db {db})")
     store = Store(db, read_only=read_only, settings=settings, wait=wait, on_wait=on_wait)
     if created and load_bundled and not read_only:
         corpus = bundled_corpus_dir()

@@ -327,3 +327,20 @@ def test_trace_min_confidence_hides_weaker_links_and_says_how_many(run):
     assert len(shown["upstream"]) < len(full["upstream"])
     assert all((h["edge"]["confidence"] if "edge" in h else h["confidence"]) >= cut for h in shown["upstream"])
     assert "hidden" in result.output
+
+
+def test_trace_never_adds_the_example_to_a_store_the_user_names(run, tmp_path, monkeypatch):
+    page = str(CORPUS / "newspile-repost.html")
+    missing = run("trace", page, "--db", "mine.duckdb")
+    assert missing.exit_code == 2 and "no store at mine.duckdb" in missing.stderr
+    assert not (tmp_path / "mine.duckdb").exists()
+    saved = run("trace", page, "--db", "mine.duckdb", "--save", "--json")  # creates it, with this page only
+    assert saved.exit_code == 1 and json.loads(saved.stdout)["stored_as"]
+    monkeypatch.setenv("PROVENANCE_DB", "env.duckdb")
+    run("ingest", page, "-q")
+    assert run("trace", page).exit_code == 1
+    from provenance.store import Store
+    for name in ("mine.duckdb", "env.duckdb"):
+        with Store(tmp_path / name, read_only=True) as store:
+            assert store.counts()["documents"] == 1, name
+    assert not (tmp_path / "provenance.duckdb").exists()
