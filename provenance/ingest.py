@@ -47,6 +47,9 @@ class IngestReport:
     documents: tuple[int, ...]  # ids of the documents read and stored (added or unchanged), in input order
     interrupted: bool = False  # stopped before the end (Ctrl-C): what it counts is committed and kept
     skipped: int = 0  # WARC records read past as not documents (requests, metadata, non-HTML, non-200)
+    #: Files a directory walk passed over, by reason (a suffix such as ".png", "hidden name",
+    #: "not a regular file"), most first.
+    skipped_files: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -210,10 +210,12 @@ def ingest(store: Store, targets: Sequence[str], *, settings: Settings = DEFAULT
     """
     total = count_inputs(targets) if progress is not None else None
     skipped: Counter[str] = Counter()  # WARC records that are not documents, by reason
+    skipped_files: Counter[str] = Counter()  # files a directory walk passed over, by reason
     report = ingest_items(store, read_inputs(targets, settings=settings, stdin=stdin, fetcher=fetcher,
-                                             skipped=skipped),
+                                             skipped=skipped, skipped_files=skipped_files),
                           settings=settings, progress=progress, total=total)
-    return dataclasses.replace(report, skipped=skipped.total()) if skipped else report
+    files = tuple(sorted(((reason, n) for reason, n in skipped_files.items() if n), key=lambda x: (-x[1], x[0])))
+    return dataclasses.replace(report, skipped=skipped.total(), skipped_files=files)
 
 
 def crawl_store(db: str | os.PathLike | None, targets: Sequence[str], *, settings: Settings = DEFAULT_SETTINGS,

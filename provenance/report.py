@@ -152,6 +152,7 @@ def ingest_to_dict(report: IngestReport) -> dict[str, Any]:
         "documents": [json_id(d) for d in report.documents],
         "interrupted": report.interrupted,
         "skipped": report.skipped,
+        "skipped_files": dict(report.skipped_files),
     }
 
 
@@ -303,13 +304,25 @@ def render_ingest(report: IngestReport, *, errors_shown: bool = False) -> str:
     lines = [f"added {report.added} documents, {report.unchanged} already stored, "
              f"{len(report.errors)} errors" + (" (shown above)" if errors_shown and report.errors else "")
              + f", {len(report.edges)} new links"
-             + (f", {report.skipped} WARC records skipped (not HTML or text 200 responses)" if report.skipped else "")]
+             + (f", {report.skipped} WARC records skipped (not HTML or text 200 responses)" if report.skipped else "")
+             + _skipped_files(report.skipped_files)]
     if not errors_shown:
         lines += [f"error: {e}" for e in report.errors]
     rel = Counter(e.relation for e in report.edges)
     if rel:
         lines.append("links: " + ", ".join(f"{n} {r}" for r, n in rel.most_common()))
     return "\n".join(lines)
+
+
+def _skipped_files(skipped: tuple[tuple[str, int], ...]) -> str:
+    """", 3 files skipped (2 .png, 1 .pdf: not HTML, text, JSON Lines or WARC)" or ""."""
+    if not skipped:
+        return ""
+    total = sum(n for _, n in skipped)
+    by_suffix = [f"{n} {reason or '(no suffix)'}" for reason, n in skipped if reason.startswith(".")]
+    other = [f"{n} {reason}" for reason, n in skipped if not reason.startswith(".")]
+    parts = ([", ".join(by_suffix) + ": not HTML, text, JSON Lines or WARC"] if by_suffix else []) + other
+    return f", {total} file{'s' if total != 1 else ''} in directories skipped ({'; '.join(parts)})"
 
 
 def check_to_dict(report: CheckReport) -> dict[str, Any]:

@@ -344,3 +344,17 @@ def test_trace_never_adds_the_example_to_a_store_the_user_names(run, tmp_path, m
         with Store(tmp_path / name, read_only=True) as store:
             assert store.counts()["documents"] == 1, name
     assert not (tmp_path / "provenance.duckdb").exists()
+
+
+def test_ingest_of_a_directory_counts_the_files_it_skipped_by_reason(run, tmp_path):
+    pages = tmp_path / "pages"
+    (pages / "img").mkdir(parents=True)
+    (pages / "story.html").write_bytes((CORPUS / "newspile-repost.html").read_bytes())
+    for name in ("img/a.png", "img/b.png", "report.pdf", "data.csv", ".DS_Store"):
+        (pages / name).write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    text = run("ingest", str(pages), "--db", "t.duckdb")
+    assert text.exit_code == 0, text.output
+    assert ("5 files in directories skipped (2 .png, 1 .csv, 1 .pdf: not HTML, text, JSON Lines or WARC;"
+            " 1 hidden name)") in text.stdout
+    data = json.loads(run("ingest", str(pages), "--db", "t.duckdb", "--json").stdout)
+    assert data["skipped_files"] == {".png": 2, ".csv": 1, ".pdf": 1, "hidden name": 1} and data["unchanged"] == 1
