@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .errors import InputError
+from .extract.metadata.dates import publication_problem
 from .fetch import Fetcher, is_url
 from .models import RawDocument
 from .settings import DEFAULT_SETTINGS, Settings
@@ -429,6 +430,10 @@ def _parse_record(raw: bytes, where: str, default_url: str) -> RawDocument | Inp
             dates[field] = _parse_date(record.get(field))
         except ValueError:
             return InputError(where, f"bad '{field}' date: {_shown(record.get(field))}")
+    problem = publication_problem(dates["published"]) if dates["published"] is not None else None
+    if problem:  # the rule pages' dates follow: a record is refused rather than dated wrongly
+        return InputError(where, f"'published' {_shown(record.get('published'))} is not a publication time "
+                                 f"({problem}); leave it out when the time is unknown")
 
     return RawDocument(
         url=strings["url"] or default_url,

@@ -737,3 +737,27 @@ def test_the_page_offset_is_kept_beside_the_utc_time():
                                            origin="c", published=datetime(2024, 3, 5, 23, 0, tzinfo=timezone(
                                                timedelta(hours=-5)))))
     assert declared.published_offset == -300 and declared.published_local.date().isoformat() == "2024-03-05"
+
+
+def test_old_dates_follow_one_rule_in_every_input_format(tmp_path):
+    """A digitised 1962 article is dated 1962 as a page and as a JSON record; a placeholder date is
+    never a publication time: a page's is passed over, a record that declares one is refused with why."""
+    from provenance.inputs import read_inputs
+
+    def as_page(value):
+        html = page(head=f'<meta property="article:published_time" content="{value}">')
+        return extract_article(raw(html)).published_at
+
+    def as_record(value):
+        path = tmp_path / "r.jsonl"
+        path.write_text(json.dumps({"url": "https://news.example/a", "published": value,
+                                    "text": SENTENCE * 3}) + "\n", encoding="utf-8")
+        (item,) = read_inputs([str(path)])
+        return item if isinstance(item, InputError) else extract_article(item).published_at
+
+    old = datetime(1962, 3, 5, 9, 30, tzinfo=timezone.utc)
+    assert as_page("1962-03-05T09:30:00Z") == as_record("1962-03-05T09:30:00Z") == old
+    for junk in ("0001-01-01T00:00:00Z", "1970-01-01T00:00:00Z", "1969-12-31T19:00:00-05:00", "2099-01-01"):
+        assert as_page(junk) is None, junk
+        refused = as_record(junk)
+        assert isinstance(refused, InputError) and "not a publication time" in refused.reason, junk
