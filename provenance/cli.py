@@ -384,7 +384,8 @@ def sql_command(
     """Run a read-only SQL query on the lineage store.
 
     Tables: documents, edges, passages, diffs, credits, furniture, bands, site_lines, rejects
-    (inputs that could not be stored, with the stage and reason). Exits 1 when the query returns
+    (inputs that could not be stored, with the stage and reason). Views (docs/views.md):
+    copy_edges, site_pairs, lineage, stories, daily_copying. Exits 1 when the query returns
     no rows. The query sees the store and nothing else: one statement, no writes, no files, no
     network, no extensions (read_csv, glob, read_text … are refused).
 

@@ -26,7 +26,7 @@ from .credits import KNOWN_WIRES, outlet_matches, resolve_outlet
 from .diff import diff_copy
 from .fingerprint import Shingled
 from .match import is_copy_evidence, member
-from .models import Alignment, Edge, Passage, StoredDocument
+from .models import LINEAGE_RELATIONS, Alignment, Edge, Passage, StoredDocument
 from .pages import host_of, page_key, same_page_keys
 from .settings import DEFAULT_SETTINGS, Settings
 from .text import span_mask
@@ -41,8 +41,6 @@ TIE_COVERAGE_SHARE = 0.95
 MIN_NEW_COVERAGE_WORDS = 30
 #: Share of a copy's overlap with X that another source Y must also explain for X to be "explained".
 EXPLAINED_SHARE = 0.9
-#: Relations that make one document an ancestor of another in the graph.
-LINEAGE_RELATIONS = frozenset({"copy", "excerpt", "rewrite", "version"})
 
 
 @dataclass(frozen=True, slots=True)

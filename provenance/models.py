@@ -32,6 +32,7 @@ __all__ = [
     "edge_id_for",
     "RELATIONS",
     "DIFF_KINDS",
+    "LINEAGE_RELATIONS",
 ]
 
 #: Edge relations. ``copy``: near-verbatim, whole or most of the source; ``excerpt``: a part of the
@@ -45,6 +46,11 @@ RELATIONS = ("copy", "excerpt", "rewrite", "shares_source", "version")
 #: ``context`` (the copy's own text around an embedded excerpt), ``editorial`` (a change inside
 #: the copied text).
 DIFF_KINDS = ("furniture", "credit", "truncation", "context", "editorial")
+
+#: Copy-like relations: those that make one document an ancestor of another in the lineage graph
+#: (``shares_source`` has no direction). Lineage walks them, and the store's analysis views read
+#: them from its ``copy_relations`` table, which the store keeps equal to this set.
+LINEAGE_RELATIONS = frozenset({"copy", "excerpt", "rewrite", "version"})
 
 
 @dataclass(frozen=True, slots=True)

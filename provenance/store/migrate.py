@@ -13,7 +13,8 @@ from ..pages import page_key, site_of
 from . import schema
 from .connection import _first_line
 from .convert import utc_now
-from .schema import FINGERPRINT_SETTINGS_KEY, REGISTER_FUNCTIONS, SCHEMA_VERSION_DDL
+from ..models import LINEAGE_RELATIONS
+from .schema import FINGERPRINT_SETTINGS_KEY, REGISTER_FUNCTIONS, SCHEMA_VERSION_DDL, SYNC_COPY_RELATIONS
 
 __all__ = ["MigrationMixin"]
 
@@ -75,12 +76,24 @@ class MigrationMixin:
             for statement in migration.statements:
                 if statement == REGISTER_FUNCTIONS:
                     self._register_functions()
+                elif statement == SYNC_COPY_RELATIONS:
+                    self._sync_copy_relations()
                 else:
                     self._run(statement)
             self._run(
                 "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)",
                 [migration.version, migration.description, utc_now()],
             )
+        if "copy_relations" in self._user_tables():
+            self._sync_copy_relations()
+
+    def _sync_copy_relations(self) -> None:
+        """Make ``copy_relations`` hold :data:`~provenance.models.LINEAGE_RELATIONS` (the one rule
+        of what is copy-like; the analysis views read it from there)."""
+        stored = {r for (r,) in self._fetch("SELECT relation FROM copy_relations")}
+        if stored != LINEAGE_RELATIONS:
+            self._run("DELETE FROM copy_relations")
+            self._run("INSERT INTO copy_relations SELECT unnest(?::VARCHAR[])", [sorted(LINEAGE_RELATIONS)])
 
     def _check_schema_read_only(self) -> None:
         """A read-only store must already be at this code's schema version."""
