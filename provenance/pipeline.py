@@ -50,6 +50,13 @@ __all__ = [
     "open_store",
     "open_existing_store",
     "bundled_corpus_dir",
+    "QueryResult",
+    "query_store",
+    "query_text",
+    "ExportReport",
+    "export_store",
+    "GraphReport",
+    "graph_store",
     "default_db_path",
     "DB_ENV_VAR",
     "DEFAULT_DB_NAME",
@@ -154,6 +161,109 @@ def check_store(path: str | os.PathLike | None = None, *, settings: Settings = D
     db = Path(path) if path is not None else default_db_path()
     with Store(db, read_only=True, settings=settings, wait=wait, on_wait=on_wait) as store:
         return CheckReport(db, tuple(store.integrity_problems()), store.counts())
+
+
+# --- queries and exports ----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """What :func:`query_store` returned: the columns and rows, or (with ``parquet``) the rows
+    written there (``rows`` is then empty)."""
+
+    columns: tuple[str, ...]
+    rows: list[tuple]
+    written: int | None = None  # rows written to the Parquet file, when one was asked for
+    parquet: Path | None = None
+
+
+def query_text(query: str) -> str:
+    """The SQL a ``provenance sql`` argument stands for: the contents of a ``.sql`` file it names
+    (one word ending in .sql), else the argument itself."""
+    candidate = query.strip()
+    if candidate.lower().endswith(".sql") and not any(c.isspace() for c in candidate):
+        try:
+            return Path(candidate).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(candidate, f"cannot read the SQL file: {getattr(exc, 'strerror', None) or exc}") from None
+    return query
+
+
+def query_store(db: str | os.PathLike | None, query: str, *, parquet: str | os.PathLike | None = None,
+                settings: Settings = DEFAULT_SETTINGS, wait: float = 0.0,
+                on_wait: Callable[[str], None] | None = None) -> QueryResult:
+    """Run one read-only query (or the ``.sql`` file it names, :func:`query_text`) on the store;
+    with ``parquet``, stream the result into that Parquet file instead of returning the rows."""
+    sql = query_text(query)
+    store, _ = open_store(db, read_only=True, settings=settings, wait=wait, on_wait=on_wait)
+    with store:
+        if parquet is None:
+            columns, rows = store.query(sql)
+            return QueryResult(tuple(columns), rows)
+        from .parquet import write_parquet
+
+        with store.query_batches(sql) as batches:
+            columns = tuple(batches.schema.names)
+            written = write_parquet(batches, parquet)
+    return QueryResult(columns, [], written, Path(parquet))
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    """What :func:`export_store` wrote: each table and view with its file and row count."""
+
+    directory: Path
+    files: tuple[tuple[str, Path, int], ...]  # (table or view, file, rows)
+
+
+def export_store(db: str | os.PathLike | None, directory: str | os.PathLike, *,
+                 settings: Settings = DEFAULT_SETTINGS, wait: float = 0.0,
+                 on_wait: Callable[[str], None] | None = None) -> ExportReport:
+    """Write every table and view of the store as ``DIRECTORY/NAME.parquet`` (the directory is
+    created if needed; files of the same names are replaced), read-only, a batch at a time."""
+    from .parquet import write_parquet
+
+    out = Path(directory)
+    if out.exists() and not out.is_dir():
+        raise InputError(str(out), "exists and is not a directory")
+    store, _ = open_store(db, read_only=True, settings=settings, wait=wait, on_wait=on_wait)
+    files = []
+    with store:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(str(out), f"cannot create the directory: {exc.strerror or exc}") from None
+        for name in store.relation_names():
+            path = out / f"{name}.parquet"
+            with store.relation_batches(name) as batches:
+                files.append((name, path, write_parquet(batches, path)))
+    return ExportReport(out, tuple(files))
+
+
+@dataclass(frozen=True, slots=True)
+class GraphReport:
+    """What :func:`graph_store` wrote."""
+
+    path: Path
+    format: str  # "graphml" or "gexf"
+    kind: str  # "sites" or "documents"
+    nodes: int
+    edges: int
+
+
+def graph_store(db: str | os.PathLike | None, out: str | os.PathLike, *, documents: bool = False,
+                settings: Settings = DEFAULT_SETTINGS, wait: float = 0.0,
+                on_wait: Callable[[str], None] | None = None) -> GraphReport:
+    """Write the site network (who copies whom, from ``site_pairs``), or with ``documents`` the
+    document lineage graph (``copy_edges``), as GraphML or GEXF by ``out``'s suffix."""
+    from .graphs import document_graph, graph_format, site_graph, write_graph
+
+    fmt = graph_format(out)  # refuse a wrong suffix before opening the store
+    store, _ = open_store(db, read_only=True, settings=settings, wait=wait, on_wait=on_wait)
+    with store:
+        graph = document_graph(*store.document_network()) if documents else site_graph(*store.site_network())
+    write_graph(graph, out)
+    return GraphReport(Path(out), fmt, "documents" if documents else "sites", graph.number_of_nodes(),
+                       graph.number_of_edges())
 
 
 # --- stages ------------------------------------------------------------------------------------

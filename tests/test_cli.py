@@ -119,7 +119,7 @@ def test_extract_shows_credit_and_furniture(run):
 
 
 def test_every_command_has_help_with_an_example(run):
-    for command in ("ingest", "trace", "extract", "sql"):
+    for command in ("ingest", "trace", "extract", "sql", "export", "graph"):
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "Example" in result.stdout and f"provenance {command}" in result.stdout
