@@ -54,15 +54,19 @@ JSON_SAFE_INTEGER = 2**53 - 1
 
 
 def row_to_json(columns: list[str], row: tuple) -> dict[str, Any]:
-    """One row of a user's query as a JSON object: columns named ``id`` or ``…_id`` are strings
-    (as ids are everywhere in JSON output), and so is any other integer past 2^53 (a band key)."""
-    out: dict[str, Any] = {}
-    for column, value in zip(columns, row):
-        if isinstance(value, int) and not isinstance(value, bool) and (
-                column == "id" or column.endswith("_id") or abs(value) > JSON_SAFE_INTEGER):
-            value = str(value)
-        out[column] = value
-    return out
+    """One row of a user's query as a JSON object: the integers of columns named ``id``, ``…_id``
+    or ``…_ids`` are strings (as ids are everywhere in JSON output), lists of them included, and so
+    is any other integer past 2^53 (a band key)."""
+    return {column: _json_value(value, column == "id" or column.endswith(("_id", "_ids")))
+            for column, value in zip(columns, row)}
+
+
+def _json_value(value: Any, is_id: bool) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and (is_id or abs(value) > JSON_SAFE_INTEGER):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v, is_id) for v in value]
+    return value
 
 
 def _credit_dict(c: Credit) -> dict[str, Any]:

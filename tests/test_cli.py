@@ -59,6 +59,9 @@ def test_ids_in_json_output_survive_a_reader_with_53_bit_numbers(run):
     rows = json.loads(run("sql", "SELECT doc_id, source_id, 3 AS n FROM documents JOIN edges ON copy_id = doc_id",
                           "--json").stdout, **as_double)
     assert rows and {int(r["doc_id"]) for r in rows} <= stored and {r["n"] for r in rows} == {3.0}
+    (story,) = json.loads(run("sql", "SELECT doc_ids, [list_max(doc_ids)] AS big FROM stories", "--json").stdout,
+                          **as_double)
+    assert {int(i) for i in story["doc_ids"]} <= stored and int(story["big"][0]) in stored
 
 
 def test_trace_of_the_seed_exits_1_and_says_so(run):

@@ -72,17 +72,17 @@ GROUP BY source_site, copy_site"""
 LINEAGE_VIEW_MAX_DEPTH = 64
 
 _LINEAGE_VIEW = f"""CREATE VIEW lineage AS
-WITH RECURSIVE up(doc_id, ancestor_id, depth, edge_id, relation, path) AS (
+WITH RECURSIVE up(doc_id, ancestor_id, depth, edge_id, relation, path_ids) AS (
     SELECT e.copy_id, e.source_id, 1, e.edge_id, e.relation, [e.copy_id, e.source_id]
     FROM edges e JOIN copy_relations USING (relation)
     UNION ALL
-    SELECT u.doc_id, e.source_id, u.depth + 1, e.edge_id, e.relation, list_append(u.path, e.source_id)
+    SELECT u.doc_id, e.source_id, u.depth + 1, e.edge_id, e.relation, list_append(u.path_ids, e.source_id)
     FROM up u
     JOIN edges e ON e.copy_id = u.ancestor_id
     JOIN copy_relations r ON r.relation = e.relation
-    WHERE NOT list_contains(u.path, e.source_id) AND u.depth < {LINEAGE_VIEW_MAX_DEPTH}
+    WHERE NOT list_contains(u.path_ids, e.source_id) AND u.depth < {LINEAGE_VIEW_MAX_DEPTH}
 )
-SELECT doc_id, ancestor_id, depth, path[-2] AS via_id, edge_id, relation, path FROM up"""
+SELECT doc_id, ancestor_id, depth, path_ids[-2] AS via_id, edge_id, relation, path_ids FROM up"""
 
 # Connected components by label propagation: each document keeps the least id it has heard of
 # (USING KEY: one row per document, replaced when a smaller label arrives), so a story costs its
