@@ -17,6 +17,9 @@ The schema is a public contract: researchers query it with SQL (``provenance sql
 * ``meta`` — key/value facts about the store (``fingerprint_settings``: the JSON of
   :meth:`Settings.fingerprint_key`, so band keys built with other settings are never mixed in).
 * ``schema_version`` — the applied :data:`MIGRATIONS`.
+* the analysis views ``copy_edges``, ``site_pairs``, ``lineage``, ``stories`` and ``daily_copying``
+  (``docs/views.md``), over ``copy_relations``: the copy-like relations, kept equal to
+  :data:`provenance.models.LINEAGE_RELATIONS`.
 
 Times are stored as naive UTC ``TIMESTAMP`` values: an aware datetime is converted to UTC on
 write, a naive one is taken to be UTC already; reads return aware UTC datetimes.
