@@ -792,3 +792,4 @@ def test_migration_12_makes_site_the_host_and_keeps_the_display_name_apart(tmp_p
         assert sorted(s.query("SELECT site, line_hash FROM site_lines")[1]) == [("Port News", 8),
                                                                                ("oilnews.example", 7)]
         assert s.get_documents([1])[1].article.site_name == "Oil News Daily"
+        assert s.query("SELECT count(*) FROM copy_edges")[1] == [(0,)]  # migration 13's views over old rows
