@@ -81,6 +81,17 @@ def test_sql_to_parquet_stays_read_only_and_sandboxed(db, tmp_path, sql, monkeyp
     assert stored(db, "SELECT count(*) FROM documents")[1] == [(6,)]
 
 
+def test_sql_to_parquet_failures_are_one_line_errors(db, tmp_path):
+    unwritable = run(db, "sql", "FROM stories", "--parquet", str(tmp_path / "missing-dir" / "x.parquet"))
+    assert unwritable.exit_code == 2 and "missing-dir" in unwritable.stderr and "cannot write Parquet" in unwritable.stderr
+    failing = run(db, "sql", "SELECT CAST(site AS INTEGER) FROM documents", "--parquet", str(tmp_path / "y.parquet"))
+    assert failing.exit_code == 2 and "query failed: Conversion Error" in failing.stderr
+    for result in (unwritable, failing):
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+    assert run(db, "sql", "FROM stories", "--parquet", str(tmp_path / "z.parquet")).exit_code == 0  # store still usable
+
+
 def test_export_writes_every_table_and_view_with_all_its_rows(db, tmp_path):
     out = tmp_path / "export"
     result = run(db, "export", str(out), "--json")

@@ -102,21 +102,29 @@ class AnalysisMixin:
 
     @contextmanager
     def _arrow_reader(self, sql: str, error: type[Exception]) -> Iterator[Any]:
+        """``sql``'s rows as a RecordBatchReader in a transaction rolled back after the block; the
+        reader is closed first (DuckDB refuses a statement while a result is still open), and a
+        DuckDB error, on opening or while the block reads, becomes ``error`` with its first line."""
         cursor = self._connection().cursor()
+        reader = None
         try:
-            cursor.execute("BEGIN TRANSACTION")
             try:
+                cursor.execute("BEGIN TRANSACTION")
                 relation = cursor.sql(sql)
                 if relation is None:  # not a query (check_read_query lets none through)
                     raise error("the statement returns no rows")
                 # DuckDB 2 names it to_arrow_reader; 1.x record_batch
-                reader = getattr(relation, "to_arrow_reader", None) or relation.record_batch
-                yield reader(ARROW_BATCH_ROWS)
-            finally:
-                cursor.execute("ROLLBACK")
-        except duckdb.Error as exc:
-            raise error(_first_line(exc)) from None
+                reader = (getattr(relation, "to_arrow_reader", None) or relation.record_batch)(ARROW_BATCH_ROWS)
+                yield reader
+            except duckdb.Error as exc:
+                raise error(_first_line(exc)) from None
         finally:
+            if reader is not None:
+                reader.close()
+            try:
+                cursor.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # nothing was written; the error that ended the block is what matters
             try:
                 cursor.close()
             except duckdb.Error:
