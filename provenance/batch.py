@@ -43,7 +43,7 @@ class SiteLines:
     def for_documents(cls, store: Store, docs: Sequence[tuple[StoredDocument, Fingerprint]]) -> SiteLines:
         lines, pages = set(), set()
         for doc, fp in docs:
-            site = doc.article.site
+            site = doc.article.furniture_site
             if site and fp.line_signatures:
                 page = doc.article.canonical_url or doc.article.url
                 for sig in fp.line_signatures:
@@ -61,7 +61,7 @@ class SiteLines:
         return out
 
     def add(self, doc: StoredDocument, fp: Fingerprint) -> None:
-        site = doc.article.site
+        site = doc.article.furniture_site
         if not (site and fp.line_signatures):
             return
         page = doc.article.canonical_url or doc.article.url

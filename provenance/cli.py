@@ -21,12 +21,12 @@ import typer
 
 from .errors import InputError, NotFoundError, ProvenanceError, QueryError, StoreBusyError
 from .crawl import CrawlOptions
-from .pipeline import (DB_ENV_VAR, check_store, crawl_store, extract_input, ingest, open_existing_store, open_store,
-                       reextract, trace)
+from .pipeline import (DB_ENV_VAR, check_store, crawl_store, export_store, extract_input, graph_store, ingest,
+                       open_existing_store, open_store, query_store, reextract, trace)
 from .progress import CrawlDisplay, IngestDisplay
 from .workers import start_early
 from .report import (article_to_dict, check_to_dict, crawl_to_dict, ingest_to_dict, render_article, render_check,
-                     render_crawl, render_ingest, render_trace, trace_to_dict)
+                     render_crawl, render_ingest, render_trace, row_to_json, trace_to_dict)
 from .settings import DEFAULT_SETTINGS, Settings
 
 __all__ = ["app", "main", "cli_docs"]
@@ -303,8 +303,10 @@ def trace_command(
     lines, the copied passages and the diff; then the known downstream copies. The document is
     compared with the store without being added (unless --save); a URL the store holds, or a
     document id, is traced as stored, with no fetch (works offline and on a read-only store file).
-    A new store is filled with the bundled example corpus first. Exits 1 when nothing is linked to
-    the document.
+    Without --db (or $PROVENANCE_DB), a ./provenance.duckdb that does not exist yet is created
+    with the bundled example corpus, so the example works on a fresh clone; a store you name is
+    never given the example (it must exist, unless --save creates it). Exits 1 when nothing is
+    linked to the document.
 
     \b
     Examples:
@@ -317,7 +319,7 @@ def trace_command(
     start_early()
     settings = _settings(allow_private)
     with _errors():
-        store, notes = open_store(db, load_bundled=True, settings=settings, read_only=not save, wait=wait,
+        store, notes = open_store(db, load_bundled=db is None, settings=settings, read_only=not save, wait=wait,
                                   on_wait=_waiting)
         with store:
             result = trace(store, target, settings=settings, stdin=_stdin_binary(), save=save, refresh=refresh,
@@ -382,35 +384,117 @@ def extract_command(
 
 @app.command("sql")
 def sql_command(
-    query: str = typer.Argument(..., help="One read-only SQL query (SELECT, WITH, DESCRIBE, SHOW …)."),
+    query: str = typer.Argument(..., help="One read-only SQL query (SELECT, WITH, DESCRIBE, SHOW …), or a .sql "
+                                          "file holding one."),
     db: Optional[Path] = DbOption,
-    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
-    as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print CSV (a header line, then the rows)."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array of objects (ids as strings)."),
+    parquet: Optional[Path] = typer.Option(None, "--parquet", metavar="FILE",
+                                           help="Write the result to FILE as Parquet instead of printing it."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json (--csv and --json say the same)."),
     wait: float = WaitOption,
 ) -> None:
     """Run a read-only SQL query on the lineage store.
 
     Tables: documents, edges, passages, diffs, credits, furniture, bands, site_lines, rejects
-    (inputs that could not be stored, with the stage and reason). Exits 1 when the query returns
-    no rows. The query sees the store and nothing else: one statement, no writes, no files, no
-    network, no extensions (read_csv, glob, read_text … are refused).
+    (inputs that could not be stored, with the stage and reason). Views (docs/views.md):
+    copy_edges, site_pairs, lineage, stories, daily_copying; recipes in docs/cookbook.md. Exits 1
+    when the query returns no rows. The query sees the store and nothing else: one statement, no
+    writes, no files, no network, no extensions (read_csv, glob, read_text … are refused); only
+    provenance itself writes the --parquet file.
 
     \b
     Examples:
       provenance sql "SELECT site, count(*) FROM documents GROUP BY site"
-      provenance sql "SELECT s.site AS source, c.site AS copy, e.relation, e.credited
-                      FROM edges e JOIN documents s ON s.doc_id = e.source_id
-                      JOIN documents c ON c.doc_id = e.copy_id" --format csv
+      provenance sql "FROM site_pairs ORDER BY copies DESC" --csv
+      provenance sql docs/top-copiers.sql --json
+      provenance sql "FROM copy_edges" --parquet copy_edges.parquet
     """
-    fmt = "json" if as_json else fmt.lower()
+    chosen = [name for name, on in (("csv", as_csv), ("json", as_json)) if on]
+    if len(chosen) > 1 or (parquet is not None and chosen):
+        raise _fail("choose one output: --csv, --json or --parquet", EXIT_BAD_INPUT)
+    fmt = chosen[0] if chosen else fmt.lower()
     if fmt not in ("table", "csv", "json"):
         raise _fail(f"--format must be table, csv or json, not {fmt!r}", EXIT_BAD_INPUT)
     with _errors():
-        store, _ = open_store(db, read_only=True, wait=wait, on_wait=_waiting)
-        with store:
-            columns, rows = store.query(query)
-    typer.echo(_render_rows(columns, rows, fmt))
-    if not rows:
+        result = query_store(db, query, parquet=parquet, wait=wait, on_wait=_waiting)
+    if result.parquet is not None:
+        typer.echo(f"wrote {result.written} row{'s' if result.written != 1 else ''} "
+                   f"({len(result.columns)} columns) to {result.parquet}")
+        if not result.written:
+            raise typer.Exit(EXIT_NOT_FOUND)
+        return
+    typer.echo(_render_rows(list(result.columns), result.rows, fmt))
+    if not result.rows:
+        raise typer.Exit(EXIT_NOT_FOUND)
+
+
+@app.command("export")
+def export_command(
+    directory: Path = typer.Argument(..., metavar="DIR", help="Directory to write NAME.parquet files into "
+                                                             "(created if needed; files of the same names "
+                                                             "are replaced)."),
+    db: Optional[Path] = DbOption,
+    as_json: bool = JsonOption,
+    wait: float = WaitOption,
+) -> None:
+    """Write every table and view of the store as Parquet, for pandas, polars, Spark or DuckDB.
+
+    One file per table and view (documents.parquet, edges.parquet, …, copy_edges.parquet,
+    site_pairs.parquet, stories.parquet …), written a batch at a time (a large store never sits
+    in memory whole), read-only. INTERVAL columns (lag, time_span) are written as seconds.
+
+    \b
+    Examples:
+      provenance export out/
+      provenance export out/ --db news.duckdb --json
+      python -c "import pandas; print(pandas.read_parquet('out/site_pairs.parquet'))"
+    """
+    with _errors():
+        report = export_store(db, directory, wait=wait, on_wait=_waiting)
+    if as_json:
+        _echo_json({"directory": str(report.directory),
+                    "files": [{"name": name, "path": str(path), "rows": rows} for name, path, rows in report.files]})
+        return
+    width = max((len(name) for name, _, _ in report.files), default=0)
+    for name, path, rows in report.files:
+        typer.echo(f"{name.ljust(width)}  {rows:>9,} rows  {path}")
+    typer.echo(f"wrote {len(report.files)} tables and views to {report.directory}")
+
+
+@app.command("graph")
+def graph_command(
+    out: Path = typer.Option(..., "--out", metavar="FILE", help="The file to write: .graphml or .gexf "
+                                                                "(the suffix chooses the format)."),
+    documents: bool = typer.Option(False, "--documents", help="The document lineage graph (documents joined "
+                                                              "by copy-like edges) instead of the site network."),
+    db: Optional[Path] = DbOption,
+    as_json: bool = JsonOption,
+    wait: float = WaitOption,
+) -> None:
+    """Write who copies whom as a graph file for Gephi, Cytoscape or networkx.
+
+    The site network: a node per site (label: its name, else its host; documents), an edge from
+    each source site to each site copying it (weight: copies; edges, credited_share,
+    changed_share, median_lag_hours, p90_lag_hours, mean_containment), as the site_pairs view
+    has them. With --documents: a node per document linked by a copy-like edge (label, site,
+    title, url, published_at, story_id) and an edge from each source to its copy (relation,
+    containment, confidence, credited, lag_hours, changed). Ids are strings.
+
+    \b
+    Examples:
+      provenance graph --out sites.gexf
+      provenance graph --out lineage.graphml --documents --db news.duckdb
+    """
+    with _errors():
+        report = graph_store(db, out, documents=documents, wait=wait, on_wait=_waiting)
+    if as_json:
+        _echo_json({"path": str(report.path), "format": report.format, "graph": report.kind,
+                    "nodes": report.nodes, "edges": report.edges})
+    else:
+        typer.echo(f"wrote the {'document lineage graph' if documents else 'site network'} to {report.path} "
+                   f"({report.format}): {report.nodes} nodes, {report.edges} edges")
+    if not report.edges:
         raise typer.Exit(EXIT_NOT_FOUND)
 
 
@@ -535,7 +619,7 @@ def eval_command(
 
 def _render_rows(columns: list[str], rows: list[tuple], fmt: str) -> str:
     if fmt == "json":
-        return json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=2, default=str)
+        return json.dumps([row_to_json(columns, r) for r in rows], ensure_ascii=False, indent=2, default=str)
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")

@@ -47,6 +47,9 @@ class IngestReport:
     documents: tuple[int, ...]  # ids of the documents read and stored (added or unchanged), in input order
     interrupted: bool = False  # stopped before the end (Ctrl-C): what it counts is committed and kept
     skipped: int = 0  # WARC records read past as not documents (requests, metadata, non-HTML, non-200)
+    #: Files a directory walk passed over, by reason (a suffix such as ".png", "hidden name",
+    #: "not a regular file"), most first.
+    skipped_files: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,10 +387,10 @@ def _link_in_memory(store: Store, fresh: list[tuple[int, PreparedDocument]], cac
     furnished = []
     for _, prepared in fresh:
         article = prepared.document.article
-        if article.site:
+        if article.furniture_site:
             signatures = prepared.fingerprint.line_signatures
             prepared = with_learned_furniture(
-                prepared, lines.recurring(article.site, signatures, settings.site_furniture_min_pages), settings)
+                prepared, lines.recurring(article.furniture_site, signatures, settings.site_furniture_min_pages), settings)
         lines.add(prepared.document, prepared.fingerprint)
         furnished.append(prepared)
     view = BatchView(store, depth=MAX_CHAIN_DEPTH, now=utc_now())
@@ -461,10 +464,10 @@ class _CommitGroup:
 
     def _furnished(self, prepared: PreparedDocument) -> PreparedDocument:
         article = prepared.document.article
-        if not article.site:
+        if not article.furniture_site:
             return prepared
         return with_learned_furniture(
-            prepared, self._store.recurring_lines(article.site, self._settings.site_furniture_min_pages), self._settings)
+            prepared, self._store.recurring_lines(article.furniture_site, self._settings.site_furniture_min_pages), self._settings)
 
     def reject(self, error: InputError) -> None:
         self._rejects.append(error)

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .errors import InputError
+from .extract.metadata.dates import publication_problem
 from .fetch import Fetcher, is_url
 from .models import RawDocument
 from .settings import DEFAULT_SETTINGS, Settings
@@ -51,7 +52,8 @@ JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 
 #: Files picked up when walking a directory (compared lower-case). ``""`` admits suffix-less
 #: files (saved pages are often named after the URL slug). Anything else (images, archives,
-#: stylesheets) is skipped silently: a directory of saved pages always has such siblings.
+#: stylesheets) is skipped without an error (a directory of saved pages always has such
+#: siblings), counted by suffix in the ingest summary.
 #: Files named explicitly on the command line are read whatever their suffix.
 DOCUMENT_SUFFIXES = frozenset(
     {".html", ".htm", ".xhtml", ".txt", ".text", ".md", ".markdown", ""} | JSONL_SUFFIXES
@@ -92,6 +94,7 @@ def read_inputs(
     stdin: BinaryIO | None = None,
     fetcher: Fetcher | None = None,
     skipped: Counter[str] | None = None,
+    skipped_files: Counter[str] | None = None,
 ) -> Iterator[RawDocument | InputError]:
     """Yield a :class:`RawDocument` per document, or an :class:`InputError` per bad input, in order.
 
@@ -100,7 +103,8 @@ def read_inputs(
     end), a directory (its document files, recursively, sorted by path, hidden names skipped),
     a ``.jsonl``/``.ndjson`` file (one document per record), a WARC file (one document per HTML
     or text response; the records skipped are counted by reason in ``skipped``), or any other
-    file (one document).
+    file (one document). The files a directory walk passes over are counted by reason in
+    ``skipped_files`` (see :data:`SKIP_HIDDEN`, :data:`SKIP_NOT_REGULAR`, :func:`skip_reason`).
     """
     own_fetcher: Fetcher | None = None
     try:
@@ -117,7 +121,7 @@ def read_inputs(
             elif not target:
                 yield InputError('""', "empty path")
             elif os.path.isdir(target):
-                yield from _read_directory(Path(target), target, settings, skipped)
+                yield from _read_directory(Path(target), target, settings, skipped, skipped_files)
             else:
                 yield from _read_file(Path(target), target, settings, skipped)
     finally:
@@ -136,7 +140,7 @@ def count_inputs(targets: Sequence[str]) -> int | None:
             if target == STDIN_TARGET or is_url(target) or not target:
                 total += 1
             elif os.path.isdir(target):
-                for path in _walk(Path(target)):
+                for path in _walk(Path(target), Counter()):
                     total += _count_file(path) if isinstance(path, Path) else 1
             else:
                 total += _count_file(Path(target))
@@ -189,15 +193,15 @@ def _read_stdin(stdin: BinaryIO | None, settings: Settings) -> RawDocument | Inp
 # --- directories ---------------------------------------------------------------------------------
 
 
-def _read_directory(root: Path, target: str, settings: Settings,
-                    skipped: Counter[str] | None) -> Iterator[RawDocument | InputError]:
+def _read_directory(root: Path, target: str, settings: Settings, skipped: Counter[str] | None,
+                    skipped_files: Counter[str] | None = None) -> Iterator[RawDocument | InputError]:
     """The documents of every eligible file below ``root``.
 
     If the walk yields nothing at all (no document and no error), one error says so. A directory
     whose files were all refused does not get that extra error: each file's own error says more.
     """
     produced = False
-    for path in _walk(root):
+    for path in _walk(root, skipped_files if skipped_files is not None else Counter()):
         if isinstance(path, InputError):
             produced = True
             yield path
@@ -210,8 +214,21 @@ def _read_directory(root: Path, target: str, settings: Settings,
         yield InputError(_printable(target), "no HTML, text, JSON Lines or WARC files found")
 
 
-def _walk(directory: Path) -> Iterator[Path | InputError]:
-    """Regular files below ``directory`` with an eligible suffix, in path order.
+#: Why a directory walk passes over an entry (``skipped_files``): a hidden name (``.git``, ``.DS_Store``;
+#: a hidden directory counts once), or not a regular file (a FIFO, socket or broken link). Any other
+#: file is skipped by its suffix: :func:`skip_reason`.
+SKIP_HIDDEN, SKIP_NOT_REGULAR = "hidden name", "not a regular file"
+
+
+def skip_reason(path: Path) -> str:
+    """Why a file of this name is passed over in a directory: its suffix (".png", ".pdf") is not one
+    of :data:`DOCUMENT_SUFFIXES` or a WARC's."""
+    return path.suffix.lower()
+
+
+def _walk(directory: Path, skipped: Counter[str]) -> Iterator[Path | InputError]:
+    """Regular files below ``directory`` with an eligible suffix, in path order; the entries passed
+    over are counted by reason in ``skipped``.
 
     Visiting entries sorted by name and descending into each directory in place gives the same
     order as sorting all paths (component by component); a stack of listings does it without
@@ -219,12 +236,13 @@ def _walk(directory: Path) -> Iterator[Path | InputError]:
     directories are not followed (no loops), and non-regular files (FIFOs, sockets, broken links)
     are skipped because reading them could block or fail. An unreadable directory is an error.
     """
-    listings: list[Iterator[tuple[Path, os.DirEntry]]] = []
+    listings: list[_Listing] = []
     listing = _listing(directory)
     if isinstance(listing, InputError):
         yield listing
         return
     listings.append(listing)
+    skipped[SKIP_HIDDEN] += listing.hidden
     while listings:
         found = next(listings[-1], None)
         if found is None:
@@ -243,18 +261,39 @@ def _walk(directory: Path) -> Iterator[Path | InputError]:
                 yield listing
             else:
                 listings.append(listing)
-        elif is_file and (path.suffix.lower() in DOCUMENT_SUFFIXES or path.name.lower().endswith(WARC_SUFFIXES)):
+                skipped[SKIP_HIDDEN] += listing.hidden
+        elif not is_file:
+            skipped[SKIP_NOT_REGULAR] += 1
+        elif path.suffix.lower() in DOCUMENT_SUFFIXES or path.name.lower().endswith(WARC_SUFFIXES):
             yield path
+        else:
+            skipped[skip_reason(path)] += 1
 
 
-def _listing(directory: Path) -> Iterator[tuple[Path, os.DirEntry]] | InputError:
+class _Listing:
+    """The visible entries of a directory, sorted by name (with their paths), and how many hidden
+    ones were left out."""
+
+    def __init__(self, directory: Path, entries: list[os.DirEntry]) -> None:
+        visible = [(directory / entry.name, entry) for entry in entries if not entry.name.startswith(".")]
+        self.hidden = len(entries) - len(visible)
+        self._entries = iter(visible)
+
+    def __iter__(self) -> _Listing:
+        return self
+
+    def __next__(self) -> tuple[Path, os.DirEntry]:
+        return next(self._entries)
+
+
+def _listing(directory: Path) -> _Listing | InputError:
     """The visible entries of ``directory`` sorted by name (with their paths), or why it cannot be read."""
     try:
         with os.scandir(directory) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
     except OSError as exc:
         return InputError(_printable(str(directory)), _os_reason(exc))
-    return iter([(directory / entry.name, entry) for entry in entries if not entry.name.startswith(".")])
+    return _Listing(directory, entries)
 
 
 # --- files ---------------------------------------------------------------------------------------
@@ -391,6 +430,10 @@ def _parse_record(raw: bytes, where: str, default_url: str) -> RawDocument | Inp
             dates[field] = _parse_date(record.get(field))
         except ValueError:
             return InputError(where, f"bad '{field}' date: {_shown(record.get(field))}")
+    problem = publication_problem(dates["published"]) if dates["published"] is not None else None
+    if problem:  # the rule pages' dates follow: a record is refused rather than dated wrongly
+        return InputError(where, f"'published' {_shown(record.get('published'))} is not a publication time "
+                                 f"({problem}); leave it out when the time is unknown")
 
     return RawDocument(
         url=strings["url"] or default_url,

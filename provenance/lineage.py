@@ -26,7 +26,7 @@ from .credits import KNOWN_WIRES, outlet_matches, resolve_outlet
 from .diff import diff_copy
 from .fingerprint import Shingled
 from .match import is_copy_evidence, member
-from .models import Alignment, Edge, Passage, StoredDocument
+from .models import LINEAGE_RELATIONS, Alignment, Edge, Passage, StoredDocument
 from .pages import host_of, page_key, same_page_keys
 from .settings import DEFAULT_SETTINGS, Settings
 from .text import span_mask
@@ -41,8 +41,6 @@ TIE_COVERAGE_SHARE = 0.95
 MIN_NEW_COVERAGE_WORDS = 30
 #: Share of a copy's overlap with X that another source Y must also explain for X to be "explained".
 EXPLAINED_SHARE = 0.9
-#: Relations that make one document an ancestor of another in the graph.
-LINEAGE_RELATIONS = frozenset({"copy", "excerpt", "rewrite", "version"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,10 +131,11 @@ def _covered_share(cover: list[tuple[int, int]], target: list[tuple[int, int]]) 
 # --- names and pages -------------------------------------------------------------------------
 
 def display_name(doc: StoredDocument) -> str:
-    """How to name a document in reasons: its site, else its host, else its file name."""
+    """How to name a document in reasons: its site's name, else its site (host), else its URL's
+    host, else its file name."""
     art = doc.article
-    if art.site:
-        return art.site
+    if art.site_name or art.site:
+        return art.site_name or art.site
     host = host_of(art.canonical_url) or host_of(art.url)
     if host:
         return host
@@ -169,10 +168,12 @@ def _points_to(doc: StoredDocument, other: StoredDocument) -> bool:
 
 
 def _credits_naming(doc: StoredDocument, other: StoredDocument) -> list[str]:
-    other_site, other_url = other.article.site, other.article.canonical_url or other.article.url
+    art = other.article
+    other_url = art.canonical_url or art.url
     return [c.phrase for c in doc.article.credits
-            if c.kind != "canonical" and (outlet_matches(c, other_site, other_url)
-                                          or outlet_matches(c, None, other.article.url))]
+            if c.kind != "canonical" and (outlet_matches(c, art.site_name or art.site, other_url)
+                                          or (art.site_name is not None and outlet_matches(c, art.site, other_url))
+                                          or outlet_matches(c, None, art.url))]
 
 
 _WIRE_HOSTS = frozenset(h for h in (resolve_outlet(w)[1] for w in KNOWN_WIRES) if h)
@@ -181,8 +182,9 @@ _WIRE_HOSTS = frozenset(h for h in (resolve_outlet(w)[1] for w in KNOWN_WIRES) i
 def _is_wire_page(doc: StoredDocument) -> bool:
     """Whether the document is on a news agency's own site (by its site name or host)."""
     art = doc.article
-    if art.site and (art.site in KNOWN_WIRES or resolve_outlet(art.site)[1] in _WIRE_HOSTS):
-        return True
+    for site in (art.site_name, art.site):
+        if site and (site in KNOWN_WIRES or resolve_outlet(site)[1] in _WIRE_HOSTS):
+            return True
     host = host_of(art.canonical_url) or host_of(art.url)
     return bool(host) and any(host == w or host.endswith("." + w) for w in _WIRE_HOSTS)
 

@@ -32,6 +32,8 @@ __all__ = [
     "edge_id_for",
     "RELATIONS",
     "DIFF_KINDS",
+    "LINEAGE_RELATIONS",
+    "SITE_COPY_RELATIONS",
 ]
 
 #: Edge relations. ``copy``: near-verbatim, whole or most of the source; ``excerpt``: a part of the
@@ -45,6 +47,14 @@ RELATIONS = ("copy", "excerpt", "rewrite", "shares_source", "version")
 #: ``context`` (the copy's own text around an embedded excerpt), ``editorial`` (a change inside
 #: the copied text).
 DIFF_KINDS = ("furniture", "credit", "truncation", "context", "editorial")
+
+#: Copy-like relations: those that make one document an ancestor of another in the lineage graph
+#: (``shares_source`` has no direction). Lineage walks them, and the store's analysis views read
+#: them from its ``copy_relations`` table, which the store keeps equal to this set.
+LINEAGE_RELATIONS = frozenset({"copy", "excerpt", "rewrite", "version"})
+#: Of those, where one site took another's text: what the report's network, tables and charts count
+#: (a ``version`` is a page's own revision).
+SITE_COPY_RELATIONS = LINEAGE_RELATIONS - {"version"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +131,16 @@ class Article:
     #: Karachi, +300, is dated the next day in UTC). 0 for a time given without an offset (read as
     #: UTC, so its day is the day as written); None when there is no publication time.
     published_offset: int | None = None
+    #: The site's display name as the page or record gives it (og:site_name, JSON-LD publisher,
+    #: a JSON record's non-host ``site``: "Oil News Daily"); ``site`` is always the normalised host
+    #: (:func:`provenance.pages.site_of`), None when the input has no web host.
+    site_name: str | None = None
+
+    @property
+    def furniture_site(self) -> str | None:
+        """Whose pages this page's repeated lines are compared with (learned furniture): its
+        site (host), else the site name it gives (a saved page without a web URL)."""
+        return self.site or self.site_name
 
     @property
     def published_local(self) -> datetime | None:

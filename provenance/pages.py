@@ -9,10 +9,11 @@ cannot disagree.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-__all__ = ["page_key", "page_keys", "same_page_keys", "host_of"]
+__all__ = ["page_key", "page_keys", "same_page_keys", "host_of", "host_name", "site_of"]
 
 
 def host_of(url: str | None) -> str | None:
@@ -24,6 +25,38 @@ def host_of(url: str | None) -> str | None:
     except ValueError:  # a malformed URL ("http://[::1") names no host
         return None
     return host[4:] if host.startswith("www.") else (host or None)
+
+
+#: A bare host name as a record may declare it for its site ("www.Example.com", "example.com:8080").
+_HOST_NAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]\.?(?::\d{1,5})?")
+
+
+def host_name(text: str | None) -> str | None:
+    """``text`` as a normalised host when it is one (a bare host or an http(s) URL), else None:
+    "www.Example.com" → "example.com"; "Oil News Daily" → None."""
+    if not text:
+        return None
+    value = text.strip().lower()
+    if "://" in value:
+        return host_of(value) if value.startswith(("http://", "https://")) else None
+    if not _HOST_NAME.fullmatch(value):
+        return None
+    value = value.split(":", 1)[0].rstrip(".")
+    return value[4:] if value.startswith("www.") else value
+
+
+def site_of(url: str | None, canonical_url: str | None = None, declared: str | None = None) -> str | None:
+    """The site of a document, as ``documents.site`` keeps it: the normalised host (lower case,
+    without "www.") of the page's own URL; for an input with no web URL (a local file, stdin), the
+    host of its canonical URL, else the host its record declares as ``site``; else None (no host is
+    known: the document belongs to no site). A display name ("Oil News Daily") is never a site: it
+    is kept as ``site_name``."""
+    for candidate in (url, canonical_url):
+        if candidate and candidate.lower().startswith(("http://", "https://")):
+            host = host_of(candidate)
+            if host:
+                return host
+    return host_name(declared)
 
 
 @lru_cache(maxsize=65536)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .crawl import CrawlOptions, CrawlProgress, CrawlReport, crawl
-from .errors import InputError, NotFoundError
+from .errors import InputError, NotFoundError, StoreError
 from .fetch import Fetcher, is_url
 from .ingest import IngestProgress, IngestReport, ingest_items, prepare_within_budget
 from .inputs import count_inputs, read_inputs
@@ -50,6 +50,13 @@ __all__ = [
     "open_store",
     "open_existing_store",
     "bundled_corpus_dir",
+    "QueryResult",
+    "query_store",
+    "query_text",
+    "ExportReport",
+    "export_store",
+    "GraphReport",
+    "graph_store",
     "default_db_path",
     "DB_ENV_VAR",
     "DEFAULT_DB_NAME",
@@ -111,12 +118,17 @@ def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False
     """Open (or create) a store, waiting up to ``wait`` seconds while another process holds it.
     With ``load_bundled``, a store created now is filled with the bundled example corpus, so the
     main command works on a fresh clone (a store that does not exist yet is then created, even
-    when ``read_only`` is asked). Returns notes to show."""
+    when ``read_only`` is asked); ``provenance trace`` asks for it only when the user named no
+    store (no ``--db``, no ``$PROVENANCE_DB``): the fictional example never enters a store the
+    user named. A ``read_only`` open of a store that does not exist is a :class:`StoreError`
+    that says how to make one. Returns notes to show."""
     db = Path(path) if path is not None else default_db_path()
     notes: list[str] = []
     created = not db.exists()
     if created and load_bundled:
         read_only = False
+    if created and read_only:
+        raise StoreError(f"no store at {db}: add documents to it first (provenance ingest FILES --db {db})")
     store = Store(db, read_only=read_only, settings=settings, wait=wait, on_wait=on_wait)
     if created and load_bundled and not read_only:
         corpus = bundled_corpus_dir()
@@ -151,6 +163,109 @@ def check_store(path: str | os.PathLike | None = None, *, settings: Settings = D
         return CheckReport(db, tuple(store.integrity_problems()), store.counts())
 
 
+# --- queries and exports ----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """What :func:`query_store` returned: the columns and rows, or (with ``parquet``) the rows
+    written there (``rows`` is then empty)."""
+
+    columns: tuple[str, ...]
+    rows: list[tuple]
+    written: int | None = None  # rows written to the Parquet file, when one was asked for
+    parquet: Path | None = None
+
+
+def query_text(query: str) -> str:
+    """The SQL a ``provenance sql`` argument stands for: the contents of a ``.sql`` file it names
+    (one word ending in .sql), else the argument itself."""
+    candidate = query.strip()
+    if candidate.lower().endswith(".sql") and not any(c.isspace() for c in candidate):
+        try:
+            return Path(candidate).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(candidate, f"cannot read the SQL file: {getattr(exc, 'strerror', None) or exc}") from None
+    return query
+
+
+def query_store(db: str | os.PathLike | None, query: str, *, parquet: str | os.PathLike | None = None,
+                settings: Settings = DEFAULT_SETTINGS, wait: float = 0.0,
+                on_wait: Callable[[str], None] | None = None) -> QueryResult:
+    """Run one read-only query (or the ``.sql`` file it names, :func:`query_text`) on the store;
+    with ``parquet``, stream the result into that Parquet file instead of returning the rows."""
+    sql = query_text(query)
+    store, _ = open_store(db, read_only=True, settings=settings, wait=wait, on_wait=on_wait)
+    with store:
+        if parquet is None:
+            columns, rows = store.query(sql)
+            return QueryResult(tuple(columns), rows)
+        from .parquet import write_parquet
+
+        with store.query_batches(sql) as batches:
+            columns = tuple(batches.schema.names)
+            written = write_parquet(batches, parquet)
+    return QueryResult(columns, [], written, Path(parquet))
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    """What :func:`export_store` wrote: each table and view with its file and row count."""
+
+    directory: Path
+    files: tuple[tuple[str, Path, int], ...]  # (table or view, file, rows)
+
+
+def export_store(db: str | os.PathLike | None, directory: str | os.PathLike, *,
+                 settings: Settings = DEFAULT_SETTINGS, wait: float = 0.0,
+                 on_wait: Callable[[str], None] | None = None) -> ExportReport:
+    """Write every table and view of the store as ``DIRECTORY/NAME.parquet`` (the directory is
+    created if needed; files of the same names are replaced), read-only, a batch at a time."""
+    from .parquet import write_parquet
+
+    out = Path(directory)
+    if out.exists() and not out.is_dir():
+        raise InputError(str(out), "exists and is not a directory")
+    store, _ = open_store(db, read_only=True, settings=settings, wait=wait, on_wait=on_wait)
+    files = []
+    with store:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(str(out), f"cannot create the directory: {exc.strerror or exc}") from None
+        for name in store.relation_names():
+            path = out / f"{name}.parquet"
+            with store.relation_batches(name) as batches:
+                files.append((name, path, write_parquet(batches, path)))
+    return ExportReport(out, tuple(files))
+
+
+@dataclass(frozen=True, slots=True)
+class GraphReport:
+    """What :func:`graph_store` wrote."""
+
+    path: Path
+    format: str  # "graphml" or "gexf"
+    kind: str  # "sites" or "documents"
+    nodes: int
+    edges: int
+
+
+def graph_store(db: str | os.PathLike | None, out: str | os.PathLike, *, documents: bool = False,
+                settings: Settings = DEFAULT_SETTINGS, wait: float = 0.0,
+                on_wait: Callable[[str], None] | None = None) -> GraphReport:
+    """Write the site network (who copies whom, from ``site_pairs``), or with ``documents`` the
+    document lineage graph (``copy_edges``), as GraphML or GEXF by ``out``'s suffix."""
+    from .graphs import document_graph, graph_format, site_graph, write_graph
+
+    fmt = graph_format(out)  # refuse a wrong suffix before opening the store
+    store, _ = open_store(db, read_only=True, settings=settings, wait=wait, on_wait=on_wait)
+    with store:
+        graph = document_graph(*store.document_network()) if documents else site_graph(*store.site_network())
+    write_graph(graph, out)
+    return GraphReport(Path(out), fmt, "documents" if documents else "sites", graph.number_of_nodes(),
+                       graph.number_of_edges())
+
+
 # --- stages ------------------------------------------------------------------------------------
 
 def with_site_furniture(store: Store, prepared: PreparedDocument,
@@ -158,9 +273,9 @@ def with_site_furniture(store: Store, prepared: PreparedDocument,
     """Mark the lines this document's site repeats on other stored pages as furniture, and
     fingerprint again without them (see :func:`~provenance.prepare.with_learned_furniture`)."""
     article = prepared.document.article
-    if not article.site:
+    if not article.furniture_site:
         return prepared
-    return with_learned_furniture(prepared, store.recurring_lines(article.site, settings.site_furniture_min_pages),
+    return with_learned_furniture(prepared, store.recurring_lines(article.furniture_site, settings.site_furniture_min_pages),
                                   settings)
 
 
@@ -205,10 +320,12 @@ def ingest(store: Store, targets: Sequence[str], *, settings: Settings = DEFAULT
     """
     total = count_inputs(targets) if progress is not None else None
     skipped: Counter[str] = Counter()  # WARC records that are not documents, by reason
+    skipped_files: Counter[str] = Counter()  # files a directory walk passed over, by reason
     report = ingest_items(store, read_inputs(targets, settings=settings, stdin=stdin, fetcher=fetcher,
-                                             skipped=skipped),
+                                             skipped=skipped, skipped_files=skipped_files),
                           settings=settings, progress=progress, total=total)
-    return dataclasses.replace(report, skipped=skipped.total()) if skipped else report
+    files = tuple(sorted(((reason, n) for reason, n in skipped_files.items() if n), key=lambda x: (-x[1], x[0])))
+    return dataclasses.replace(report, skipped=skipped.total(), skipped_files=files)
 
 
 def crawl_store(db: str | os.PathLike | None, targets: Sequence[str], *, settings: Settings = DEFAULT_SETTINGS,

@@ -102,9 +102,9 @@ def with_learned_furniture(prepared: PreparedDocument, recurring: Mapping[int, i
     The document's identity (content hash, id) does not change: it is what was extracted,
     whatever the store has learned since."""
     article = prepared.document.article
-    if not article.site or not recurring:
+    if not article.furniture_site or not recurring:
         return prepared
-    extra = learned_furniture(article.text, recurring, article.site, article.furniture, article.credits)
+    extra = learned_furniture(article.text, recurring, article.site_name or article.furniture_site, article.furniture, article.credits)
     if not extra:
         return prepared
     article = dataclasses.replace(article, furniture=tuple(sorted(article.furniture + extra,

@@ -16,6 +16,8 @@ from .crawl import CrawlReport
 from .pipeline import CheckReport, Hop, IngestReport, TraceResult
 
 __all__ = [
+    "json_id",
+    "row_to_json",
     "article_to_dict",
     "document_to_dict",
     "edge_to_dict",
@@ -41,6 +43,32 @@ def _iso(t: datetime | None) -> str | None:
     return t.isoformat() if t else None
 
 
+def json_id(value: int | None) -> str | None:
+    """An id as JSON output gives it: a string, because ids are 64-bit and JSON numbers past 2^53
+    (jq, JavaScript) are rounded (``…060030`` would read back as ``…060000``)."""
+    return None if value is None else str(value)
+
+
+#: The largest integer a JSON reader is sure to keep exactly (an IEEE double's 53-bit mantissa).
+JSON_SAFE_INTEGER = 2**53 - 1
+
+
+def row_to_json(columns: list[str], row: tuple) -> dict[str, Any]:
+    """One row of a user's query as a JSON object: the integers of columns named ``id``, ``…_id``
+    or ``…_ids`` are strings (as ids are everywhere in JSON output), lists of them included, and so
+    is any other integer past 2^53 (a band key)."""
+    return {column: _json_value(value, column == "id" or column.endswith(("_id", "_ids")))
+            for column, value in zip(columns, row)}
+
+
+def _json_value(value: Any, is_id: bool) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and (is_id or abs(value) > JSON_SAFE_INTEGER):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v, is_id) for v in value]
+    return value
+
+
 def _credit_dict(c: Credit) -> dict[str, Any]:
     return {"phrase": c.phrase, "outlet": c.outlet, "host": c.host, "kind": c.kind, "start": c.start, "end": c.end}
 
@@ -50,6 +78,7 @@ def article_to_dict(article: Article, *, with_text: bool = True) -> dict[str, An
         "url": article.url,
         "canonical_url": article.canonical_url,
         "site": article.site,
+        "site_name": article.site_name,
         "title": article.title,
         "published_at": _iso(article.published_at),
         "published_local": article.published_local.isoformat() if article.published_local else None,
@@ -68,7 +97,7 @@ def article_to_dict(article: Article, *, with_text: bool = True) -> dict[str, An
 
 
 def document_to_dict(doc: StoredDocument, *, with_text: bool = False) -> dict[str, Any]:
-    out = {"doc_id": doc.doc_id, "content_hash": doc.content_hash, "first_seen": _iso(doc.first_seen)}
+    out = {"doc_id": json_id(doc.doc_id), "content_hash": doc.content_hash, "first_seen": _iso(doc.first_seen)}
     out.update(article_to_dict(doc.article, with_text=with_text))
     return out
 
@@ -83,9 +112,9 @@ def _diff_dict(d: DiffOp) -> dict[str, Any]:
 
 def edge_to_dict(edge: Edge) -> dict[str, Any]:
     return {
-        "edge_id": edge.edge_id,
-        "source_id": edge.source_id,
-        "copy_id": edge.copy_id,
+        "edge_id": json_id(edge.edge_id),
+        "source_id": json_id(edge.source_id),
+        "copy_id": json_id(edge.copy_id),
         "relation": edge.relation,
         "jaccard": edge.jaccard,
         "containment": edge.containment,
@@ -94,7 +123,7 @@ def edge_to_dict(edge: Edge) -> dict[str, Any]:
         "direction_confidence": edge.direction_confidence,
         "credited": edge.credited,
         "reasons": list(edge.reasons),
-        "via_id": edge.via_id,
+        "via_id": json_id(edge.via_id),
         "passages": [{"source_start": p.source_start, "source_end": p.source_end, "copy_start": p.copy_start,
                       "copy_end": p.copy_end, "words": p.words} for p in edge.passages],
         "diff": [_diff_dict(d) for d in edge.diff],
@@ -109,7 +138,7 @@ def _hop_dict(h: Hop) -> dict[str, Any]:
 def trace_to_dict(result: TraceResult) -> dict[str, Any]:
     return {
         "document": document_to_dict(result.document, with_text=True),
-        "stored_as": result.stored_as,
+        "stored_as": json_id(result.stored_as),
         "upstream": [_hop_dict(h) for h in result.upstream],
         "downstream": [_hop_dict(h) for h in result.downstream],
         "shares_source": [_hop_dict(h) for h in result.related],
@@ -124,9 +153,10 @@ def ingest_to_dict(report: IngestReport) -> dict[str, Any]:
         "unchanged": report.unchanged,
         "errors": [{"input": e.origin, "stage": e.stage, "reason": e.reason} for e in report.errors],
         "links": [{k: v for k, v in edge_to_dict(e).items() if k not in ("passages", "diff")} for e in report.edges],
-        "documents": list(report.documents),
+        "documents": [json_id(d) for d in report.documents],
         "interrupted": report.interrupted,
         "skipped": report.skipped,
+        "skipped_files": dict(report.skipped_files),
     }
 
 
@@ -172,7 +202,7 @@ def _header(doc: StoredDocument) -> list[str]:
 
 def render_article(article: Article, *, show_body: bool = True) -> str:
     lines = [f"title:      {article.title or '-'}", f"url:        {article.url}"]
-    lines += [f"canonical:  {article.canonical_url or '-'}", f"site:       {article.site or '-'}",
+    lines += [f"canonical:  {article.canonical_url or '-'}", f"site:       {article.site or '-'}" + (f" ({article.site_name})" if article.site_name else ""),
               f"published:  {_iso(article.published_at) or '-'}",
               f"authors:    {', '.join(article.authors) or '-'}", f"format:     {article.format}"]
     lines.append(f"credits:    {len(article.credits) or 'none'}")
@@ -278,13 +308,25 @@ def render_ingest(report: IngestReport, *, errors_shown: bool = False) -> str:
     lines = [f"added {report.added} documents, {report.unchanged} already stored, "
              f"{len(report.errors)} errors" + (" (shown above)" if errors_shown and report.errors else "")
              + f", {len(report.edges)} new links"
-             + (f", {report.skipped} WARC records skipped (not HTML or text 200 responses)" if report.skipped else "")]
+             + (f", {report.skipped} WARC records skipped (not HTML or text 200 responses)" if report.skipped else "")
+             + _skipped_files(report.skipped_files)]
     if not errors_shown:
         lines += [f"error: {e}" for e in report.errors]
     rel = Counter(e.relation for e in report.edges)
     if rel:
         lines.append("links: " + ", ".join(f"{n} {r}" for r, n in rel.most_common()))
     return "\n".join(lines)
+
+
+def _skipped_files(skipped: tuple[tuple[str, int], ...]) -> str:
+    """", 3 files skipped (2 .png, 1 .pdf: not HTML, text, JSON Lines or WARC)" or ""."""
+    if not skipped:
+        return ""
+    total = sum(n for _, n in skipped)
+    by_suffix = [f"{n} {reason or '(no suffix)'}" for reason, n in skipped if reason.startswith(".")]
+    other = [f"{n} {reason}" for reason, n in skipped if not reason.startswith(".")]
+    parts = ([", ".join(by_suffix) + ": not HTML, text, JSON Lines or WARC"] if by_suffix else []) + other
+    return f", {total} file{'s' if total != 1 else ''} in directories skipped ({'; '.join(parts)})"
 
 
 def check_to_dict(report: CheckReport) -> dict[str, Any]:
@@ -309,7 +351,7 @@ def render_check(report: CheckReport) -> str:
 
 def crawl_to_dict(report: CrawlReport) -> dict[str, Any]:
     return {
-        "run": report.run_id,
+        "run": json_id(report.run_id),
         "status": report.status,
         "requests": report.requests,
         "not_modified": report.not_modified,

@@ -43,6 +43,27 @@ def test_trace_json_is_one_object_with_the_chain(run):
     assert data["upstream"][0]["diff"] and data["upstream"][0]["passages"]
 
 
+def test_ids_in_json_output_survive_a_reader_with_53_bit_numbers(run):
+    """jq and JavaScript read JSON numbers as doubles: an id past 2^53 must come as a string."""
+    as_double = {"parse_int": float}
+    run("ingest", str(CORPUS / "corpus.jsonl"), "-q")
+    from provenance.store import Store
+    with Store("provenance.duckdb", read_only=True) as store:
+        stored = {int(i) for (i,) in store.query("SELECT doc_id FROM documents")[1]}
+        edges = {int(i) for (i,) in store.query("SELECT edge_id FROM edges")[1]}
+    assert any(abs(i) > 2**53 for i in stored)  # else this test proves nothing
+    traced = json.loads(run("trace", str(CORPUS / "newspile-repost.html"), "--json").stdout, **as_double)
+    hops = traced["upstream"] + traced["downstream"]
+    assert hops and {int(h["edge_id"]) for h in hops} <= edges
+    assert {int(h["source_id"]) for h in hops} | {int(h["copy_id"]) for h in hops} <= stored
+    rows = json.loads(run("sql", "SELECT doc_id, source_id, 3 AS n FROM documents JOIN edges ON copy_id = doc_id",
+                          "--json").stdout, **as_double)
+    assert rows and {int(r["doc_id"]) for r in rows} <= stored and {r["n"] for r in rows} == {3.0}
+    (story,) = json.loads(run("sql", "SELECT doc_ids, [list_max(doc_ids)] AS big FROM stories", "--json").stdout,
+                          **as_double)
+    assert {int(i) for i in story["doc_ids"]} <= stored and int(story["big"][0]) in stored
+
+
 def test_trace_of_the_seed_exits_1_and_says_so(run):
     result = run("trace", str(SEED))
     assert result.exit_code == 1
@@ -101,7 +122,7 @@ def test_extract_shows_credit_and_furniture(run):
 
 
 def test_every_command_has_help_with_an_example(run):
-    for command in ("ingest", "trace", "extract", "sql"):
+    for command in ("ingest", "trace", "extract", "sql", "export", "graph"):
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "Example" in result.stdout and f"provenance {command}" in result.stdout
@@ -309,3 +330,34 @@ def test_trace_min_confidence_hides_weaker_links_and_says_how_many(run):
     assert len(shown["upstream"]) < len(full["upstream"])
     assert all((h["edge"]["confidence"] if "edge" in h else h["confidence"]) >= cut for h in shown["upstream"])
     assert "hidden" in result.output
+
+
+def test_trace_never_adds_the_example_to_a_store_the_user_names(run, tmp_path, monkeypatch):
+    page = str(CORPUS / "newspile-repost.html")
+    missing = run("trace", page, "--db", "mine.duckdb")
+    assert missing.exit_code == 2 and "no store at mine.duckdb" in missing.stderr
+    assert not (tmp_path / "mine.duckdb").exists()
+    saved = run("trace", page, "--db", "mine.duckdb", "--save", "--json")  # creates it, with this page only
+    assert saved.exit_code == 1 and json.loads(saved.stdout)["stored_as"]
+    monkeypatch.setenv("PROVENANCE_DB", "env.duckdb")
+    run("ingest", page, "-q")
+    assert run("trace", page).exit_code == 1
+    from provenance.store import Store
+    for name in ("mine.duckdb", "env.duckdb"):
+        with Store(tmp_path / name, read_only=True) as store:
+            assert store.counts()["documents"] == 1, name
+    assert not (tmp_path / "provenance.duckdb").exists()
+
+
+def test_ingest_of_a_directory_counts_the_files_it_skipped_by_reason(run, tmp_path):
+    pages = tmp_path / "pages"
+    (pages / "img").mkdir(parents=True)
+    (pages / "story.html").write_bytes((CORPUS / "newspile-repost.html").read_bytes())
+    for name in ("img/a.png", "img/b.png", "report.pdf", "data.csv", ".DS_Store"):
+        (pages / name).write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    text = run("ingest", str(pages), "--db", "t.duckdb")
+    assert text.exit_code == 0, text.output
+    assert ("5 files in directories skipped (2 .png, 1 .csv, 1 .pdf: not HTML, text, JSON Lines or WARC;"
+            " 1 hidden name)") in text.stdout
+    data = json.loads(run("ingest", str(pages), "--db", "t.duckdb", "--json").stdout)
+    assert data["skipped_files"] == {".png": 2, ".csv": 1, ".pdf": 1, "hidden name": 1} and data["unchanged"] == 1

@@ -133,7 +133,7 @@ def test_json_ld_graph_date_and_metadata():
     article = extract_article(raw(html))
     assert article.published_at == datetime(2024, 3, 5, 5, 0, tzinfo=timezone.utc)
     assert article.authors == ("Jane Roe", "John Doe")
-    assert article.site == "Port News"
+    assert (article.site, article.site_name) == ("news.example", "Port News")
 
 
 def test_modified_time_is_never_the_publication_time():
@@ -173,7 +173,7 @@ def test_metadata_sources_and_title_suffix():
                      '<meta property="og:site_name" content="Port News">'
                      '<meta name="author" content="By Jane Roe">')
     article = extract_article(raw(html))
-    assert article.site == "Port News"
+    assert (article.site, article.site_name) == ("news.example", "Port News")
     assert article.authors == ("Jane Roe",)
     assert article.title == "Harbour strike enters third day"
 
@@ -182,7 +182,7 @@ def test_site_falls_back_to_host_and_h1_is_not_repeated():
     html = page(head="<title>Harbour strike enters third day | Port News</title>")
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     article = extract_article(raw(html, url="https://www.portnews.example/x"))
-    assert article.site == "portnews.example"
+    assert (article.site, article.site_name) == ("portnews.example", None)
     assert article.title == "Harbour strike enters third day"
     assert article.text.startswith("The harbour workers")
 
@@ -207,8 +207,28 @@ def test_declared_record_facts_win():
     html = page(head='<meta property="og:site_name" content="Port News">')
     article = extract_article(raw(html, site="Record Site", title="Record title", published=published,
                                   fetched=fetched))
-    assert (article.site, article.title, article.published_at, article.fetched_at) == (
+    assert (article.site_name, article.title, article.published_at, article.fetched_at) == (
         "Record Site", "Record title", published, fetched)
+    assert article.site == "news.example"  # the page's host, whatever name the record gives
+
+
+def test_site_is_always_the_normalised_host_and_the_name_is_kept_apart():
+    html = page(head='<meta property="og:site_name" content="Port News">')
+    cases = [  # (url, canonical in the page, site the record declares) → (site, site_name)
+        (("https://WWW.PortNews.example/x", None, None), ("portnews.example", "Port News")),
+        (("https://portnews.example/x", None, "www.Other.example"), ("portnews.example", None)),
+        (("https://portnews.example/x", None, "Oil News Daily"), ("portnews.example", "Oil News Daily")),
+        (("file:///tmp/saved.html", "https://www.portnews.example/x", None), ("portnews.example", "Port News")),
+        (("file:///tmp/saved.html", None, "WWW.Wire.example"), ("wire.example", None)),  # the record's word wins
+        (("file:///tmp/saved.html", None, "Oil News Daily"), (None, "Oil News Daily")),
+        (("file:///tmp/saved.html", None, None), (None, "Port News")),
+    ]
+    for (url, canonical, declared), expected in cases:
+        doc = html if canonical is None else html.replace("<head>", f'<head><link rel="canonical" href="{canonical}">')
+        article = extract_article(raw(doc, url=url, site=declared))
+        assert (article.site, article.site_name) == expected, (url, canonical, declared)
+    text = extract_article(raw(SENTENCE * 3, url="https://www.wire.example/a", format_hint="text"))
+    assert (text.site, text.site_name) == ("wire.example", None)
 
 
 def test_format_hint_overrides_detection():
@@ -640,7 +660,7 @@ def test_lone_surrogates_in_str_content_and_declared_facts_become_replacement_ch
     text = SENTENCE * 3 + "\ud800"
     article = extract_article(raw(text, title="Title \udfff", site="Site \ud800"))
     assert article.text.endswith("\ufffd")
-    assert (article.title, article.site) == ("Title \ufffd", "Site \ufffd")
+    assert (article.title, article.site_name) == ("Title \ufffd", "Site \ufffd")
     html_article = extract_article(raw(page(body_suffix="<p>\ud800</p>")))
     assert "\ud800" not in html_article.text
 
@@ -717,3 +737,27 @@ def test_the_page_offset_is_kept_beside_the_utc_time():
                                            origin="c", published=datetime(2024, 3, 5, 23, 0, tzinfo=timezone(
                                                timedelta(hours=-5)))))
     assert declared.published_offset == -300 and declared.published_local.date().isoformat() == "2024-03-05"
+
+
+def test_old_dates_follow_one_rule_in_every_input_format(tmp_path):
+    """A digitised 1962 article is dated 1962 as a page and as a JSON record; a placeholder date is
+    never a publication time: a page's is passed over, a record that declares one is refused with why."""
+    from provenance.inputs import read_inputs
+
+    def as_page(value):
+        html = page(head=f'<meta property="article:published_time" content="{value}">')
+        return extract_article(raw(html)).published_at
+
+    def as_record(value):
+        path = tmp_path / "r.jsonl"
+        path.write_text(json.dumps({"url": "https://news.example/a", "published": value,
+                                    "text": SENTENCE * 3}) + "\n", encoding="utf-8")
+        (item,) = read_inputs([str(path)])
+        return item if isinstance(item, InputError) else extract_article(item).published_at
+
+    old = datetime(1962, 3, 5, 9, 30, tzinfo=timezone.utc)
+    assert as_page("1962-03-05T09:30:00Z") == as_record("1962-03-05T09:30:00Z") == old
+    for junk in ("0001-01-01T00:00:00Z", "1970-01-01T00:00:00Z", "1969-12-31T19:00:00-05:00", "2099-01-01"):
+        assert as_page(junk) is None, junk
+        refused = as_record(junk)
+        assert isinstance(refused, InputError) and "not a publication time" in refused.reason, junk

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 import io
 import json
 import os
@@ -183,15 +184,19 @@ def test_directory_recursion_order_and_skips(tmp_path: Path) -> None:
         "sub-z.text": TEXT,  # sorts after the sub/ directory's contents, by path components
         ".hidden.html": HTML,  # hidden file
         ".git/e.html": HTML,  # hidden directory
-        "logo.png": PNG,  # other suffix: silently skipped
+        "logo.png": PNG,  # other suffix: skipped, counted by suffix
+        "sub/photo.PNG": PNG,
         "style.css": b"p { color: red }",
     }
     for name, content in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(content)
-    items = list(read_inputs([str(root)]))
+    os.mkfifo(root / "sub" / "pipe.html")  # not a regular file: never opened (it could block)
+    skipped: Counter[str] = Counter()
+    items = list(read_inputs([str(root)], skipped_files=skipped))
     docs, errors = docs_and_errors(items)
     assert errors == []
+    assert skipped == Counter({".png": 2, ".css": 1, "hidden name": 2, "not a regular file": 1})
     assert [Path(d.origin).relative_to(root).as_posix() for d in docs] == [
         "README", "a.txt", "b.html", "sub/c.HTM", "sub/deeper/d.md", "sub-z.text",
     ]

@@ -193,8 +193,8 @@ def test_a_late_source_is_linked_to_a_copy_its_other_source_does_not_explain(sto
     batch.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
     ingest(store, [str(batch)])
     edges = _site_edges(store)
-    assert ("Paper", "Agg", "copy") in edges
-    assert ("Wire", "Paper", "excerpt") in edges or ("Wire", "Paper", "copy") in edges
+    assert ("paper.example", "agg.example", "copy") in edges  # sites are hosts; "Paper" is the site_name
+    assert ("wire.example", "paper.example", "excerpt") in edges or ("wire.example", "paper.example", "copy") in edges
 
 
 def test_templated_data_lines_are_not_learned_as_furniture(store, tmp_path):

@@ -170,7 +170,7 @@ def test_ingest_report_of_one_good_and_one_bad_input(store, tmp_path):
     assert [e["input"] for e in d["errors"]] == [str(missing)]
     assert d["errors"][0]["reason"]
     assert d["links"] == []
-    assert len(d["documents"]) == 1 and store.has_document(d["documents"][0])
+    assert len(d["documents"]) == 1 and store.has_document(int(d["documents"][0]))
 
     out = render_ingest(report)
     lines = out.splitlines()

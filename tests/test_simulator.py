@@ -130,7 +130,7 @@ def test_re_encoded_pages_declare_their_charset_and_decode(sim, tmp_path):
         site = next(x for x in S.SITES if x.name == sim.docs[f.copy].site)
         assert site.follow in article.text  # "… les dernières nouvelles", "Síguenos …"
         assert "\ufffd" not in article.text
-        assert article.site == site.name  # "Le Fil Économique" / "Noticias Rápidas"
+        assert article.site_name == site.name  # "Le Fil Économique" / "Noticias Rápidas"
         if charset == "windows-1252" and article.text.startswith(sim.docs[f.source].text.split(" - ")[0]):
             assert "\u2013" in article.text  # the dateline's dash, typeset
 

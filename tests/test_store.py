@@ -765,3 +765,31 @@ def test_the_page_offset_round_trips_through_both_writes(tmp_path):
         assert got[two.doc_id].article.published_offset == -300
         assert s.query("SELECT (published_at + to_minutes(published_offset))::DATE::VARCHAR FROM documents"
                        " ORDER BY published_offset")[1] == [("2024-03-04",), ("2024-03-05",)]
+
+
+def test_migration_12_makes_site_the_host_and_keeps_the_display_name_apart(tmp_path, monkeypatch):
+    """Stored rows from before: site held a display name, a host or a declared host in any case."""
+    path = tmp_path / "old.duckdb"
+    monkeypatch.setattr(store_module.schema, "MIGRATIONS", MIGRATIONS[:11])
+    old_rows = [  # (doc_id, url, canonical_url, site as stored before) → (site, site_name) after
+        ((1, "https://www.oilnews.example/a", None, "Oil News Daily"), ("oilnews.example", "Oil News Daily")),
+        ((2, "https://oilnews.example/b", None, "oilnews.example"), ("oilnews.example", None)),
+        ((3, "file:///saved/c.html", "https://WWW.Wire.example/c", "Wire.example"), ("wire.example", None)),
+        ((4, "file:///saved/d.html", None, "Port News"), (None, "Port News")),
+        ((5, "file:///saved/e.html", None, "WWW.Paper.example"), ("paper.example", None)),
+        ((6, "stdin:abc", None, None), (None, None)),
+    ]
+    with Store(path) as s:
+        for (doc_id, url, canonical, site), _ in old_rows:
+            s._run("INSERT INTO documents (doc_id, url, canonical_url, site, text, content_hash, first_seen,"
+                   " ingested_at) VALUES (?, ?, ?, ?, 'text', 'h', now(), now())", [doc_id, url, canonical, site])
+        s._run("INSERT INTO site_lines VALUES ('Oil News Daily', 'https://www.oilnews.example/a', 7),"
+               " ('Port News', 'file:///saved/d.html', 8)")
+    monkeypatch.setattr(store_module.schema, "MIGRATIONS", MIGRATIONS)
+    with Store(path) as s:
+        _, rows = s.query("SELECT doc_id, site, site_name FROM documents ORDER BY doc_id")
+        assert rows == [(row[0], *after) for row, after in old_rows]
+        assert sorted(s.query("SELECT site, line_hash FROM site_lines")[1]) == [("Port News", 8),
+                                                                               ("oilnews.example", 7)]
+        assert s.get_documents([1])[1].article.site_name == "Oil News Daily"
+        assert s.query("SELECT count(*) FROM copy_edges")[1] == [(0,)]  # migration 13's views over old rows

@@ -26,6 +26,7 @@ from provenance.extract.metadata.dates import as_utc
 from provenance.extract.metadata.page import PageMetadata, page_metadata, utc_offset_minutes
 from provenance.extract.metadata.site import is_web, url_host
 from provenance.models import Article, Credit, RawDocument
+from provenance.pages import host_name, site_of
 from provenance.extract.plaintext import check_length, extract_text
 from provenance.settings import DEFAULT_SETTINGS, Settings
 from provenance.text import replace_surrogates
@@ -86,9 +87,13 @@ def _with_overrides(article: Article, raw: RawDocument) -> Article:
     published, offset = article.published_at, article.published_offset
     if raw.published is not None:
         published, offset = as_utc(raw.published), utc_offset_minutes(raw.published)
+    declared = replace_surrogates(raw.site) if raw.site else None
+    declared_host = host_name(declared)
     return replace(
         article,
-        site=replace_surrogates(raw.site) if raw.site else article.site,
+        site=site_of(article.url, article.canonical_url, declared_host),
+        # a record that names its site (by name or by host) is believed over the page's own name
+        site_name=(None if declared_host else declared) if declared else article.site_name,
         title=replace_surrogates(raw.title) if raw.title else article.title,
         published_at=published,
         published_offset=offset,
@@ -129,7 +134,8 @@ def extract_html(html: str | bytes, url: str, settings: Settings = DEFAULT_SETTI
         format="html",
         title=meta.title or None,
         canonical_url=canonical,
-        site=meta.site,
+        site=site_of(url, canonical),
+        site_name=meta.site_name,
         published_at=meta.published_at,
         published_offset=meta.published_offset,
         authors=meta.authors,

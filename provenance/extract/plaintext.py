@@ -14,6 +14,7 @@ from provenance.credits import find_credits
 from provenance.errors import ExtractionError
 from provenance.furniture import find_furniture
 from provenance.models import Article
+from provenance.pages import site_of
 from provenance.settings import DEFAULT_SETTINGS, Settings
 
 __all__ = ["extract_text", "check_length", "TITLE_MAX_WORDS"]
@@ -74,6 +75,7 @@ def extract_text(content: str, url: str, *, declared_title: str | None = None, s
         text=text,
         format="text",
         title=title,
+        site=site_of(url),
         credits=credits,
         furniture=find_furniture(text, credits),
     )

@@ -7,7 +7,8 @@ Every DuckDB exception is translated into :class:`~provenance.errors.StoreError`
 The schema is a public contract: researchers query it with SQL (``provenance sql``).
 
 * ``documents`` — one row per stored document (the extracted article, its identity and
-  fingerprint summary). ``text`` is ``Article.text``; every character offset elsewhere is a
+  fingerprint summary). ``site`` is the normalised host (:func:`provenance.pages.site_of`; NULL
+  when the input had no web host), ``site_name`` the display name the page or record gave. ``text`` is ``Article.text``; every character offset elsewhere is a
   half-open ``[start, end)`` into it, so SQL's ``substr(text, start + 1, "end" - start)`` is a span.
 * ``bands`` — the LSH index: one row per distinct (band, key) of a document. A key already mixes
   in its band number, so a lookup matches on ``key`` alone.
@@ -16,6 +17,9 @@ The schema is a public contract: researchers query it with SQL (``provenance sql
 * ``meta`` — key/value facts about the store (``fingerprint_settings``: the JSON of
   :meth:`Settings.fingerprint_key`, so band keys built with other settings are never mixed in).
 * ``schema_version`` — the applied :data:`MIGRATIONS`.
+* the analysis views ``copy_edges``, ``site_pairs``, ``lineage``, ``stories`` and ``daily_copying``
+  (``docs/views.md``), over ``copy_relations``: the copy-like relations, kept equal to
+  :data:`provenance.models.LINEAGE_RELATIONS`.
 
 Times are stored as naive UTC ``TIMESTAMP`` values: an aware datetime is converted to UTC on
 write, a naive one is taken to be UTC already; reads return aware UTC datetimes.

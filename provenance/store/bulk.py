@@ -268,7 +268,7 @@ class BulkMixin:
                     doc.doc_id, art.url, art.canonical_url, art.site, art.title, to_db_time(art.published_at),
                     to_db_time(doc.first_seen) or now, to_db_time(art.fetched_at), art.text, doc.content_hash,
                     art.format, list(art.authors), fp.num_tokens, fp.num_shingles, fp.signature, now,
-                    art.published_offset, page_key(art.url), page_key(art.canonical_url),
+                    art.published_offset, art.site_name, page_key(art.url), page_key(art.canonical_url),
                 ))
                 credit_rows += [(doc.doc_id, c.phrase, c.outlet, c.host, c.kind, c.start, c.end) for c in art.credits]
                 furniture_rows += [(doc.doc_id, f.start, f.end, f.reason) for f in art.furniture]
@@ -277,9 +277,9 @@ class BulkMixin:
                 band_docs.append(np.full(len(keys), doc.doc_id, dtype=np.int64))
                 band_numbers.append(bands)
                 band_keys.append(keys)
-                if art.site and fp.line_signatures:
+                if art.furniture_site and fp.line_signatures:
                     page = art.canonical_url or art.url
-                    line_rows += [(art.site, page, sig) for sig in sorted(set(fp.line_signatures))]
+                    line_rows += [(art.furniture_site, page, sig) for sig in sorted(set(fp.line_signatures))]
             columns = tuple((name, sql_type) for name, sql_type in zip(
                 DOCUMENT_COLUMNS + ("url_key", "canonical_key"), _DOCUMENT_TYPES + ("VARCHAR", "VARCHAR")))
             self._insert_rows("documents", columns, doc_rows)
@@ -296,5 +296,5 @@ class BulkMixin:
 #: SQL types of DOCUMENT_COLUMNS, in order (for the bulk insert's typed unnest).
 _DOCUMENT_TYPES = ("BIGINT", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "TIMESTAMP", "TIMESTAMP", "TIMESTAMP",
                    "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR[]", "INTEGER", "INTEGER", "BLOB", "TIMESTAMP",
-                   "SMALLINT")
+                   "SMALLINT", "VARCHAR")
 assert len(_DOCUMENT_TYPES) == len(DOCUMENT_COLUMNS)

@@ -4,8 +4,9 @@ Its queries and writes are mixed in by job, each from its own module of this pac
 :mod:`~provenance.store.connection` (the sandboxed connection, waiting for a busy file, release and
 reacquire), :mod:`~provenance.store.migrate` (schema migrations, fingerprint settings),
 :mod:`~provenance.store.keysync` (the key index kept in step), :mod:`~provenance.store.reads`,
-:mod:`~provenance.store.writes`, :mod:`~provenance.store.checks` (integrity checks, counts, user SQL)
-and :mod:`~provenance.store.bulk` (batch ingest). The constants once defined here are re-exported.
+:mod:`~provenance.store.writes`, :mod:`~provenance.store.checks` (integrity checks, counts, user SQL),
+:mod:`~provenance.store.bulk` (batch ingest) and :mod:`~provenance.store.analysis` (Arrow streams
+for Parquet, the site and document networks). The constants once defined here are re-exported.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 
 from ..errors import StoreBusyError, StoreError
 from ..settings import DEFAULT_SETTINGS, Settings
+from .analysis import AnalysisMixin
 from .bulk import BulkMixin
 from .checks import KEY_INDEX_CHECK, InspectionMixin
 from .crawlstate import CrawlStateMixin
@@ -35,7 +37,7 @@ __all__ = ["Store", "KEY_INDEX_CHECK", "CONNECTION_CONFIG", "INDEXED_LOOKUP_MAX_
 
 
 class Store(ConnectionMixin, MigrationMixin, KeyIndexMixin, ReadsMixin, WritesMixin, InspectionMixin, BulkMixin,
-            CrawlStateMixin):
+            CrawlStateMixin, AnalysisMixin):
     """A lineage store in one DuckDB file.
 
     Opening read-write creates the file if needed, applies missing :data:`MIGRATIONS` and records

@@ -9,11 +9,12 @@ import json
 import duckdb
 
 from ..errors import StoreError
-from ..pages import page_key
+from ..pages import page_key, site_of
 from . import schema
 from .connection import _first_line
 from .convert import utc_now
-from .schema import FINGERPRINT_SETTINGS_KEY, REGISTER_FUNCTIONS, SCHEMA_VERSION_DDL
+from ..models import LINEAGE_RELATIONS
+from .schema import FINGERPRINT_SETTINGS_KEY, REGISTER_FUNCTIONS, SCHEMA_VERSION_DDL, SYNC_COPY_RELATIONS
 
 __all__ = ["MigrationMixin"]
 
@@ -33,16 +34,19 @@ class MigrationMixin:
         return {name for (name,) in rows}
 
     def _register_functions(self) -> None:
-        """Make :func:`provenance.pages.page_key` callable from SQL as ``page_key(url)`` (once)."""
+        """Make :func:`provenance.pages.page_key` callable from SQL as ``page_key(url)``, and
+        :func:`provenance.pages.site_of` as ``page_site(url, canonical_url, declared)`` (once)."""
         if self._functions_registered:
             return
         if self._fetch("SELECT 1 FROM duckdb_functions() WHERE function_name = 'page_key'"
                        " AND function_type = 'macro' LIMIT 1"):
             return  # a schema older than migration 6 still has its SQL macro of that name
         try:
-            self._connection().create_function("page_key", page_key, [duckdb.sqltype("VARCHAR")],
-                                               duckdb.sqltype("VARCHAR"), null_handling="special",
+            varchar = duckdb.sqltype("VARCHAR")
+            self._connection().create_function("page_key", page_key, [varchar], varchar, null_handling="special",
                                                side_effects=False)
+            self._connection().create_function("page_site", site_of, [varchar] * 3, varchar,
+                                               null_handling="special", side_effects=False)
         except duckdb.Error as exc:
             raise StoreError(f"{self._path}: {_first_line(exc)}") from None
         self._functions_registered = True
@@ -72,12 +76,24 @@ class MigrationMixin:
             for statement in migration.statements:
                 if statement == REGISTER_FUNCTIONS:
                     self._register_functions()
+                elif statement == SYNC_COPY_RELATIONS:
+                    self._sync_copy_relations()
                 else:
                     self._run(statement)
             self._run(
                 "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)",
                 [migration.version, migration.description, utc_now()],
             )
+        if "copy_relations" in self._user_tables():
+            self._sync_copy_relations()
+
+    def _sync_copy_relations(self) -> None:
+        """Make ``copy_relations`` hold :data:`~provenance.models.LINEAGE_RELATIONS` (the one rule
+        of what is copy-like; the analysis views read it from there)."""
+        stored = {r for (r,) in self._fetch("SELECT relation FROM copy_relations")}
+        if stored != LINEAGE_RELATIONS:
+            self._run("DELETE FROM copy_relations")
+            self._run("INSERT INTO copy_relations SELECT unnest(?::VARCHAR[])", [sorted(LINEAGE_RELATIONS)])
 
     def _check_schema_read_only(self) -> None:
         """A read-only store must already be at this code's schema version."""

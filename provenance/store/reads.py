@@ -95,7 +95,7 @@ class ReadsMixin:
         result: dict[int, StoredDocument] = {}
         # ascending id: callers iterate the result, and their ties must not hang on storage order
         for (doc_id, url, canonical_url, site, title, published_at, first_seen, fetched_at,
-             text, content_hash, fmt, authors, published_offset) in sorted(rows, key=lambda row: row[0]):
+             text, content_hash, fmt, authors, published_offset, site_name) in sorted(rows, key=lambda row: row[0]):
             article = Article(
                 url=url,
                 text=text,
@@ -109,6 +109,7 @@ class ReadsMixin:
                 furniture=tuple(furniture.get(doc_id, ())),
                 fetched_at=from_db_time(fetched_at),
                 published_offset=published_offset,
+                site_name=site_name,
             )
             result[doc_id] = StoredDocument(
                 doc_id=doc_id,

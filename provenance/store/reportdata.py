@@ -3,8 +3,8 @@
 The report's aggregates are over *copy-like* edges (``copy``, ``excerpt``, ``rewrite``): one site
 took another's text. ``version`` edges (a page's revisions) and ``shares_source`` edges (two texts
 with a common origin, no direction) appear in the side-by-side views and the lineage trees, never
-in "who copies whom". A document's site is the store's ``site``, else its URL's host, else its file
-name (the rule of :func:`provenance.lineage.display_name`); a document's time is its publication
+in "who copies whom". A document's site is the store's ``site`` (the normalised host), else its URL's
+host (stores from before migration 12), else its file name; a document's time is its publication
 time, else when it was first seen; an edge's lag is the copy's time minus the source's.
 
 Everything returned is a frozen dataclass (or a :class:`~provenance.models.Edge` /
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..models import Edge, StoredDocument
+from ..models import SITE_COPY_RELATIONS, Edge, StoredDocument
 from .convert import from_db_time
 from .reads import EDGE_READ_COLUMNS
 
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 #: Relations where one site took another's text: what the network, tables and charts count.
-COPY_RELATIONS = ("copy", "excerpt", "rewrite")
+COPY_RELATIONS = tuple(sorted(SITE_COPY_RELATIONS))
 #: Lag buckets of the lag chart: (label, upper bound in seconds, exclusive).
 LAG_BUCKETS = (("under 1 h", 3600), ("1–6 h", 6 * 3600), ("6–24 h", 24 * 3600), ("1–3 days", 3 * 86400),
                ("over 3 days", None))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["Migration", "MIGRATIONS", "REGISTER_FUNCTIONS", "SCHEMA_VERSION", "SCHEMA_VERSION_DDL", "COUNTED_TABLES", "INTEGRITY_CHECKS",
+__all__ = ["Migration", "MIGRATIONS", "REGISTER_FUNCTIONS", "SYNC_COPY_RELATIONS", "ANALYSIS_VIEWS", "SCHEMA_VERSION", "SCHEMA_VERSION_DDL", "COUNTED_TABLES", "INTEGRITY_CHECKS",
            "FINGERPRINT_SETTINGS_KEY"]
 
 
@@ -19,6 +19,121 @@ class Migration(NamedTuple):
 #: A statement of a migration that registers the store's Python functions on the connection
 #: (``page_key``) before the statements after it use them.
 REGISTER_FUNCTIONS = "-- register the store's Python functions"
+
+#: A statement of a migration that fills ``copy_relations`` from
+#: :data:`provenance.models.LINEAGE_RELATIONS` (the store also keeps it equal on every read-write open).
+SYNC_COPY_RELATIONS = "-- fill copy_relations from LINEAGE_RELATIONS"
+
+#: A document's time in the analysis views (``{d}`` is the documents table's alias; lags and days
+#: are measured on it): when it was published; a publication date without a time of day (midnight
+#: UTC exactly, as a URL's /2026/03/14/ gives it) counts as the time the document was fetched or
+#: first seen when that was the same day (it was out by then, and midnight would put it hours
+#: before its own source); with no publication time, when it was fetched, else first seen.
+DOCUMENT_TIME = ("CASE WHEN {d}.published_at IS NULL OR ({d}.published_at = date_trunc('day', {d}.published_at)"
+                 " AND CAST(coalesce({d}.fetched_at, {d}.first_seen) AS DATE) = CAST({d}.published_at AS DATE))"
+                 " THEN coalesce({d}.fetched_at, {d}.first_seen) ELSE {d}.published_at END")
+
+#: Diff kinds that do not count as changing a copy: page furniture and credit lines.
+UNCHANGING_DIFF_KINDS = ("furniture", "credit")
+
+_COPY_EDGES_VIEW = f"""CREATE VIEW copy_edges AS
+SELECT e.edge_id, e.relation, e.source_id, e.copy_id,
+       s.site AS source_site, s.site_name AS source_site_name, s.title AS source_title, s.url AS source_url,
+       s.published_at AS source_published_at, {DOCUMENT_TIME.format(d="s")} AS source_time,
+       c.site AS copy_site, c.site_name AS copy_site_name, c.title AS copy_title, c.url AS copy_url,
+       c.published_at AS copy_published_at, {DOCUMENT_TIME.format(d="c")} AS copy_time,
+       e.containment, e.copy_containment, e.jaccard, e.confidence, e.direction_confidence,
+       coalesce(e.credited, false) AS credited,
+       {DOCUMENT_TIME.format(d="c")} - {DOCUMENT_TIME.format(d="s")} AS lag,
+       epoch({DOCUMENT_TIME.format(d="c")}) - epoch({DOCUMENT_TIME.format(d="s")}) AS lag_seconds,
+       coalesce(d.changed, false) AS changed, coalesce(d.editorial_ops, 0) AS editorial_ops
+FROM edges e
+JOIN copy_relations USING (relation)
+JOIN documents s ON s.doc_id = e.source_id
+JOIN documents c ON c.doc_id = e.copy_id
+LEFT JOIN (SELECT edge_id,
+                  bool_or(kind IS NULL OR kind NOT IN {UNCHANGING_DIFF_KINDS!r}) AS changed,
+                  count(*) FILTER (WHERE kind = 'editorial') AS editorial_ops
+           FROM diffs GROUP BY edge_id) d USING (edge_id)"""
+
+_SITE_PAIRS_VIEW = """CREATE VIEW site_pairs AS
+SELECT source_site, copy_site,
+       count(*) AS edges,
+       count(DISTINCT copy_id) AS copies,
+       avg(credited::INTEGER) AS credited_share,
+       quantile_cont(lag_seconds, 0.5) / 3600 AS median_lag_hours,
+       quantile_cont(lag_seconds, 0.9) / 3600 AS p90_lag_hours,
+       avg(containment) AS mean_containment,
+       avg(changed::INTEGER) AS changed_share
+FROM copy_edges
+GROUP BY source_site, copy_site"""
+
+#: The deepest chain the ``lineage`` view follows (a guard: chains are short, cycles are cut anyway).
+LINEAGE_VIEW_MAX_DEPTH = 64
+
+_LINEAGE_VIEW = f"""CREATE VIEW lineage AS
+WITH RECURSIVE up(doc_id, ancestor_id, depth, edge_id, relation, path_ids) AS (
+    SELECT e.copy_id, e.source_id, 1, e.edge_id, e.relation, [e.copy_id, e.source_id]
+    FROM edges e JOIN copy_relations USING (relation)
+    UNION ALL
+    SELECT u.doc_id, e.source_id, u.depth + 1, e.edge_id, e.relation, list_append(u.path_ids, e.source_id)
+    FROM up u
+    JOIN edges e ON e.copy_id = u.ancestor_id
+    JOIN copy_relations r ON r.relation = e.relation
+    WHERE NOT list_contains(u.path_ids, e.source_id) AND u.depth < {LINEAGE_VIEW_MAX_DEPTH}
+)
+SELECT doc_id, ancestor_id, depth, path_ids[-2] AS via_id, edge_id, relation, path_ids FROM up"""
+
+# Connected components by label propagation: each document keeps the least id it has heard of
+# (USING KEY: one row per document, replaced when a smaller label arrives), so a story costs its
+# edges times its diameter, not the square of its size as a reachability closure would.
+_STORIES_VIEW = f"""CREATE VIEW stories AS
+WITH RECURSIVE links(a, b) AS (
+    SELECT source_id, copy_id FROM edges JOIN copy_relations USING (relation)
+    UNION
+    SELECT copy_id, source_id FROM edges JOIN copy_relations USING (relation)
+),
+members(doc_id, story_id) USING KEY (doc_id) AS (
+    SELECT a, least(a, min(b)) FROM links GROUP BY a
+    UNION
+    SELECT l.a, min(m.story_id)
+    FROM members m
+    JOIN links l ON l.b = m.doc_id
+    JOIN recurring.members known ON known.doc_id = l.a
+    GROUP BY l.a
+    HAVING min(m.story_id) < min(known.story_id)
+)
+SELECT m.story_id,
+       count(*) AS documents,
+       count(DISTINCT d.site) AS sites,
+       list(DISTINCT d.site ORDER BY d.site) FILTER (WHERE d.site IS NOT NULL) AS site_list,
+       arg_min(d.doc_id, ({DOCUMENT_TIME.format(d="d")}, d.doc_id)) AS first_doc_id,
+       arg_min(d.site, ({DOCUMENT_TIME.format(d="d")}, d.doc_id)) AS first_site,
+       arg_min(d.title, ({DOCUMENT_TIME.format(d="d")}, d.doc_id)) AS first_title,
+       min({DOCUMENT_TIME.format(d="d")}) AS first_time,
+       max({DOCUMENT_TIME.format(d="d")}) AS last_time,
+       max({DOCUMENT_TIME.format(d="d")}) - min({DOCUMENT_TIME.format(d="d")}) AS time_span,
+       list(d.doc_id ORDER BY {DOCUMENT_TIME.format(d="d")}, d.doc_id) AS doc_ids
+FROM members m JOIN documents d ON d.doc_id = m.doc_id
+GROUP BY m.story_id"""
+
+_DAILY_COPYING_VIEW = f"""CREATE VIEW daily_copying AS
+WITH published AS (
+    SELECT CAST({DOCUMENT_TIME.format(d="d")} AS DATE) AS day, d.site, count(*) AS documents
+    FROM documents d GROUP BY ALL
+), copied AS (
+    SELECT CAST(copy_time AS DATE) AS day, copy_site AS site,
+           count(DISTINCT copy_id) AS copies,
+           count(DISTINCT copy_id) FILTER (WHERE credited) AS credited_copies
+    FROM copy_edges GROUP BY ALL
+)
+SELECT coalesce(p.day, c.day) AS day, coalesce(p.site, c.site) AS site,
+       coalesce(p.documents, 0) AS documents, coalesce(c.copies, 0) AS copies,
+       coalesce(c.credited_copies, 0) AS credited_copies
+FROM published p FULL JOIN copied c ON p.day = c.day AND p.site IS NOT DISTINCT FROM c.site"""
+
+#: The analysis views (migration 13), in dependency order: what ``docs/views.md`` documents.
+ANALYSIS_VIEWS: tuple[str, ...] = ("copy_edges", "site_pairs", "lineage", "stories", "daily_copying")
 
 #: The schema history. Append new migrations; never edit an applied one.
 MIGRATIONS: tuple[Migration, ...] = (
@@ -244,6 +359,36 @@ MIGRATIONS: tuple[Migration, ...] = (
         " so its own calendar day is kept beside the UTC time",
         ("ALTER TABLE documents ADD COLUMN published_offset SMALLINT",),
     ),
+    Migration(
+        12,
+        "documents.site is always the normalised host (lower case, no www.; NULL when the input had no"
+        " web host) and documents.site_name the display name it held before, where it held one;"
+        " site_lines are keyed by the same site",
+        (
+            "ALTER TABLE documents ADD COLUMN site_name VARCHAR",
+            REGISTER_FUNCTIONS,
+            # page_site(NULL, NULL, x) is x as a normalised host, or NULL when x is a display name
+            "UPDATE documents SET site_name = CASE WHEN page_site(NULL, NULL, site) IS NULL THEN site END,"
+            " site = page_site(url, canonical_url, site)",
+            "UPDATE site_lines SET site = d.site_key FROM (SELECT coalesce(canonical_url, url) AS page,"
+            " min(coalesce(site, site_name)) AS site_key FROM documents GROUP BY 1) d"
+            " WHERE d.page = site_lines.page AND d.site_key IS NOT NULL",
+        ),
+    ),
+    Migration(
+        13,
+        "analysis views: copy_edges, site_pairs, lineage, stories, daily_copying (docs/views.md), over"
+        " copy_relations (the copy-like relations, kept equal to provenance.models.LINEAGE_RELATIONS)",
+        (
+            "CREATE TABLE copy_relations (relation VARCHAR PRIMARY KEY)",
+            SYNC_COPY_RELATIONS,
+            _COPY_EDGES_VIEW,
+            _SITE_PAIRS_VIEW,
+            _LINEAGE_VIEW,
+            _STORIES_VIEW,
+            _DAILY_COPYING_VIEW,
+        ),
+    ),
 )
 
 #: The schema version this code writes and reads (the last migration's).
@@ -305,11 +450,11 @@ SCHEMA_VERSION_DDL = """CREATE TABLE IF NOT EXISTS schema_version (
 DOCUMENT_COLUMNS = (
     "doc_id", "url", "canonical_url", "site", "title", "published_at", "first_seen",
     "fetched_at", "text", "content_hash", "format", "authors", "num_tokens", "num_shingles",
-    "signature", "ingested_at", "published_offset",
+    "signature", "ingested_at", "published_offset", "site_name",
 )
 DOCUMENT_READ_COLUMNS = (
     "doc_id", "url", "canonical_url", "site", "title", "published_at", "first_seen",
-    "fetched_at", "text", "content_hash", "format", "authors", "published_offset",
+    "fetched_at", "text", "content_hash", "format", "authors", "published_offset", "site_name",
 )
 CREDIT_COLUMNS = (
     ("doc_id", "BIGINT"), ("phrase", "VARCHAR"), ("outlet", "VARCHAR"), ("host", "VARCHAR"),

@@ -50,7 +50,7 @@ class WritesMixin:
             to_db_time(article.published_at), to_db_time(doc.first_seen) or now,
             to_db_time(article.fetched_at), article.text, doc.content_hash, article.format,
             list(article.authors), fingerprint.num_tokens, fingerprint.num_shingles,
-            fingerprint.signature, now, article.published_offset,
+            fingerprint.signature, now, article.published_offset, article.site_name,
         )
         with self.transaction():
             if self.has_document(doc.doc_id):
@@ -73,10 +73,10 @@ class WritesMixin:
             )
             self._insert_band_arrays(np.full(len(keys), doc.doc_id, dtype=np.int64), bands, keys)
             self._keys_written(np.full(len(keys), doc.doc_id, dtype=np.int64), keys)
-            if article.site and fingerprint.line_signatures:
+            if article.furniture_site and fingerprint.line_signatures:
                 page = article.canonical_url or article.url
                 self._insert_rows("site_lines", SITE_LINE_COLUMNS,
-                                  [(article.site, page, sig) for sig in sorted(set(fingerprint.line_signatures))])
+                                  [(article.furniture_site, page, sig) for sig in sorted(set(fingerprint.line_signatures))])
         return True
 
     # --- edges ----------------------------------------------------------------------------

@@ -9,13 +9,18 @@ from email.utils import parsedate_to_datetime
 
 from provenance.urls import split_url
 
-__all__ = ["parse_datetime", "parse_moment", "first_date", "as_utc", "url_date", "date_in_text", "MONTHS"]
+__all__ = ["parse_datetime", "parse_moment", "first_date", "as_utc", "url_date", "date_in_text", "MONTHS",
+           "publication_problem", "MIN_YEAR", "MAX_YEAR"]
 
 #: Strings longer than this are not a date value.
 DATE_MAX_CHARS = 64
-#: Years outside this range are not a publication date of a web page (0001-01-01 placeholders,
-#: far-future event dates).
-MIN_YEAR, MAX_YEAR = 1995, 2035
+#: Years outside this range are not a publication date (0001-01-01 placeholders, far-future event
+#: dates). The same for every input format (:func:`publication_problem`): a digitised 1962 article
+#: is dated 1962 whether it comes as a page or a JSON record.
+MIN_YEAR, MAX_YEAR = 1800, 2035
+#: Times systems write when they have no date: the Unix epoch's first instant and day zero of
+#: 1900, at midnight (UTC, or on the clock the value states).
+PLACEHOLDER_DAYS = ((1970, 1, 1), (1900, 1, 1))
 #: Month names (and abbreviations) of English, German, French, Spanish, Italian, Portuguese, Dutch,
 #: Russian and Ukrainian pages (Slavic names in the genitive, as dates write them: "15 августа 2016").
 MONTHS = {
@@ -87,14 +92,26 @@ def parse_moment(value: str | None) -> datetime | None:
     return None
 
 
-def _with_zone(moment: datetime) -> datetime | None:
+def publication_problem(moment: datetime) -> str | None:
+    """Why ``moment`` cannot be a publication time, or None when it can: the one rule for every
+    input format (a page's metadata, text and URL; a JSON record's ``published``)."""
     if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        return f"year {moment.year} is outside {MIN_YEAR}–{MAX_YEAR}"
+    instants = [moment] + ([as_utc(moment)] if moment.tzinfo is not None else [])
+    for t in instants:
+        if (t.year, t.month, t.day) in PLACEHOLDER_DAYS and (t.hour, t.minute, t.second) == (0, 0, 0):
+            return f"{t:%Y-%m-%d} 00:00 is a placeholder systems write for no date"
+    return None
+
+
+def _with_zone(moment: datetime) -> datetime | None:
+    if publication_problem(moment) is not None:
         return None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def _checked_date(year: int, month: int, day: int) -> datetime | None:
-    if not MIN_YEAR <= year <= MAX_YEAR:
+    if not MIN_YEAR <= year <= MAX_YEAR or (year, month, day) in PLACEHOLDER_DAYS:
         return None
     try:
         return datetime(year, month, day, tzinfo=timezone.utc)

@@ -33,7 +33,8 @@ class PageMetadata:
 
     title: str | None = None
     canonical_url: str | None = None
-    site: str | None = None
+    site: str | None = None  # the site's name, else its host (as titles and bylines are compared with)
+    site_name: str | None = None  # the name the page gives its site (og:site_name, JSON-LD), if any
     published_at: datetime | None = None
     published_date: date | None = None
     published_offset: int | None = None  # minutes east of UTC the page gave with the time
@@ -54,6 +55,7 @@ def page_metadata(scan: PageScan, url: str, body: Body) -> PageMetadata:
                   ld_name(ld_resolve(ld_article.get("publisher"), by_id)),
                   ld_name(ld_find(ld_objects, ("newsmediaorganization", "organization"), "name")),
                   ld_name(ld_find(ld_objects, ("website",), "name")))
+    site_name = site or None
     if not site:
         site = url_host(canonical) or (url_host(url) if page_is_web else None)
     title = page_title(scan, metas, ld_article, site, body, url)
@@ -67,6 +69,7 @@ def page_metadata(scan: PageScan, url: str, body: Body) -> PageMetadata:
         title=title,
         canonical_url=canonical,
         site=site or None,
+        site_name=site_name,
         published_at=as_utc(published) if published else None,
         published_date=stated,
         published_offset=utc_offset_minutes(published),
