@@ -382,6 +382,13 @@ def extract_command(
         typer.echo(render_article(article, show_body=not no_body))
 
 
+#: ``--min-confidence`` of the commands that read the analysis views.
+ViewsMinConfidenceOption = typer.Option(
+    0.0, "--min-confidence", min=0.0, max=1.0, metavar="P",
+    help="Leave links below this confidence out of the analysis views (copy_edges, site_pairs, lineage, "
+         "stories, daily_copying); the tables keep every link.")
+
+
 @app.command("sql")
 def sql_command(
     query: str = typer.Argument(..., help="One read-only SQL query (SELECT, WITH, DESCRIBE, SHOW …), or a .sql "
@@ -392,6 +399,7 @@ def sql_command(
     parquet: Optional[Path] = typer.Option(None, "--parquet", metavar="FILE",
                                            help="Write the result to FILE as Parquet instead of printing it."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json (--csv and --json say the same)."),
+    min_confidence: float = ViewsMinConfidenceOption,
     wait: float = WaitOption,
 ) -> None:
     """Run a read-only SQL query on the lineage store.
@@ -409,6 +417,7 @@ def sql_command(
       provenance sql "FROM site_pairs ORDER BY copies DESC" --csv
       provenance sql docs/top-copiers.sql --json
       provenance sql "FROM copy_edges" --parquet copy_edges.parquet
+      provenance sql "FROM site_pairs ORDER BY copies DESC" --min-confidence 0.7
     """
     chosen = [name for name, on in (("csv", as_csv), ("json", as_json)) if on]
     if len(chosen) > 1 or (parquet is not None and chosen):
@@ -417,7 +426,7 @@ def sql_command(
     if fmt not in ("table", "csv", "json"):
         raise _fail(f"--format must be table, csv or json, not {fmt!r}", EXIT_BAD_INPUT)
     with _errors():
-        result = query_store(db, query, parquet=parquet, wait=wait, on_wait=_waiting)
+        result = query_store(db, query, parquet=parquet, min_confidence=min_confidence, wait=wait, on_wait=_waiting)
     if result.parquet is not None:
         typer.echo(f"wrote {result.written} row{'s' if result.written != 1 else ''} "
                    f"({len(result.columns)} columns) to {result.parquet}")
@@ -436,6 +445,7 @@ def export_command(
                                                              "are replaced)."),
     db: Optional[Path] = DbOption,
     as_json: bool = JsonOption,
+    min_confidence: float = ViewsMinConfidenceOption,
     wait: float = WaitOption,
 ) -> None:
     """Write every table and view of the store as Parquet, for pandas, polars, Spark or DuckDB.
@@ -451,7 +461,7 @@ def export_command(
       python -c "import pandas; print(pandas.read_parquet('out/site_pairs.parquet'))"
     """
     with _errors():
-        report = export_store(db, directory, wait=wait, on_wait=_waiting)
+        report = export_store(db, directory, min_confidence=min_confidence, wait=wait, on_wait=_waiting)
     if as_json:
         _echo_json({"directory": str(report.directory),
                     "files": [{"name": name, "path": str(path), "rows": rows} for name, path, rows in report.files]})
@@ -470,6 +480,7 @@ def graph_command(
                                                               "by copy-like edges) instead of the site network."),
     db: Optional[Path] = DbOption,
     as_json: bool = JsonOption,
+    min_confidence: float = ViewsMinConfidenceOption,
     wait: float = WaitOption,
 ) -> None:
     """Write who copies whom as a graph file for Gephi, Cytoscape or networkx.
@@ -487,7 +498,7 @@ def graph_command(
       provenance graph --out lineage.graphml --documents --db news.duckdb
     """
     with _errors():
-        report = graph_store(db, out, documents=documents, wait=wait, on_wait=_waiting)
+        report = graph_store(db, out, documents=documents, min_confidence=min_confidence, wait=wait, on_wait=_waiting)
     if as_json:
         _echo_json({"path": str(report.path), "format": report.format, "graph": report.kind,
                     "nodes": report.nodes, "edges": report.edges})

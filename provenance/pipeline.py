@@ -189,13 +189,15 @@ def query_text(query: str) -> str:
 
 
 def query_store(db: str | os.PathLike | None, query: str, *, parquet: str | os.PathLike | None = None,
-                settings: Settings = DEFAULT_SETTINGS, wait: float = 0.0,
+                min_confidence: float = 0.0, settings: Settings = DEFAULT_SETTINGS, wait: float = 0.0,
                 on_wait: Callable[[str], None] | None = None) -> QueryResult:
     """Run one read-only query (or the ``.sql`` file it names, :func:`query_text`) on the store;
-    with ``parquet``, stream the result into that Parquet file instead of returning the rows."""
+    with ``parquet``, stream the result into that Parquet file instead of returning the rows. The
+    analysis views leave out edges below ``min_confidence``."""
     sql = query_text(query)
     store, _ = open_store(db, read_only=True, settings=settings, wait=wait, on_wait=on_wait)
     with store:
+        store.set_min_confidence(min_confidence)
         if parquet is None:
             columns, rows = store.query(sql)
             return QueryResult(tuple(columns), rows)
@@ -215,11 +217,12 @@ class ExportReport:
     files: tuple[tuple[str, Path, int], ...]  # (table or view, file, rows)
 
 
-def export_store(db: str | os.PathLike | None, directory: str | os.PathLike, *,
+def export_store(db: str | os.PathLike | None, directory: str | os.PathLike, *, min_confidence: float = 0.0,
                  settings: Settings = DEFAULT_SETTINGS, wait: float = 0.0,
                  on_wait: Callable[[str], None] | None = None) -> ExportReport:
     """Write every table and view of the store as ``DIRECTORY/NAME.parquet`` (the directory is
-    created if needed; files of the same names are replaced), read-only, a batch at a time."""
+    created if needed; files of the same names are replaced), read-only, a batch at a time; the
+    views leave out edges below ``min_confidence`` (the tables keep them all)."""
     from .parquet import write_parquet
 
     out = Path(directory)
@@ -228,6 +231,7 @@ def export_store(db: str | os.PathLike | None, directory: str | os.PathLike, *,
     store, _ = open_store(db, read_only=True, settings=settings, wait=wait, on_wait=on_wait)
     files = []
     with store:
+        store.set_min_confidence(min_confidence)
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -251,15 +255,17 @@ class GraphReport:
 
 
 def graph_store(db: str | os.PathLike | None, out: str | os.PathLike, *, documents: bool = False,
-                settings: Settings = DEFAULT_SETTINGS, wait: float = 0.0,
+                min_confidence: float = 0.0, settings: Settings = DEFAULT_SETTINGS, wait: float = 0.0,
                 on_wait: Callable[[str], None] | None = None) -> GraphReport:
     """Write the site network (who copies whom, from ``site_pairs``), or with ``documents`` the
-    document lineage graph (``copy_edges``), as GraphML or GEXF by ``out``'s suffix."""
+    document lineage graph (``copy_edges``), as GraphML or GEXF by ``out``'s suffix, from the
+    edges at ``min_confidence`` or above."""
     from .graphs import document_graph, graph_format, site_graph, write_graph
 
     fmt = graph_format(out)  # refuse a wrong suffix before opening the store
     store, _ = open_store(db, read_only=True, settings=settings, wait=wait, on_wait=on_wait)
     with store:
+        store.set_min_confidence(min_confidence)
         graph = document_graph(*store.document_network()) if documents else site_graph(*store.site_network())
     write_graph(graph, out)
     return GraphReport(Path(out), fmt, "documents" if documents else "sites", graph.number_of_nodes(),

@@ -123,3 +123,17 @@ def test_lineage_follows_every_path_upstream_and_stops_at_a_cycle(store):
     store.add_edges([_edge(e, f), _edge(f, g), _edge(g, e)])
     rows = _rows(store, f"SELECT doc_id, depth FROM lineage WHERE doc_id IN ({e}, {f}, {g})")
     assert sorted(r["depth"] for r in rows) == [1, 1, 1, 2, 2, 2]
+
+
+def test_min_confidence_leaves_weak_links_out_of_the_views_not_the_tables(store):
+    from dataclasses import replace
+    a, b, c = (_doc(store, n, f"{n}.example", T0 + timedelta(hours=i)) for i, n in enumerate("abc"))
+    store.add_edges([_edge(a, b), replace(_edge(b, c, "rewrite"), confidence=0.4)])
+    assert len(_rows(store, "FROM copy_edges")) == 2 and len(_rows(store, f"FROM lineage WHERE doc_id = {c}")) == 2
+    store.set_min_confidence(0.5)
+    assert [(r["source_id"], r["copy_id"]) for r in _rows(store, "FROM copy_edges")] == [(a, b)]
+    assert not _rows(store, f"FROM lineage WHERE doc_id = {c}")
+    assert [sorted(r["doc_ids"]) for r in _rows(store, "FROM stories")] == [sorted([a, b])]
+    assert len(_rows(store, "FROM edges")) == 2  # the tables keep every link
+    (nodes, edges) = store.site_network()
+    assert [(e["source_site"], e["copy_site"]) for e in edges] == [("a.example", "b.example")]

@@ -18,6 +18,7 @@ import duckdb
 from ..errors import QueryError, StoreError
 from .connection import _first_line
 from .readonly import check_read_query
+from .schema import MIN_CONFIDENCE_VARIABLE
 
 __all__ = ["AnalysisMixin", "ARROW_BATCH_ROWS"]
 
@@ -49,6 +50,21 @@ FROM copy_edges ORDER BY source_id, copy_id"""
 
 class AnalysisMixin:
     """Whole-store reads of :class:`~provenance.store.Store`: Arrow streams and network rows."""
+
+    _views_min_confidence: float = 0.0
+
+    def set_min_confidence(self, value: float) -> None:
+        """Leave edges below confidence ``value`` out of the analysis views (``copy_edges``,
+        ``site_pairs``, ``lineage``, ``stories``, ``daily_copying``) in this store's later reads;
+        the tables keep every edge."""
+        self._views_min_confidence = float(value)
+
+    def _reading_cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for a whole-store read, its session set as :meth:`set_min_confidence` asked
+        (a DuckDB variable lives in one cursor's session)."""
+        cursor = self._connection().cursor()
+        cursor.execute(f"SET VARIABLE {MIN_CONFIDENCE_VARIABLE} = ?", [self._views_min_confidence])
+        return cursor
 
     @contextmanager
     def query_batches(self, sql: str) -> Iterator[Any]:
@@ -94,9 +110,13 @@ class AnalysisMixin:
 
     def _dicts(self, sql: str) -> list[dict[str, Any]]:
         try:
-            cursor = self._connection().execute(sql)
-            columns = [d[0] for d in cursor.description]
-            return [dict(zip(columns, row)) for row in cursor.fetchall()]
+            cursor = self._reading_cursor()
+            try:
+                cursor.execute(sql)
+                columns = [d[0] for d in cursor.description]
+                return [dict(zip(columns, row)) for row in cursor.fetchall()]
+            finally:
+                cursor.close()
         except duckdb.Error as exc:
             raise StoreError(f"{self._path}: {_first_line(exc)}") from None
 
@@ -105,7 +125,7 @@ class AnalysisMixin:
         """``sql``'s rows as a RecordBatchReader in a transaction rolled back after the block; the
         reader is closed first (DuckDB refuses a statement while a result is still open), and a
         DuckDB error, on opening or while the block reads, becomes ``error`` with its first line."""
-        cursor = self._connection().cursor()
+        cursor = self._reading_cursor()
         reader = None
         try:
             try:

@@ -57,7 +57,7 @@ class InspectionMixin:
         con = self._connection()
         try:
             check_read_query(con, sql)
-            cursor = con.cursor()
+            cursor = self._reading_cursor()
         except duckdb.Error as exc:
             raise QueryError(_first_line(exc)) from None
         try:

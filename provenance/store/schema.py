@@ -33,6 +33,12 @@ DOCUMENT_TIME = ("CASE WHEN {d}.published_at IS NULL OR ({d}.published_at = date
                  " AND CAST(coalesce({d}.fetched_at, {d}.first_seen) AS DATE) = CAST({d}.published_at AS DATE))"
                  " THEN coalesce({d}.fetched_at, {d}.first_seen) ELSE {d}.published_at END")
 
+#: The session variable the analysis views read: edges below this confidence are left out of them
+#: (``provenance sql|export|graph --min-confidence P`` sets it; unset, every edge counts).
+MIN_CONFIDENCE_VARIABLE = "min_confidence"
+#: The views' filter of an edge ``{e}`` by that variable.
+AT_MIN_CONFIDENCE = f"coalesce({{e}}.confidence, 0) >= coalesce(getvariable('{MIN_CONFIDENCE_VARIABLE}'), 0)"
+
 #: Diff kinds that do not count as changing a copy: page furniture and credit lines.
 UNCHANGING_DIFF_KINDS = ("furniture", "credit")
 
@@ -54,7 +60,8 @@ JOIN documents c ON c.doc_id = e.copy_id
 LEFT JOIN (SELECT edge_id,
                   bool_or(kind IS NULL OR kind NOT IN {UNCHANGING_DIFF_KINDS!r}) AS changed,
                   count(*) FILTER (WHERE kind = 'editorial') AS editorial_ops
-           FROM diffs GROUP BY edge_id) d USING (edge_id)"""
+           FROM diffs GROUP BY edge_id) d USING (edge_id)
+WHERE {AT_MIN_CONFIDENCE.format(e="e")}"""
 
 _SITE_PAIRS_VIEW = """CREATE VIEW site_pairs AS
 SELECT source_site, copy_site,
@@ -75,12 +82,14 @@ _LINEAGE_VIEW = f"""CREATE VIEW lineage AS
 WITH RECURSIVE up(doc_id, ancestor_id, depth, edge_id, relation, path_ids) AS (
     SELECT e.copy_id, e.source_id, 1, e.edge_id, e.relation, [e.copy_id, e.source_id]
     FROM edges e JOIN copy_relations USING (relation)
+    WHERE {AT_MIN_CONFIDENCE.format(e="e")}
     UNION ALL
     SELECT u.doc_id, e.source_id, u.depth + 1, e.edge_id, e.relation, list_append(u.path_ids, e.source_id)
     FROM up u
     JOIN edges e ON e.copy_id = u.ancestor_id
     JOIN copy_relations r ON r.relation = e.relation
     WHERE NOT list_contains(u.path_ids, e.source_id) AND u.depth < {LINEAGE_VIEW_MAX_DEPTH}
+      AND {AT_MIN_CONFIDENCE.format(e="e")}
 )
 SELECT doc_id, ancestor_id, depth, path_ids[-2] AS via_id, edge_id, relation, path_ids FROM up"""
 
@@ -89,9 +98,9 @@ SELECT doc_id, ancestor_id, depth, path_ids[-2] AS via_id, edge_id, relation, pa
 # edges times its diameter, not the square of its size as a reachability closure would.
 _STORIES_VIEW = f"""CREATE VIEW stories AS
 WITH RECURSIVE links(a, b) AS (
-    SELECT source_id, copy_id FROM edges JOIN copy_relations USING (relation)
+    SELECT source_id, copy_id FROM edges e JOIN copy_relations USING (relation) WHERE {AT_MIN_CONFIDENCE.format(e="e")}
     UNION
-    SELECT copy_id, source_id FROM edges JOIN copy_relations USING (relation)
+    SELECT copy_id, source_id FROM edges e JOIN copy_relations USING (relation) WHERE {AT_MIN_CONFIDENCE.format(e="e")}
 ),
 members(doc_id, story_id) USING KEY (doc_id) AS (
     SELECT a, least(a, min(b)) FROM links GROUP BY a
