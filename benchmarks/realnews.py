@@ -32,7 +32,6 @@ import argparse
 import json
 import random
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter, defaultdict

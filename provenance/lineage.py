@@ -26,7 +26,7 @@ from .credits import KNOWN_WIRES, outlet_matches, resolve_outlet
 from .diff import diff_copy
 from .fingerprint import Shingled
 from .match import is_copy_evidence, member
-from .models import Alignment, Edge, Passage, StoredDocument
+from .models import Alignment, Credit, Edge, Passage, StoredDocument
 from .pages import host_of, page_key, same_page_keys
 from .settings import DEFAULT_SETTINGS, Settings
 from .text import span_mask
@@ -187,8 +187,24 @@ def _is_wire_page(doc: StoredDocument) -> bool:
     return bool(host) and any(host == w or host.endswith("." + w) for w in _WIRE_HOSTS)
 
 
+def _outlet_key(c: Credit) -> str:
+    return (c.host or c.outlet).casefold()
+
+
+def _adapted_from_wire_of(adapted: StoredDocument, bylined: StoredDocument) -> str | None:
+    """The news agency whose byline or dateline ``bylined`` carries (its story as issued) and
+    whose "inputs" ``adapted`` says it was written with ("(With ANI inputs)"), if any."""
+    wires = {_outlet_key(c): c.outlet for c in bylined.article.credits if c.kind == "wire"}
+    if not wires:
+        return None
+    inputs = {_outlet_key(c) for c in adapted.article.credits if c.kind == "agencies"}
+    inputs -= {_outlet_key(c) for c in adapted.article.credits if c.kind == "wire"}
+    common = sorted(set(wires) & inputs)
+    return wires[common[0]] if common else None
+
+
 def _credited_outlets(doc: StoredDocument) -> set[str]:
-    return {(c.host or c.outlet).casefold() for c in doc.article.credits if c.kind != "canonical"}
+    return {_outlet_key(c) for c in doc.article.credits if c.kind != "canonical"}
 
 
 # --- time ------------------------------------------------------------------------------------
@@ -226,6 +242,15 @@ def _seen(doc: StoredDocument) -> datetime | None:
     """When the document is known to have existed, without its own claim of publication."""
     times = [t for t in (doc.article.fetched_at, doc.first_seen) if t is not None]
     return min(times) if times else None
+
+
+def _seen_that_day(doc: StoredDocument) -> datetime | None:
+    """When the document was seen, as evidence of when it appeared: for a document that gives only
+    its day of publication, only a sighting on that day (one on a later day says nothing of the hour)."""
+    seen, t = _seen(doc), doc.article.published_at
+    if t is not None and _day_only(t) and seen is not None and seen.date() != t.date():
+        return None
+    return seen
 
 
 # --- direction -------------------------------------------------------------------------------
@@ -276,14 +301,21 @@ def infer_direction(a: StoredDocument, b: StoredDocument, alignment: Alignment,
             reasons.append(f"published within {settings.min_time_gap_minutes:g} min of each other")
     else:
         # one side has no publication date: compare what is known of each (claimed or seen)
-        ea = ta or _seen(a)
-        eb = tb or _seen(b)
+        ea = ta or _seen_that_day(a)
+        eb = tb or _seen_that_day(b)
         gap = _time_gap(ea, eb) if ea and eb else None
         if gap is not None and abs(gap) >= min_gap:
             first, second = (name_a, name_b) if gap > 0 else (name_b, name_a)
             how = "published" if (ta if gap > 0 else tb) else "first seen"
             score += math.copysign(settings.weight_first_seen, gap)
             reasons.append(f"{first} was {how} {_fmt_gap(gap)} before {second} was first seen or published")
+
+    for doc, other, sign in ((a, b, 1.0), (b, a, -1.0)):
+        adapted = _adapted_from_wire_of(other, doc)
+        if adapted:
+            score += sign * settings.weight_wire_origin
+            reasons.append(f"{display_name(doc)} runs {adapted}'s story under its byline; {display_name(other)} "
+                           f"says it was written with {adapted}'s inputs")
 
     wire_a, wire_b = _is_wire_page(a), _is_wire_page(b)
     if wire_a != wire_b:

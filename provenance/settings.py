@@ -148,7 +148,8 @@ class Settings:
     weight_published: float = 2.0
     weight_first_seen: float = 0.8
     weight_containment: float = 0.6
-    #: A story on a news agency's own site (Reuters, PTI, AP …) is where wire copy starts.
+    #: A story on a news agency's own site (Reuters, PTI, AP …) is where wire copy starts; so is a
+    #: text under an agency's byline ("By ANI") beside one "(With ANI inputs)", written from it.
     weight_wire_origin: float = 1.0
     #: Publication times closer than this many minutes are too close to tell who was first.
     min_time_gap_minutes: float = 5.0

@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta, timezone
 
+from provenance.credits import find_credits
 from provenance.fingerprint import shingle_article
 from provenance.lineage import LineageGraph, Match, infer_direction, link_document, same_page
 from provenance.match import align_texts
@@ -198,3 +199,33 @@ def test_a_copy_carrying_the_intermediates_own_edits_is_linked_to_it():
     assert (1, 3) not in rel or rel[(1, 3)].relation == "shares_source"
     assert rel[(2, 3)].relation == "copy"
     assert any("Paper's own text or changes" in r for r in rel[(2, 3)].reasons)
+
+
+def test_a_sighting_on_another_day_does_not_give_a_bare_dates_hour():
+    # Both pages say 14 March; one gives 08:10, the other only the day. Both were read into the store
+    # years later: when the store read them says nothing of the hour either appeared.
+    day = datetime(2023, 3, 14, tzinfo=timezone.utc)
+    read = datetime(2026, 11, 30, 11, 0, tzinfo=timezone.utc)
+    a = _doc(1, WIRE, "https://paper.example/2023/03/14/a", site="Paper", published=day, seen=read)
+    b = _doc(2, WIRE, "https://mint.example/b", site="Mint", published=day + timedelta(hours=8, minutes=10),
+             seen=read)
+    for x, y in ((a, b), (b, a)):
+        d = infer_direction(x, y, _match(x, y))
+        assert d.upstream_id is None
+        assert not any("first seen" in r for r in d.reasons)
+
+
+def test_an_agency_byline_is_upstream_of_a_text_written_with_its_inputs():
+    bylined_text = "By ANI\n\n" + WIRE
+    adapted_text = _revised(WIRE, every=9) + "\n\n(With ANI inputs)"
+    bylined = _doc(1, bylined_text, "https://express.example/a", site="Express",
+                   credits=find_credits(bylined_text))
+    adapted = _doc(2, adapted_text, "https://mint.example/b", site="Mint", credits=find_credits(adapted_text))
+    for x, y in ((bylined, adapted), (adapted, bylined)):
+        d = infer_direction(x, y, _match(x, y))
+        assert d.upstream_id == 1 and d.confidence >= DEFAULT_SETTINGS.min_direction_confidence
+        assert any("byline" in r for r in d.reasons)
+    # Two texts under the same agency's byline: neither says it was written from the other.
+    other_text = "By ANI\n\n" + _revised(WIRE, every=9)
+    other = _doc(3, other_text, "https://daily.example/c", site="Daily", credits=find_credits(other_text))
+    assert infer_direction(bylined, other, _match(bylined, other)).upstream_id is None
