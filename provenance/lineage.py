@@ -563,14 +563,13 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
         reached = set().union(*(graph.ancestors(i) | graph.versions(i) for i in frontier)) - chosen_lineage
         chosen_lineage |= reached
         frontier = reached
-    names = [c[0] for c in candidates]
     for i in chosen:
         m, direction, _ = by_id[i]
         passed = [display_name(by_id[b][0].other) for b, sib in siblings.items() if sib.via == i]
         extra = (f"the direct source rather than {', '.join(sorted(passed))}, which carr"
                  f"{'ies' if len(passed) == 1 else 'y'} the same passages of it later with none of "
                  "their own changes in this text",) if passed else ()
-        edges.append(_oriented_edge(doc, m, direction, settings, extra=extra + _innovation_reason(doc, by_id[i][0].other, checks.get(i), names)))
+        edges.append(_oriented_edge(doc, m, direction, settings, extra=extra + _innovation_reason(checks.get(i))))
     for i, (m, direction, cov) in by_id.items():
         if i in chosen:
             continue
@@ -578,11 +577,8 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
             sib = siblings[i]
             sd = Direction(None, direction.confidence, direction.reasons, direction.score)
             older, newer = sorted((m.other, doc), key=_time_key)
-            why = (f"{display_name(doc)} carries none of {display_name(m.other)}'s own text or changes to "
-                   f"{_name_of(sib.via, names)}'s wording ({sib.innovation_words} words shared only with it, "
-                   f"{settings.min_shared_innovation_words} needed): both carry text of {_name_of(sib.via, names)}")
             edges.append(_edge(older, newer, m.alignment, "shares_source", sd, settings, via_id=sib.via,
-                               extra_reasons=(why,)))
+                               extra_reasons=(sib.why,)))
             continue
         if i in chosen_lineage:
             continue  # an ancestor of a direct source: the chain shows it
@@ -599,67 +595,101 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
 
 @dataclass(frozen=True, slots=True)
 class SiblingCheck:
-    """What tells a candidate source B apart from the earlier texts ``via`` explains it by: the
-    words of the new text it shares with B alone (B's own text or changes: shared innovations),
-    and whether the new text has B's headline. ``sibling``: nothing does, so B is no direct source."""
+    """What tells a candidate source B apart from the earlier text ``via`` that holds the same
+    passages: the words of the new text it shares with B alone (shared innovations), split into
+    ``changes`` (inside the stretches the earlier texts explain: B's edits to their wording, its
+    cuts) and ``added`` (outside them: text of B's own, or of a text the store does not hold);
+    whether the new text has B's headline; whether evidence (not the storage order) puts B
+    before it. ``sibling``: nothing does, so B is no direct source."""
 
     via: int
-    innovation_words: int
+    changes: int
+    added: int
     headline: bool
+    directed: bool
     sibling: bool
+    #: Which evidence decided, in words (for the edge's reasons).
+    why: str = ""
 
 
 def _sibling_checks(doc: StoredDocument, doc_shingled: Shingled,
                     candidates: list[tuple[Match, Direction, np.ndarray]], graph: LineageGraph,
                     settings: Settings) -> dict[int, SiblingCheck]:
-    """For each candidate source B with earlier explanations among the candidates (B's ancestors,
-    or texts stored or published before it), whether the new text carries anything of B's own
-    (the textual critic's shared innovations): words inside its passages shared with B whose
-    n-grams none of the earlier ones has (B's changes to their wording, B's added text), B's
-    headline, or a credit or canonical link naming B. When none, B shares a source with the new
-    text (the earliest explains the same passages) and is no direct source. Oldest first, so an
-    explanation is never itself a sibling set aside."""
+    """For each candidate source B whose passages with the new text are partly held by earlier
+    candidates (B's ancestors, or texts stored or published before it), whether the new text
+    carries anything of B's own (the textual critic's shared innovations): B's headline, a credit
+    or canonical link naming B, at least min_shared_innovation_words words whose n-grams it shares
+    with B and none of the earlier texts inside the stretches those explain (B's changes to their
+    wording), or as many outside them (B's added text) when evidence says B came first. Shared
+    text outside the origin's with no evidence of order is no innovation of B's: either text may
+    have it from the other, or both from a text the store lacks. When nothing tells them apart, B
+    shares a source with the new text (the earliest explains the same passages) and is no direct
+    source. Oldest first, so an explanation is never itself a sibling set aside."""
     order = sorted(candidates, key=lambda c: (_time_key(c[0].other), c[0].other.doc_id))
     content = doc_shingled.content
     checks: dict[int, SiblingCheck] = {}
     kept: list[tuple[Match, np.ndarray]] = []
-    for m, _, cov in order:
+    for m, direction, cov in order:
         b = m.other
         ancestors = graph.ancestors(b.doc_id)
         earlier = [(a, acov) for a, acov in kept
-                   if a.other.doc_id in ancestors or _time_key(a.other) < _time_key(b)]
+                   if (a.other.doc_id in ancestors or _time_key(a.other) < _time_key(b)) and (acov & cov).any()]
         if earlier and not _has_direct_evidence(doc, b):
-            in_b = cov[content] if len(content) else np.zeros(0, dtype=bool)
-            explained_cov = np.logical_or.reduce([acov for _, acov in earlier])
+            in_b = cov[content]
             if m.shingled is not None and all(a.shingled is not None for a, _ in earlier):
-                own = _only_in(doc_shingled, m.shingled, [a.shingled for a, _ in earlier], in_b)
-            else:  # texts not at hand: B's passages outside every earlier one's
-                own = int(np.count_nonzero(cov & ~explained_cov))
+                changed, own = _innovations(doc_shingled, m.shingled, [a.shingled for a, _ in earlier])
+                changed &= in_b
+                own &= in_b & ~changed
+            else:  # texts not at hand: B's passages outside every earlier one's are its added text
+                changed = np.zeros(len(content), dtype=bool)
+                own = in_b & ~np.logical_or.reduce([acov for _, acov in earlier])[content]
+            changes = int(np.count_nonzero(changed))
+            added = int(np.count_nonzero(own))
+            directed = direction.upstream_id == b.doc_id
             headline = _same_headline(doc, b) and not any(_same_headline(doc, a.other) for a, _ in earlier)
-            via = max(earlier, key=lambda e: int(np.count_nonzero(e[1] & cov)))[0].other.doc_id
-            sibling = own < settings.min_shared_innovation_words and not headline
-            checks[b.doc_id] = SiblingCheck(via, own, headline, sibling)
+            origin = max(earlier, key=lambda e: int(np.count_nonzero(e[1] & cov)))[0].other
+            least = settings.min_shared_innovation_words
+            sibling = not headline and changes < least and (added < least or not directed)
+            why = _sibling_why(doc, b, origin, changes, added, headline, directed, least)
+            checks[b.doc_id] = SiblingCheck(origin.doc_id, changes, added, headline, directed, sibling, why)
             if sibling:
                 continue
         kept.append((m, cov))
     return checks
 
 
-def _only_in(x: Shingled, b: Shingled, earlier: list[Shingled], in_b: np.ndarray) -> int:
-    """Words of ``x`` inside its passages shared with ``b`` (``in_b``, per content token) covered
-    by word n-grams that ``x`` shares with ``b`` and with none of ``earlier``. Long n-grams only:
-    texts on one topic share informative 3-grams that none of them took from another (Clough &
-    Stevenson's independent answers share up to ~35 words of them)."""
-    covered = np.zeros(len(x.content), dtype=bool)
+def _innovations(x: Shingled, b: Shingled, earlier: list[Shingled]) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the content tokens of ``x`` covered by word n-grams that ``x`` shares with ``b``
+    and with none of ``earlier``: (those inside the wording ``x`` shares with the earlier texts,
+    i.e. b's changes to it; all of them). Inside means the whole n-gram lies in that wording (the
+    words of their common n-grams, gaps shorter than an n-gram closed: a replaced, added or dropped
+    word breaks the common n-grams around it and leaves at most such a gap); an n-gram reaching
+    into text beside it is b's added text, or text of another source. Long n-grams only: texts on
+    one topic share informative 3-grams that none of them took from another (Clough & Stevenson's
+    independent answers share up to ~35 words of them)."""
+    size = len(x.content)
     if len(x.shingles) == 0:
-        return 0
-    hit = member(x.shingles, b.shingle_set)
-    for other in earlier:
-        hit &= ~member(x.shingles, other.shingle_set)
+        return np.zeros(size, dtype=bool), np.zeros(size, dtype=bool)
+    in_earlier = np.logical_or.reduce([member(x.shingles, e.shingle_set) for e in earlier])
+    hit = member(x.shingles, b.shingle_set) & ~in_earlier
+    wording = _spread(np.flatnonzero(in_earlier), x.n, size)
+    words = np.flatnonzero(wording)
+    gaps = np.diff(words)
+    for k in np.flatnonzero((gaps > 1) & (gaps <= x.n)):
+        wording[words[k]:words[k + 1]] = True
     starts = np.flatnonzero(hit)
-    for k in range(x.n):
-        covered[np.minimum(starts + k, len(covered) - 1)] = True
-    return int(np.count_nonzero(covered & in_b))
+    inside = np.concatenate(([0], np.cumsum(wording)))
+    ends = np.minimum(starts + x.n, size)
+    within = inside[ends] - inside[starts] == ends - starts
+    return _spread(starts[within], x.n, size), _spread(starts, x.n, size)
+
+
+def _spread(starts: np.ndarray, n: int, size: int) -> np.ndarray:
+    """Mask of the tokens covered by the n-grams starting at ``starts``."""
+    covered = np.zeros(size, dtype=bool)
+    for k in range(n):
+        covered[np.minimum(starts + k, size - 1)] = True
+    return covered
 
 
 _HEADLINE_WORDS = 4
@@ -674,20 +704,32 @@ def _same_headline(x: StoredDocument, y: StoredDocument) -> bool:
     return len(wx) >= _HEADLINE_WORDS and wx == wy
 
 
-def _innovation_reason(doc: StoredDocument, source: StoredDocument, check: SiblingCheck | None,
-                       names: list[Match]) -> tuple[str, ...]:
+def _sibling_why(doc: StoredDocument, b: StoredDocument, origin: StoredDocument, changes: int, added: int,
+                 headline: bool, directed: bool, least: int) -> str:
+    """The evidence that decided whether ``doc`` copied ``b`` or shares ``origin``'s text with it."""
+    x, nb, no = display_name(doc), display_name(b), display_name(origin)
+    found = []
+    if headline:
+        found.append(f"{nb}'s headline")
+    if changes >= least:
+        found.append(f"{changes} words of {nb}'s changes to {no}'s wording")
+    if added >= least and directed:
+        found.append(f"{added} words of {nb}'s own text that {no} lacks ({nb} is earlier by evidence)")
+    if found:
+        return f"{x} carries {' and '.join(found)}: it copied {nb}, not {no} directly"
+    why = (f"{x} carries none of {nb}'s changes to {no}'s wording ({changes} words shared only with it "
+           f"inside {no}'s text, {least} needed) nor its headline")
+    if added >= least:
+        why += (f"; the {added} words it shares with {nb} alone lie outside {no}'s text and no evidence says "
+                f"which of the two came first, so either may have them from the other or both from a text "
+                "not stored")
+    return why + f": both carry text of {no}"
+
+
+def _innovation_reason(check: SiblingCheck | None) -> tuple[str, ...]:
     if check is None or check.sibling:
         return ()
-    what = []
-    if check.innovation_words:
-        what.append(f"{check.innovation_words} words of {display_name(source)}'s own text or changes that "
-                    f"{_name_of(check.via, names)} lacks")
-    if check.headline:
-        what.append(f"{display_name(source)}'s headline")
-    if not what:
-        what.append(f"a credit or canonical link naming {display_name(source)}")
-    return (f"{display_name(doc)} carries {' and '.join(what)}: it copied {display_name(source)}, "
-            f"not {_name_of(check.via, names)} directly",)
+    return (check.why or "a credit or canonical link names it: the direct source",)
 
 
 def _oriented_edge(doc: StoredDocument, m: Match, direction: Direction, settings: Settings,

@@ -180,7 +180,7 @@ def test_a_sibling_without_its_own_changes_is_no_source_and_shares_one():
     assert rel[(1, 3)].relation == "copy"
     assert any("rather than Paper" in r for r in rel[(1, 3)].reasons)
     assert rel[(2, 3)].relation == "shares_source" and rel[(2, 3)].via_id == 1
-    assert any("carries none of Paper's own" in r for r in rel[(2, 3)].reasons)
+    assert any("carries none of Paper's changes to Wire's wording" in r for r in rel[(2, 3)].reasons)
 
 
 def test_a_copy_carrying_the_intermediates_own_edits_is_linked_to_it():
@@ -198,7 +198,7 @@ def test_a_copy_carrying_the_intermediates_own_edits_is_linked_to_it():
     rel = {(e.source_id, e.copy_id): e for e in edges}
     assert (1, 3) not in rel or rel[(1, 3)].relation == "shares_source"
     assert rel[(2, 3)].relation == "copy"
-    assert any("Paper's own text or changes" in r for r in rel[(2, 3)].reasons)
+    assert any("Paper's changes to Wire's wording" in r for r in rel[(2, 3)].reasons)
 
 
 def test_a_sighting_on_another_day_does_not_give_a_bare_dates_hour():
