@@ -18,17 +18,17 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import numpy as np
 
-from .credits import KNOWN_WIRES, outlet_matches, resolve_outlet
 from .diff import diff_copy
+from .evidence import (EXPLAINED_SHARE, _adapted_from_wire_of, _credited_outlets, _credits_naming, _day_only, _fmt_gap, _fmt_time,
+                       _has_direct_evidence, _is_wire_page, _points_to, _seen, _time_gap, _seen_that_day, _time_key,
+                       _version_time, display_name, is_link, same_page)
 from .fingerprint import Shingled
-from .match import is_copy_evidence, member
-from .models import Alignment, Credit, Edge, Passage, StoredDocument
-from .pages import host_of, page_key, same_page_keys
+from .models import Alignment, Edge, Passage, StoredDocument
 from .settings import DEFAULT_SETTINGS, Settings
+from .siblings import innovation_reason, sibling_checks
 from .text import span_mask
 
 __all__ = ["Direction", "LineageGraph", "Match", "derived_documents", "derives_from", "display_name",
@@ -39,8 +39,6 @@ __all__ = ["Direction", "LineageGraph", "Match", "derived_documents", "derives_f
 TIE_COVERAGE_SHARE = 0.95
 #: A further upstream text is a direct source too only if it explains this many more copied words.
 MIN_NEW_COVERAGE_WORDS = 30
-#: Share of a copy's overlap with X that another source Y must also explain for X to be "explained".
-EXPLAINED_SHARE = 0.9
 #: Relations that make one document an ancestor of another in the graph.
 LINEAGE_RELATIONS = frozenset({"copy", "excerpt", "rewrite", "version"})
 
@@ -128,129 +126,6 @@ def _covered_share(cover: list[tuple[int, int]], target: list[tuple[int, int]]) 
                 marks[lo - ts: hi - ts] = b"\x01" * (hi - lo)
         inside += sum(marks)
     return inside / total
-
-
-# --- names and pages -------------------------------------------------------------------------
-
-def display_name(doc: StoredDocument) -> str:
-    """How to name a document in reasons: its site, else its host, else its file name."""
-    art = doc.article
-    if art.site:
-        return art.site
-    host = host_of(art.canonical_url) or host_of(art.url)
-    if host:
-        return host
-    return art.url.rsplit("/", 1)[-1] or art.url
-
-
-def same_page(a: StoredDocument, b: StoredDocument) -> bool:
-    """Whether two documents are the same article page (same URL or canonical URL): versions."""
-    return same_page_keys((a.article.url, a.article.canonical_url), (b.article.url, b.article.canonical_url))
-
-
-def is_link(other: StoredDocument, doc: StoredDocument, alignment: Alignment,
-            settings: Settings = DEFAULT_SETTINGS) -> bool:
-    """Whether two texts are linked at all, once aligned: the one rule ingest, relinking and
-    ``provenance eval`` apply. The same text (same content hash) is linked wherever it was
-    aligned, whatever the evidence threshold says; otherwise reuse evidence
-    (:func:`~provenance.match.is_copy_evidence`) or the same page (a version) links them. The
-    same text of the same page is one document seen twice, never a link."""
-    if other.content_hash == doc.content_hash:
-        return bool(alignment.passages) and not same_page(other, doc)
-    return is_copy_evidence(alignment, settings) or same_page(other, doc)
-
-
-def _points_to(doc: StoredDocument, other: StoredDocument) -> bool:
-    """Whether ``doc`` names ``other``'s page as canonical (and is not itself that page)."""
-    target = page_key(doc.article.canonical_url)
-    if not target or target == page_key(doc.article.url):
-        return False
-    return target in {page_key(other.article.url), page_key(other.article.canonical_url)}
-
-
-def _credits_naming(doc: StoredDocument, other: StoredDocument) -> list[str]:
-    other_site, other_url = other.article.site, other.article.canonical_url or other.article.url
-    return [c.phrase for c in doc.article.credits
-            if c.kind != "canonical" and (outlet_matches(c, other_site, other_url)
-                                          or outlet_matches(c, None, other.article.url))]
-
-
-_WIRE_HOSTS = frozenset(h for h in (resolve_outlet(w)[1] for w in KNOWN_WIRES) if h)
-
-
-def _is_wire_page(doc: StoredDocument) -> bool:
-    """Whether the document is on a news agency's own site (by its site name or host)."""
-    art = doc.article
-    if art.site and (art.site in KNOWN_WIRES or resolve_outlet(art.site)[1] in _WIRE_HOSTS):
-        return True
-    host = host_of(art.canonical_url) or host_of(art.url)
-    return bool(host) and any(host == w or host.endswith("." + w) for w in _WIRE_HOSTS)
-
-
-def _outlet_key(c: Credit) -> str:
-    return (c.host or c.outlet).casefold()
-
-
-def _adapted_from_wire_of(adapted: StoredDocument, bylined: StoredDocument) -> str | None:
-    """The news agency whose byline or dateline ``bylined`` carries (its story as issued) and
-    whose "inputs" ``adapted`` says it was written with ("(With ANI inputs)"), if any."""
-    wires = {_outlet_key(c): c.outlet for c in bylined.article.credits if c.kind == "wire"}
-    if not wires:
-        return None
-    inputs = {_outlet_key(c) for c in adapted.article.credits if c.kind == "agencies"}
-    inputs -= {_outlet_key(c) for c in adapted.article.credits if c.kind == "wire"}
-    common = sorted(set(wires) & inputs)
-    return wires[common[0]] if common else None
-
-
-def _credited_outlets(doc: StoredDocument) -> set[str]:
-    return {_outlet_key(c) for c in doc.article.credits if c.kind != "canonical"}
-
-
-# --- time ------------------------------------------------------------------------------------
-
-def _fmt_time(t: datetime) -> str:
-    return t.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _fmt_gap(seconds: float) -> str:
-    minutes = int(abs(seconds) // 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h {minutes:02d} min"
-    return f"{hours // 24} days"
-
-
-def _day_only(t: datetime) -> bool:
-    """A time of exactly midnight UTC is, in practice, a date without a time of day (a URL's
-    /2026/03/14/, a date-only meta tag): it orders days, not hours."""
-    return t.hour == 0 and t.minute == 0 and t.second == 0 and t.microsecond == 0
-
-
-def _time_gap(ta: datetime, tb: datetime) -> float | None:
-    """Seconds from ``ta`` to ``tb``; None when one is a bare date and both fall on the same day."""
-    if _day_only(ta) or _day_only(tb):
-        if ta.date() == tb.date():
-            return None
-        return (tb.date() - ta.date()).total_seconds()
-    return (tb - ta).total_seconds()
-
-
-def _seen(doc: StoredDocument) -> datetime | None:
-    """When the document is known to have existed, without its own claim of publication."""
-    times = [t for t in (doc.article.fetched_at, doc.first_seen) if t is not None]
-    return min(times) if times else None
-
-
-def _seen_that_day(doc: StoredDocument) -> datetime | None:
-    """When the document was seen, as evidence of when it appeared: for a document that gives only
-    its day of publication, only a sighting on that day (one on a later day says nothing of the hour)."""
-    seen, t = _seen(doc), doc.article.published_at
-    if t is not None and _day_only(t) and seen is not None and seen.date() != t.date():
-        return None
-    return seen
 
 
 # --- direction -------------------------------------------------------------------------------
@@ -416,22 +291,6 @@ def _coverage(doc_shingled: Shingled, alignment: Alignment) -> np.ndarray:
     return span_mask(doc_shingled.tokens, [(p.copy_start, p.copy_end) for p in alignment.passages])
 
 
-def _version_time(doc: StoredDocument) -> float:
-    """Versions of one page are ordered by when they were seen (a later crawl, a later version)."""
-    t = _seen(doc) or doc.article.published_at
-    return t.timestamp() if t else math.inf
-
-
-def _time_key(doc: StoredDocument) -> float:
-    """When the document is known to have existed, for "earliest first": its publication time;
-    for a bare date, the hour it was first seen that day (midnight would put it before every text
-    of its day)."""
-    t, seen = doc.article.published_at, _seen(doc)
-    if t is not None and _day_only(t) and seen is not None and seen.date() == t.date():
-        t = seen
-    t = t or seen
-    return t.timestamp() if t else math.inf
-
 
 def derives_from(other: StoredDocument, doc: StoredDocument, alignment: Alignment,
                  settings: Settings = DEFAULT_SETTINGS) -> bool:
@@ -530,7 +389,7 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
     if not candidates:
         return []
     by_id = {m.other.doc_id: (m, d, cov) for m, d, cov in candidates}
-    checks = _sibling_checks(doc, doc_shingled, candidates, graph, settings)
+    checks = sibling_checks(doc, doc_shingled, candidates, graph, settings)
     siblings = {i: c for i, c in checks.items() if c.sibling}
 
     chosen: list[int] = []
@@ -569,7 +428,7 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
         extra = (f"the direct source rather than {', '.join(sorted(passed))}, which carr"
                  f"{'ies' if len(passed) == 1 else 'y'} the same passages of it later with none of "
                  "their own changes in this text",) if passed else ()
-        edges.append(_oriented_edge(doc, m, direction, settings, extra=extra + _innovation_reason(checks.get(i))))
+        edges.append(_oriented_edge(doc, m, direction, settings, extra=extra + innovation_reason(checks.get(i))))
     for i, (m, direction, cov) in by_id.items():
         if i in chosen:
             continue
@@ -593,145 +452,6 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
     return edges
 
 
-@dataclass(frozen=True, slots=True)
-class SiblingCheck:
-    """What tells a candidate source B apart from the earlier text ``via`` that holds the same
-    passages: the words of the new text it shares with B alone (shared innovations), split into
-    ``changes`` (inside the stretches the earlier texts explain: B's edits to their wording, its
-    cuts) and ``added`` (outside them: text of B's own, or of a text the store does not hold);
-    whether the new text has B's headline; whether evidence (not the storage order) puts B
-    before it. ``sibling``: nothing does, so B is no direct source."""
-
-    via: int
-    changes: int
-    added: int
-    headline: bool
-    directed: bool
-    sibling: bool
-    #: Which evidence decided, in words (for the edge's reasons).
-    why: str = ""
-
-
-def _sibling_checks(doc: StoredDocument, doc_shingled: Shingled,
-                    candidates: list[tuple[Match, Direction, np.ndarray]], graph: LineageGraph,
-                    settings: Settings) -> dict[int, SiblingCheck]:
-    """For each candidate source B whose passages with the new text are partly held by earlier
-    candidates (B's ancestors, or texts stored or published before it), whether the new text
-    carries anything of B's own (the textual critic's shared innovations): B's headline, a credit
-    or canonical link naming B, at least min_shared_innovation_words words whose n-grams it shares
-    with B and none of the earlier texts inside the stretches those explain (B's changes to their
-    wording), or as many outside them (B's added text) when evidence says B came first. Shared
-    text outside the origin's with no evidence of order is no innovation of B's: either text may
-    have it from the other, or both from a text the store lacks. When nothing tells them apart, B
-    shares a source with the new text (the earliest explains the same passages) and is no direct
-    source. Oldest first, so an explanation is never itself a sibling set aside."""
-    order = sorted(candidates, key=lambda c: (_time_key(c[0].other), c[0].other.doc_id))
-    content = doc_shingled.content
-    checks: dict[int, SiblingCheck] = {}
-    kept: list[tuple[Match, np.ndarray]] = []
-    for m, direction, cov in order:
-        b = m.other
-        ancestors = graph.ancestors(b.doc_id)
-        earlier = [(a, acov) for a, acov in kept
-                   if (a.other.doc_id in ancestors or _time_key(a.other) < _time_key(b)) and (acov & cov).any()]
-        if earlier and not _has_direct_evidence(doc, b):
-            in_b = cov[content]
-            if m.shingled is not None and all(a.shingled is not None for a, _ in earlier):
-                changed, own = _innovations(doc_shingled, m.shingled, [a.shingled for a, _ in earlier])
-                changed &= in_b
-                own &= in_b & ~changed
-            else:  # texts not at hand: B's passages outside every earlier one's are its added text
-                changed = np.zeros(len(content), dtype=bool)
-                own = in_b & ~np.logical_or.reduce([acov for _, acov in earlier])[content]
-            changes = int(np.count_nonzero(changed))
-            added = int(np.count_nonzero(own))
-            directed = direction.upstream_id == b.doc_id
-            headline = _same_headline(doc, b) and not any(_same_headline(doc, a.other) for a, _ in earlier)
-            origin = max(earlier, key=lambda e: int(np.count_nonzero(e[1] & cov)))[0].other
-            least = settings.min_shared_innovation_words
-            sibling = not headline and changes < least and (added < least or not directed)
-            why = _sibling_why(doc, b, origin, changes, added, headline, directed, least)
-            checks[b.doc_id] = SiblingCheck(origin.doc_id, changes, added, headline, directed, sibling, why)
-            if sibling:
-                continue
-        kept.append((m, cov))
-    return checks
-
-
-def _innovations(x: Shingled, b: Shingled, earlier: list[Shingled]) -> tuple[np.ndarray, np.ndarray]:
-    """Masks of the content tokens of ``x`` covered by word n-grams that ``x`` shares with ``b``
-    and with none of ``earlier``: (those inside the wording ``x`` shares with the earlier texts,
-    i.e. b's changes to it; all of them). Inside means the whole n-gram lies in that wording (the
-    words of their common n-grams, gaps shorter than an n-gram closed: a replaced, added or dropped
-    word breaks the common n-grams around it and leaves at most such a gap); an n-gram reaching
-    into text beside it is b's added text, or text of another source. Long n-grams only: texts on
-    one topic share informative 3-grams that none of them took from another (Clough & Stevenson's
-    independent answers share up to ~35 words of them)."""
-    size = len(x.content)
-    if len(x.shingles) == 0:
-        return np.zeros(size, dtype=bool), np.zeros(size, dtype=bool)
-    in_earlier = np.logical_or.reduce([member(x.shingles, e.shingle_set) for e in earlier])
-    hit = member(x.shingles, b.shingle_set) & ~in_earlier
-    wording = _spread(np.flatnonzero(in_earlier), x.n, size)
-    words = np.flatnonzero(wording)
-    gaps = np.diff(words)
-    for k in np.flatnonzero((gaps > 1) & (gaps <= x.n)):
-        wording[words[k]:words[k + 1]] = True
-    starts = np.flatnonzero(hit)
-    inside = np.concatenate(([0], np.cumsum(wording)))
-    ends = np.minimum(starts + x.n, size)
-    within = inside[ends] - inside[starts] == ends - starts
-    return _spread(starts[within], x.n, size), _spread(starts, x.n, size)
-
-
-def _spread(starts: np.ndarray, n: int, size: int) -> np.ndarray:
-    """Mask of the tokens covered by the n-grams starting at ``starts``."""
-    covered = np.zeros(size, dtype=bool)
-    for k in range(n):
-        covered[np.minimum(starts + k, size - 1)] = True
-    return covered
-
-
-_HEADLINE_WORDS = 4
-
-
-def _same_headline(x: StoredDocument, y: StoredDocument) -> bool:
-    """Whether two texts run the same headline (of at least a few words, case and punctuation aside)."""
-    tx, ty = x.article.title, y.article.title
-    if not tx or not ty:
-        return False
-    wx, wy = _WORD.findall(tx.casefold()), _WORD.findall(ty.casefold())
-    return len(wx) >= _HEADLINE_WORDS and wx == wy
-
-
-def _sibling_why(doc: StoredDocument, b: StoredDocument, origin: StoredDocument, changes: int, added: int,
-                 headline: bool, directed: bool, least: int) -> str:
-    """The evidence that decided whether ``doc`` copied ``b`` or shares ``origin``'s text with it."""
-    x, nb, no = display_name(doc), display_name(b), display_name(origin)
-    found = []
-    if headline:
-        found.append(f"{nb}'s headline")
-    if changes >= least:
-        found.append(f"{changes} words of {nb}'s changes to {no}'s wording")
-    if added >= least and directed:
-        found.append(f"{added} words of {nb}'s own text that {no} lacks ({nb} is earlier by evidence)")
-    if found:
-        return f"{x} carries {' and '.join(found)}: it copied {nb}, not {no} directly"
-    why = (f"{x} carries none of {nb}'s changes to {no}'s wording ({changes} words shared only with it "
-           f"inside {no}'s text, {least} needed) nor its headline")
-    if added >= least:
-        why += (f"; the {added} words it shares with {nb} alone lie outside {no}'s text and no evidence says "
-                f"which of the two came first, so either may have them from the other or both from a text "
-                "not stored")
-    return why + f": both carry text of {no}"
-
-
-def _innovation_reason(check: SiblingCheck | None) -> tuple[str, ...]:
-    if check is None or check.sibling:
-        return ()
-    return (check.why or "a credit or canonical link names it: the direct source",)
-
-
 def _oriented_edge(doc: StoredDocument, m: Match, direction: Direction, settings: Settings,
                    extra: tuple[str, ...] = ()) -> Edge:
     """The edge ``m.other`` → ``doc``; with too little evidence of direction, two texts that both
@@ -748,9 +468,6 @@ def _oriented_edge(doc: StoredDocument, m: Match, direction: Direction, settings
         f"{display_name(m.other)} is shown as upstream because it was stored first",)
     return _edge(m.other, doc, m.alignment, None, direction, settings, extra_reasons=extra)
 
-
-def _has_direct_evidence(doc: StoredDocument, other: StoredDocument) -> bool:
-    return bool(_credits_naming(doc, other)) or _points_to(doc, other)
 
 
 def _common_source(doc_id: int, chosen: list[int], graph: LineageGraph) -> int | None:

@@ -129,22 +129,22 @@ class Settings:
     #: sets: these weak rewrite links are 82 of 88 right overall but 6 of 12 among Reuters' short
     #: news stories; stronger rewrites 226 of 226, copies and excerpts 412 of 413.
     rewrite_pair_confidence: float = 0.7
-    #: Source choice, "shared innovations" (lineage._sibling_checks): a candidate source B whose
+    #: Source choice, "shared innovations" (siblings.sibling_checks): a candidate source B whose
     #: passages with a new text are partly held by earlier texts it matches is its direct source only
     #: if the new text carries at least this many words of B's changes to the earlier wording (words
     #: whose 5-grams it shares with B and none of the earlier texts, lying inside the wording it
     #: shares with them), or as many of B's added text when evidence (not the storage order) puts B
     #: first, or B's headline, or a credit naming B; otherwise the two share a source. One changed
     #: word breaks up to five 5-grams (about nine words), so 24 is about three separate edits.
-    #: Sweep (6, 12, 18, 24, 36, 48), every text in one store, tuned on the tuning halves: PAN-13
+    #: Sweep (12, 18, 24, 36), every text in one store, tuned on the tuning halves: PAN-13
     #: (benchmarks/pan13.py --siblings, halves by SHA-1 of the suspicious file name) suspicious ->
-    #: suspicious copy edges 20, 13, 10, 8, 8, 8 of ~395 and gold pairs linked directly 267, 268, 271,
-    #: 274, 274, 274 of 279; Clough & Stevenson (benchmarks/clough.py, SHA-1 of the file name) 46, 47,
-    #: 47, 47, 47, 47 of 50. The smallest value of the plateau was taken. Held-out halves at 24: PAN
-    #: 9 of 350 and 218 of 221, Clough 43 of 45; benchmarks/realnews.py is the same at every value
-    #: from 12 up. Neither set holds a true intermediary whose edits a copy repeats, so nothing
-    #: here argues for a lower value: tests/test_lineage.py pins that an edit in every paragraph
-    #: (seven edits) still names the intermediary.
+    #: suspicious copy edges 13, 10, 8, 8 of ~400 and gold pairs linked directly 269, 272, 275, 275
+    #: of 279; Clough & Stevenson (benchmarks/clough.py, SHA-1 of the file name) 47 of 50 at each.
+    #: The smallest value of the plateau was taken. Held-out halves at 24: PAN 13 of 357 and 220 of
+    #: 221, Clough 43 of 45; benchmarks/realnews.py is the same from 12 up. Neither set holds a true
+    #: intermediary whose edits a copy repeats, so nothing here argues for a lower value:
+    #: tests/test_lineage.py pins that one edit is too few and an edit in each of seven paragraphs
+    #: names the intermediary.
     min_shared_innovation_words: int = 24
     strong_evidence_words: int = 60
 
