@@ -18,17 +18,17 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import numpy as np
 
-from .credits import KNOWN_WIRES, outlet_matches, resolve_outlet
 from .diff import diff_copy
+from .evidence import (EXPLAINED_SHARE, _adapted_from_wire_of, _credited_outlets, _credits_naming, _day_only, _fmt_gap, _fmt_time,
+                       _has_direct_evidence, _is_wire_page, _points_to, _seen, _time_gap, _seen_that_day, _time_key,
+                       _version_time, display_name, is_link, same_page)
 from .fingerprint import Shingled
-from .match import is_copy_evidence, member
 from .models import LINEAGE_RELATIONS, Alignment, Edge, Passage, StoredDocument
-from .pages import host_of, page_key, same_page_keys
 from .settings import DEFAULT_SETTINGS, Settings
+from .siblings import innovation_reason, sibling_checks
 from .text import span_mask
 
 __all__ = ["Direction", "LineageGraph", "Match", "derived_documents", "derives_from", "display_name",
@@ -39,8 +39,6 @@ __all__ = ["Direction", "LineageGraph", "Match", "derived_documents", "derives_f
 TIE_COVERAGE_SHARE = 0.95
 #: A further upstream text is a direct source too only if it explains this many more copied words.
 MIN_NEW_COVERAGE_WORDS = 30
-#: Share of a copy's overlap with X that another source Y must also explain for X to be "explained".
-EXPLAINED_SHARE = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,108 +126,6 @@ def _covered_share(cover: list[tuple[int, int]], target: list[tuple[int, int]]) 
     return inside / total
 
 
-# --- names and pages -------------------------------------------------------------------------
-
-def display_name(doc: StoredDocument) -> str:
-    """How to name a document in reasons: its site's name, else its site (host), else its URL's
-    host, else its file name."""
-    art = doc.article
-    if art.site_name or art.site:
-        return art.site_name or art.site
-    host = host_of(art.canonical_url) or host_of(art.url)
-    if host:
-        return host
-    return art.url.rsplit("/", 1)[-1] or art.url
-
-
-def same_page(a: StoredDocument, b: StoredDocument) -> bool:
-    """Whether two documents are the same article page (same URL or canonical URL): versions."""
-    return same_page_keys((a.article.url, a.article.canonical_url), (b.article.url, b.article.canonical_url))
-
-
-def is_link(other: StoredDocument, doc: StoredDocument, alignment: Alignment,
-            settings: Settings = DEFAULT_SETTINGS) -> bool:
-    """Whether two texts are linked at all, once aligned: the one rule ingest, relinking and
-    ``provenance eval`` apply. The same text (same content hash) is linked wherever it was
-    aligned, whatever the evidence threshold says; otherwise reuse evidence
-    (:func:`~provenance.match.is_copy_evidence`) or the same page (a version) links them. The
-    same text of the same page is one document seen twice, never a link."""
-    if other.content_hash == doc.content_hash:
-        return bool(alignment.passages) and not same_page(other, doc)
-    return is_copy_evidence(alignment, settings) or same_page(other, doc)
-
-
-def _points_to(doc: StoredDocument, other: StoredDocument) -> bool:
-    """Whether ``doc`` names ``other``'s page as canonical (and is not itself that page)."""
-    target = page_key(doc.article.canonical_url)
-    if not target or target == page_key(doc.article.url):
-        return False
-    return target in {page_key(other.article.url), page_key(other.article.canonical_url)}
-
-
-def _credits_naming(doc: StoredDocument, other: StoredDocument) -> list[str]:
-    art = other.article
-    other_url = art.canonical_url or art.url
-    return [c.phrase for c in doc.article.credits
-            if c.kind != "canonical" and (outlet_matches(c, art.site_name or art.site, other_url)
-                                          or (art.site_name is not None and outlet_matches(c, art.site, other_url))
-                                          or outlet_matches(c, None, art.url))]
-
-
-_WIRE_HOSTS = frozenset(h for h in (resolve_outlet(w)[1] for w in KNOWN_WIRES) if h)
-
-
-def _is_wire_page(doc: StoredDocument) -> bool:
-    """Whether the document is on a news agency's own site (by its site name or host)."""
-    art = doc.article
-    for site in (art.site_name, art.site):
-        if site and (site in KNOWN_WIRES or resolve_outlet(site)[1] in _WIRE_HOSTS):
-            return True
-    host = host_of(art.canonical_url) or host_of(art.url)
-    return bool(host) and any(host == w or host.endswith("." + w) for w in _WIRE_HOSTS)
-
-
-def _credited_outlets(doc: StoredDocument) -> set[str]:
-    return {(c.host or c.outlet).casefold() for c in doc.article.credits if c.kind != "canonical"}
-
-
-# --- time ------------------------------------------------------------------------------------
-
-def _fmt_time(t: datetime) -> str:
-    return t.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _fmt_gap(seconds: float) -> str:
-    minutes = int(abs(seconds) // 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h {minutes:02d} min"
-    return f"{hours // 24} days"
-
-
-def _day_only(t: datetime) -> bool:
-    """A time of exactly midnight UTC is, in practice, a date without a time of day (a URL's
-    /2026/03/14/, a date-only meta tag): it orders days, not hours."""
-    return t.hour == 0 and t.minute == 0 and t.second == 0 and t.microsecond == 0
-
-
-def _time_gap(ta: datetime, tb: datetime) -> float | None:
-    """Seconds from ``ta`` to ``tb``; None when one is a bare date and both fall on the same day."""
-    if _day_only(ta) or _day_only(tb):
-        if ta.date() == tb.date():
-            return None
-        return (tb.date() - ta.date()).total_seconds()
-    return (tb - ta).total_seconds()
-
-
-def _seen(doc: StoredDocument) -> datetime | None:
-    """When the document is known to have existed, without its own claim of publication."""
-    times = [t for t in (doc.article.fetched_at, doc.first_seen) if t is not None]
-    return min(times) if times else None
-
-
 # --- direction -------------------------------------------------------------------------------
 
 #: Containment evidence: at most this many words of the outer text before the shared region count
@@ -278,14 +174,21 @@ def infer_direction(a: StoredDocument, b: StoredDocument, alignment: Alignment,
             reasons.append(f"published within {settings.min_time_gap_minutes:g} min of each other")
     else:
         # one side has no publication date: compare what is known of each (claimed or seen)
-        ea = ta or _seen(a)
-        eb = tb or _seen(b)
+        ea = ta or _seen_that_day(a)
+        eb = tb or _seen_that_day(b)
         gap = _time_gap(ea, eb) if ea and eb else None
         if gap is not None and abs(gap) >= min_gap:
             first, second = (name_a, name_b) if gap > 0 else (name_b, name_a)
             how = "published" if (ta if gap > 0 else tb) else "first seen"
             score += math.copysign(settings.weight_first_seen, gap)
             reasons.append(f"{first} was {how} {_fmt_gap(gap)} before {second} was first seen or published")
+
+    for doc, other, sign in ((a, b, 1.0), (b, a, -1.0)):
+        adapted = _adapted_from_wire_of(other, doc)
+        if adapted:
+            score += sign * settings.weight_wire_origin
+            reasons.append(f"{display_name(doc)} runs {adapted}'s story under its byline; {display_name(other)} "
+                           f"says it was written with {adapted}'s inputs")
 
     wire_a, wire_b = _is_wire_page(a), _is_wire_page(b)
     if wire_a != wire_b:
@@ -386,22 +289,6 @@ def _coverage(doc_shingled: Shingled, alignment: Alignment) -> np.ndarray:
     return span_mask(doc_shingled.tokens, [(p.copy_start, p.copy_end) for p in alignment.passages])
 
 
-def _version_time(doc: StoredDocument) -> float:
-    """Versions of one page are ordered by when they were seen (a later crawl, a later version)."""
-    t = _seen(doc) or doc.article.published_at
-    return t.timestamp() if t else math.inf
-
-
-def _time_key(doc: StoredDocument) -> float:
-    """When the document is known to have existed, for "earliest first": its publication time;
-    for a bare date, the hour it was first seen that day (midnight would put it before every text
-    of its day)."""
-    t, seen = doc.article.published_at, _seen(doc)
-    if t is not None and _day_only(t) and seen is not None and seen.date() == t.date():
-        t = seen
-    t = t or seen
-    return t.timestamp() if t else math.inf
-
 
 def derives_from(other: StoredDocument, doc: StoredDocument, alignment: Alignment,
                  settings: Settings = DEFAULT_SETTINGS) -> bool:
@@ -500,7 +387,7 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
     if not candidates:
         return []
     by_id = {m.other.doc_id: (m, d, cov) for m, d, cov in candidates}
-    checks = _sibling_checks(doc, doc_shingled, candidates, graph, settings)
+    checks = sibling_checks(doc, doc_shingled, candidates, graph, settings)
     siblings = {i: c for i, c in checks.items() if c.sibling}
 
     chosen: list[int] = []
@@ -533,14 +420,13 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
         reached = set().union(*(graph.ancestors(i) | graph.versions(i) for i in frontier)) - chosen_lineage
         chosen_lineage |= reached
         frontier = reached
-    names = [c[0] for c in candidates]
     for i in chosen:
         m, direction, _ = by_id[i]
         passed = [display_name(by_id[b][0].other) for b, sib in siblings.items() if sib.via == i]
         extra = (f"the direct source rather than {', '.join(sorted(passed))}, which carr"
                  f"{'ies' if len(passed) == 1 else 'y'} the same passages of it later with none of "
                  "their own changes in this text",) if passed else ()
-        edges.append(_oriented_edge(doc, m, direction, settings, extra=extra + _innovation_reason(doc, by_id[i][0].other, checks.get(i), names)))
+        edges.append(_oriented_edge(doc, m, direction, settings, extra=extra + innovation_reason(checks.get(i))))
     for i, (m, direction, cov) in by_id.items():
         if i in chosen:
             continue
@@ -548,11 +434,8 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
             sib = siblings[i]
             sd = Direction(None, direction.confidence, direction.reasons, direction.score)
             older, newer = sorted((m.other, doc), key=_time_key)
-            why = (f"{display_name(doc)} carries none of {display_name(m.other)}'s own text or changes to "
-                   f"{_name_of(sib.via, names)}'s wording ({sib.innovation_words} words shared only with it, "
-                   f"{settings.min_shared_innovation_words} needed): both carry text of {_name_of(sib.via, names)}")
             edges.append(_edge(older, newer, m.alignment, "shares_source", sd, settings, via_id=sib.via,
-                               extra_reasons=(why,)))
+                               extra_reasons=(sib.why,)))
             continue
         if i in chosen_lineage:
             continue  # an ancestor of a direct source: the chain shows it
@@ -565,99 +448,6 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
             edges.append(_edge(older, newer, m.alignment, "shares_source", sd, settings,
                                via_id=via, extra_reasons=extra))
     return edges
-
-
-@dataclass(frozen=True, slots=True)
-class SiblingCheck:
-    """What tells a candidate source B apart from the earlier texts ``via`` explains it by: the
-    words of the new text it shares with B alone (B's own text or changes: shared innovations),
-    and whether the new text has B's headline. ``sibling``: nothing does, so B is no direct source."""
-
-    via: int
-    innovation_words: int
-    headline: bool
-    sibling: bool
-
-
-def _sibling_checks(doc: StoredDocument, doc_shingled: Shingled,
-                    candidates: list[tuple[Match, Direction, np.ndarray]], graph: LineageGraph,
-                    settings: Settings) -> dict[int, SiblingCheck]:
-    """For each candidate source B with earlier explanations among the candidates (B's ancestors,
-    or texts stored or published before it), whether the new text carries anything of B's own
-    (the textual critic's shared innovations): words inside its passages shared with B whose
-    n-grams none of the earlier ones has (B's changes to their wording, B's added text), B's
-    headline, or a credit or canonical link naming B. When none, B shares a source with the new
-    text (the earliest explains the same passages) and is no direct source. Oldest first, so an
-    explanation is never itself a sibling set aside."""
-    order = sorted(candidates, key=lambda c: (_time_key(c[0].other), c[0].other.doc_id))
-    content = doc_shingled.content
-    checks: dict[int, SiblingCheck] = {}
-    kept: list[tuple[Match, np.ndarray]] = []
-    for m, _, cov in order:
-        b = m.other
-        ancestors = graph.ancestors(b.doc_id)
-        earlier = [(a, acov) for a, acov in kept
-                   if a.other.doc_id in ancestors or _time_key(a.other) < _time_key(b)]
-        if earlier and not _has_direct_evidence(doc, b):
-            in_b = cov[content] if len(content) else np.zeros(0, dtype=bool)
-            explained_cov = np.logical_or.reduce([acov for _, acov in earlier])
-            if m.shingled is not None and all(a.shingled is not None for a, _ in earlier):
-                own = _only_in(doc_shingled, m.shingled, [a.shingled for a, _ in earlier], in_b)
-            else:  # texts not at hand: B's passages outside every earlier one's
-                own = int(np.count_nonzero(cov & ~explained_cov))
-            headline = _same_headline(doc, b) and not any(_same_headline(doc, a.other) for a, _ in earlier)
-            via = max(earlier, key=lambda e: int(np.count_nonzero(e[1] & cov)))[0].other.doc_id
-            sibling = own < settings.min_shared_innovation_words and not headline
-            checks[b.doc_id] = SiblingCheck(via, own, headline, sibling)
-            if sibling:
-                continue
-        kept.append((m, cov))
-    return checks
-
-
-def _only_in(x: Shingled, b: Shingled, earlier: list[Shingled], in_b: np.ndarray) -> int:
-    """Words of ``x`` inside its passages shared with ``b`` (``in_b``, per content token) covered
-    by word n-grams that ``x`` shares with ``b`` and with none of ``earlier``. Long n-grams only:
-    texts on one topic share informative 3-grams that none of them took from another (Clough &
-    Stevenson's independent answers share up to ~35 words of them)."""
-    covered = np.zeros(len(x.content), dtype=bool)
-    if len(x.shingles) == 0:
-        return 0
-    hit = member(x.shingles, b.shingle_set)
-    for other in earlier:
-        hit &= ~member(x.shingles, other.shingle_set)
-    starts = np.flatnonzero(hit)
-    for k in range(x.n):
-        covered[np.minimum(starts + k, len(covered) - 1)] = True
-    return int(np.count_nonzero(covered & in_b))
-
-
-_HEADLINE_WORDS = 4
-
-
-def _same_headline(x: StoredDocument, y: StoredDocument) -> bool:
-    """Whether two texts run the same headline (of at least a few words, case and punctuation aside)."""
-    tx, ty = x.article.title, y.article.title
-    if not tx or not ty:
-        return False
-    wx, wy = _WORD.findall(tx.casefold()), _WORD.findall(ty.casefold())
-    return len(wx) >= _HEADLINE_WORDS and wx == wy
-
-
-def _innovation_reason(doc: StoredDocument, source: StoredDocument, check: SiblingCheck | None,
-                       names: list[Match]) -> tuple[str, ...]:
-    if check is None or check.sibling:
-        return ()
-    what = []
-    if check.innovation_words:
-        what.append(f"{check.innovation_words} words of {display_name(source)}'s own text or changes that "
-                    f"{_name_of(check.via, names)} lacks")
-    if check.headline:
-        what.append(f"{display_name(source)}'s headline")
-    if not what:
-        what.append(f"a credit or canonical link naming {display_name(source)}")
-    return (f"{display_name(doc)} carries {' and '.join(what)}: it copied {display_name(source)}, "
-            f"not {_name_of(check.via, names)} directly",)
 
 
 def _oriented_edge(doc: StoredDocument, m: Match, direction: Direction, settings: Settings,
@@ -676,9 +466,6 @@ def _oriented_edge(doc: StoredDocument, m: Match, direction: Direction, settings
         f"{display_name(m.other)} is shown as upstream because it was stored first",)
     return _edge(m.other, doc, m.alignment, None, direction, settings, extra_reasons=extra)
 
-
-def _has_direct_evidence(doc: StoredDocument, other: StoredDocument) -> bool:
-    return bool(_credits_naming(doc, other)) or _points_to(doc, other)
 
 
 def _common_source(doc_id: int, chosen: list[int], graph: LineageGraph) -> int | None:
