@@ -108,8 +108,8 @@ def run_story(story: dict, *, order: str, seed: int) -> tuple[list[PairResult], 
     for art in articles:
         url, text = read_text(art["id"])
         record = {"url": url, "site": art["outlet"], "text": text}
-        if art.get("published"):
-            record["published"] = art["published"]
+        if art.get("published") and len(art["published"]) >= len("2023-12-01"):
+            record["published"] = art["published"]  # a month alone ("2023-12") is no publication time
         records.append(record)
         by_url[url] = art["id"]
     with tempfile.TemporaryDirectory() as tmp:
