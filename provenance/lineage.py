@@ -260,7 +260,10 @@ def _edge(source: StoredDocument, copy: StoredDocument, alignment: Alignment,
     copy_containment = alignment.b_in_a if source_is_a else alignment.a_in_b
     verbatim = _verbatim_share(alignment, copy_is_b=source_is_a)
     if relation is None:
-        relation = _relation(containment, verbatim, settings)
+        # how much of the source the copy carries, in words: a light edit costs a shingle
+        # containment five 5-grams a word, the words' coverage only the word
+        carried = alignment.a_cover5 if source_is_a else alignment.b_cover5
+        relation = _relation(max(containment, carried), verbatim, settings)
     credited = bool(_credits_naming(copy, source))
     weak = relation == "rewrite" and alignment.evidence_words < settings.strong_evidence_words
     pair = settings.rewrite_pair_confidence if weak else 1.0

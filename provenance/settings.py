@@ -129,6 +129,11 @@ class Settings:
 
     # --- relation ----------------------------------------------------------------------------
     #: A copy that carries at least this share of its source's text is a ``copy``; less is ``excerpt``.
+    #: Measured as the larger of the shared 5-gram shingles' share and the share of the source's
+    #: words they cover: a light edit costs five shingles a word but only that word. Real-news set:
+    #: wire copies stored as ``copy`` 4 -> 9 of 25 (the rest go from the longer text to the shorter);
+    #: simulator copies keeping >= 50 %: relation right 0.988 -> 1.000 (one copy keeping < 50 % of
+    #: a heavily quoted story now reads as ``copy``: 1.000 -> 0.933 of 15).
     copy_min_containment: float = 0.8
     #: A reuse is verbatim (``copy`` or ``excerpt``) when the words its 5-gram shingles cover are at
     #: least this share of the words its 3-gram shingles cover; below, edits between the shared

@@ -309,3 +309,17 @@ def test_a_source_whose_text_lies_beside_the_origins_is_a_source_of_its_own():
     c = _doc(3, c_text, "file:///c.txt", seen=T0 + timedelta(minutes=2))
     rel = _link(c, [a, b], LineageGraph())
     assert rel[(1, 3)].relation in {"copy", "excerpt"} and rel[(2, 3)].relation in {"copy", "excerpt"}
+
+
+def test_a_copy_edited_lightly_all_through_is_still_a_copy():
+    # one word changed in every sentence of a wire story: the 5-gram shingles the two share fall
+    # well under 80 % of the source's, but the copy still carries nearly every word of it
+    import re
+    edited = re.sub(r"(\w+)([.!?])(\s|$)", lambda m: f"{m.group(1)}ly{m.group(2)}{m.group(3)}", WIRE)
+    edited = re.sub(r"\b(\w{5,}) (\w+) (\w+)", lambda m: f"{m.group(1)} {m.group(2).upper()}X {m.group(3)}", edited, count=12)
+    wire = _doc(1, WIRE, "https://wire.example/w", site="Wire", published=T0)
+    paper = _doc(2, edited, "https://paper.example/p", site="Paper", published=T0 + timedelta(hours=1))
+    alignment = _match(wire, paper)
+    assert alignment.a_in_b < DEFAULT_SETTINGS.copy_min_containment <= alignment.a_cover5
+    edges = link_document(paper, shingle_article(paper.article), [Match(wire, alignment)], LineageGraph())
+    assert [(e.source_id, e.copy_id, e.relation) for e in edges] == [(1, 2, "copy")]
