@@ -26,7 +26,7 @@ from .evidence import (EXPLAINED_SHARE, _adapted_from_wire_of, _credited_outlets
                        _has_direct_evidence, _is_wire_page, _points_to, _seen, _time_gap, _seen_that_day, _time_key,
                        _version_time, display_name, is_link, same_page)
 from .fingerprint import Shingled
-from .models import LINEAGE_RELATIONS, Alignment, Edge, Passage, StoredDocument
+from .models import LINEAGE_RELATIONS, SITE_COPY_RELATIONS, Alignment, Edge, Passage, StoredDocument
 from .settings import DEFAULT_SETTINGS, Settings
 from .siblings import innovation_reason, sibling_checks
 from .text import span_mask
@@ -392,10 +392,11 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
     by_id = {m.other.doc_id: (m, d, cov) for m, d, cov in candidates}
     checks = sibling_checks(doc, doc_shingled, candidates, graph, settings)
     siblings = {i: c for i, c in checks.items() if c.sibling}
+    composites = _composite_pairs(doc, doc_shingled, by_id, siblings, graph, settings)
 
     chosen: list[int] = []
     covered = version_cover.copy()
-    remaining = {i: c for i, c in by_id.items() if i not in siblings}
+    remaining = {i: c for i, c in by_id.items() if i not in siblings and i not in composites}
     while remaining:
         gains = {i: int(np.count_nonzero(cov & ~covered)) for i, (_, _, cov) in remaining.items()}
         best_gain = max(gains.values())
@@ -440,6 +441,12 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
             edges.append(_edge(older, newer, m.alignment, "shares_source", sd, settings, via_id=sib.via,
                                extra_reasons=(sib.why,)))
             continue
+        if i in composites:
+            sd = Direction(None, direction.confidence, direction.reasons, direction.score)
+            older, newer = sorted((m.other, doc), key=_time_key)
+            edges.append(_edge(older, newer, m.alignment, "shares_source", sd, settings,
+                               extra_reasons=(composites[i],)))
+            continue
         if i in chosen_lineage:
             continue  # an ancestor of a direct source: the chain shows it
         via = _common_source(i, chosen, graph)
@@ -451,6 +458,54 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
             edges.append(_edge(older, newer, m.alignment, "shares_source", sd, settings,
                                via_id=via, extra_reasons=extra))
     return edges
+
+
+def _no_direction_evidence(direction: Direction) -> bool:
+    """Whether nothing at all bears on which of two texts came first: no dates or first-seen
+    times, credits, canonical links, wire origin or containment asymmetry."""
+    return direction.upstream_id is None and direction.score == 0.0 and not direction.reasons
+
+
+def _stored_copy_share(other: StoredDocument, graph: LineageGraph) -> float:
+    """Share of a stored text's characters inside the passages of its stored copy-like sources."""
+    text = other.article.text
+    if not text:
+        return 0.0
+    sources = {s for s, c, r in graph.edges if c == other.doc_id and r in SITE_COPY_RELATIONS}
+    mask = np.zeros(len(text) + 1, dtype=np.int32)
+    for source_id in sources:
+        for start, end in graph.copy_spans.get((source_id, other.doc_id), ()):
+            mask[min(len(text), max(0, start))] += 1
+            mask[min(len(text), max(0, end))] -= 1
+    return float(np.count_nonzero(np.cumsum(mask)[:len(text)])) / len(text)
+
+
+def _composite_pairs(doc: StoredDocument, doc_shingled: Shingled,
+                     by_id: dict[int, tuple[Match, Direction, np.ndarray]], siblings: dict,
+                     graph: LineageGraph, settings: Settings) -> dict[int, str]:
+    """Candidates that share a source with ``doc`` rather than gave it text: nothing at all says
+    which of the two came first, and each is a composite — at least composite_min_explained_share
+    of it is text of its other stored sources (``doc``: its other candidates' passages; the stored
+    text: its stored copy-like edges), as of an aggregator page or a plagiarised essay, where a
+    genuine source has little or none. What two composites share beyond their stored sources is
+    likelier from a text the store lacks than one's from the other (PAN-13's suspicious documents
+    never copy each other). Returns candidate id -> the reason."""
+    least = settings.composite_min_explained_share
+    out: dict[int, str] = {}
+    content = doc_shingled.content
+    for i, (m, direction, cov) in by_id.items():
+        if i in siblings or not _no_direction_evidence(direction):
+            continue
+        others = [c for j, (_, _, c) in by_id.items() if j != i]
+        x_share = (float(np.count_nonzero(np.logical_or.reduce(others)[content])) / max(1, len(content))
+                   if others else 0.0)
+        y_share = _stored_copy_share(m.other, graph)
+        if x_share >= least and y_share >= least:
+            out[i] = (f"no evidence says which came first, and both are composites: {x_share:.0%} of "
+                      f"{display_name(doc)} and {y_share:.0%} of {display_name(m.other)} is text of their "
+                      "other stored sources, so the text they share is likelier from a source not stored "
+                      "than one's from the other")
+    return out
 
 
 def _oriented_edge(doc: StoredDocument, m: Match, direction: Direction, settings: Settings,

@@ -323,3 +323,24 @@ def test_a_copy_edited_lightly_all_through_is_still_a_copy():
     assert alignment.a_in_b < DEFAULT_SETTINGS.copy_min_containment <= alignment.a_cover5
     edges = link_document(paper, shingle_article(paper.article), [Match(wire, alignment)], LineageGraph())
     assert [(e.source_id, e.copy_id, e.relation) for e in edges] == [(1, 2, "copy")]
+
+
+def test_two_undated_composites_share_a_source_the_store_lacks():
+    # Y and X each took most of a stored source (S1, S2) and both a passage of H, which the store
+    # lacks; no date, credit or containment says which came first. Both are composites (a good
+    # share of each is its other stored sources' text): the passage is likelier H's than one's
+    # from the other, so they share a source. A genuine source (no stored sources of its own)
+    # stays X's source.
+    s1, s2, hidden = article(140, 3), article(141, 3), article(142, 2)
+    y_text, x_text = s1 + "\n\n" + hidden, hidden + "\n\n" + s2
+    stored2 = _doc(2, s2, "file:///s2.txt")
+    y = _doc(3, y_text, "file:///y.txt")
+    x = _doc(4, x_text, "file:///x.txt")
+    graph = LineageGraph()
+    graph.add(1, 3, "copy", [(0, len(s1))])
+    rel = _link(x, [stored2, y], graph)
+    assert rel[(2, 4)].relation in {"copy", "excerpt"}
+    assert rel[(3, 4)].relation == "shares_source"
+    assert any("both are composites" in r for r in rel[(3, 4)].reasons)
+    rel = _link(x, [stored2, y], LineageGraph())
+    assert rel[(3, 4)].relation in {"copy", "excerpt"}
