@@ -318,3 +318,15 @@ def test_lineage_trees_put_each_copy_under_its_most_confident_source_and_stay_bo
     fan = tuple(TreeEdge(i, (i // 1000) * 1000, i, "copy", 0.9, True) for i in range(5000) if i % 1000)
     forest = build_trees(fan, wide, set())
     assert all(forest_size((t,)) <= MAX_TREE_NODES for t in forest) and forest_size(forest) <= MAX_FOREST_NODES
+
+
+def test_the_report_measures_lags_as_the_views_do(corpus_store):
+    # corpus.jsonl: the aggregator gives a bare date; counted as fetched that day (11:00), it came
+    # 3 h 20 min after the paper's 07:40 — the views' rule, not midnight (7 h 40 min before it)
+    links = {(link.source_site, link.copy_site): link for link in load_report_data(corpus_store).site_links}
+    _, rows = corpus_store.query("SELECT source_site, copy_site, median_lag_hours FROM site_pairs"
+                                 " WHERE source_site <> copy_site")
+    assert rows
+    for source_site, copy_site, hours in rows:
+        assert links[(source_site, copy_site)].median_lag_s == pytest.approx(hours * 3600)
+    assert links[("callowcourier.example", "newspile.example")].median_lag_s == 3 * 3600 + 20 * 60

@@ -4,13 +4,15 @@ The report's aggregates are over *copy-like* edges (``copy``, ``excerpt``, ``rew
 took another's text. ``version`` edges (a page's revisions) and ``shares_source`` edges (two texts
 with a common origin, no direction) appear in the side-by-side views and the lineage trees, never
 in "who copies whom". A document's site is the store's ``site`` (the normalised host), else its URL's
-host (stores from before migration 12), else its file name; a document's time is its publication
-time, else when it was first seen; an edge's lag is the copy's time minus the source's.
+host (stores from before migration 12), else its file name; a document's time is the analysis views'
+(:data:`~provenance.store.schema.DOCUMENT_TIME`: its publication time, a bare date counting as when it
+was fetched that day), so the report's lags are the views'; an edge's lag is the copy's time minus
+the source's.
 
 Everything returned is a frozen dataclass (or a :class:`~provenance.models.Edge` /
 :class:`~provenance.models.StoredDocument`), so the rendering never sees the database. The
-queries read the base tables; when the store gains analysis views (``copy_edges``, ``site_pairs``,
-``stories``) these queries are the ones to switch to them.
+queries read the base tables: the report names a site even when the store has none (a file's name)
+and leaves ``version`` edges out of its aggregates, where the analysis views keep both as stored.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from datetime import datetime
 from ..models import SITE_COPY_RELATIONS, Edge, StoredDocument
 from .convert import from_db_time
 from .reads import EDGE_READ_COLUMNS
+from .schema import DOCUMENT_TIME
 
 __all__ = [
     "COPY_RELATIONS", "ReportQuery", "ReportData", "Summary", "SiteLink", "SiteRow", "TimeBucket", "LagBucket",
@@ -43,10 +46,12 @@ _SITE = ("coalesce(nullif(trim(d.site), ''),"
          " nullif(regexp_replace(lower(regexp_extract(coalesce(d.canonical_url, d.url),"
          " '^[hH][tT][tT][pP][sS]?://([^/:?#@]+)', 1)), '^www\\.', ''), ''),"
          " nullif(regexp_extract(d.url, '[^/\\\\]+$'), ''), d.url)")
+# A document's time: the analysis views' rule (schema.DOCUMENT_TIME), so the report's lags are the views'.
+_TIME = DOCUMENT_TIME.format(d="d")
 _RELATIONS = ", ".join(f"'{r}'" for r in COPY_RELATIONS)
 # every copy-like edge at or above the confidence asked (parameter 1), with both sites and times
 _COPY_EDGES = f"""WITH doc AS (
-    SELECT d.doc_id, {_SITE} AS site, coalesce(d.published_at, d.first_seen) AS t FROM documents d
+    SELECT d.doc_id, {_SITE} AS site, {_TIME} AS t FROM documents d
 ), ce AS (
     SELECT e.edge_id, e.source_id, e.copy_id, e.relation, e.confidence, coalesce(e.credited, false) AS credited,
            e.containment, s.site AS source_site, c.site AS copy_site, c.t AS copy_time,
@@ -267,6 +272,6 @@ def _trees(fetch, doc_ids: Sequence[int], minc: float) -> tuple[tuple[TreeEdge, 
         [minc, list(doc_ids), TREE_DEPTH, TREE_DEPTH, MAX_TREE_EDGES]))
     ids = sorted({i for e in edges for i in (e.source_id, e.copy_id)} | set(doc_ids))
     documents = {int(i): TreeDocument(int(i), str(site), title, str(url), from_db_time(t)) for i, site, title, url, t in fetch(
-        f"SELECT d.doc_id, {_SITE}, d.title, d.url, coalesce(d.published_at, d.first_seen) FROM documents d"
+        f"SELECT d.doc_id, {_SITE}, d.title, d.url, {_TIME} FROM documents d"
         " WHERE d.doc_id = ANY(?::BIGINT[])", [ids])}
     return edges, documents
