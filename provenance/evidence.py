@@ -14,6 +14,10 @@ from .models import Alignment, Credit, StoredDocument
 from .pages import host_of, page_key, same_page_keys
 from .settings import DEFAULT_SETTINGS, Settings
 
+__all__ = ["EXPLAINED_SHARE", "display_name", "same_page", "is_link", "points_to", "credits_naming", "is_wire_page",
+           "adapted_from_wire_of", "credited_outlets", "fmt_time", "fmt_gap", "day_only", "time_gap", "seen_time",
+           "seen_that_day", "version_time", "time_key", "has_direct_evidence"]
+
 #: Share of a copy's overlap with X that other texts must also hold for X to be "explained": by a
 #: source's stored edge (lineage), or by texts stored before a candidate source (siblings).
 EXPLAINED_SHARE = 0.9
@@ -49,7 +53,7 @@ def is_link(other: StoredDocument, doc: StoredDocument, alignment: Alignment,
     return is_copy_evidence(alignment, settings) or same_page(other, doc)
 
 
-def _points_to(doc: StoredDocument, other: StoredDocument) -> bool:
+def points_to(doc: StoredDocument, other: StoredDocument) -> bool:
     """Whether ``doc`` names ``other``'s page as canonical (and is not itself that page)."""
     target = page_key(doc.article.canonical_url)
     if not target or target == page_key(doc.article.url):
@@ -57,7 +61,7 @@ def _points_to(doc: StoredDocument, other: StoredDocument) -> bool:
     return target in {page_key(other.article.url), page_key(other.article.canonical_url)}
 
 
-def _credits_naming(doc: StoredDocument, other: StoredDocument) -> list[str]:
+def credits_naming(doc: StoredDocument, other: StoredDocument) -> list[str]:
     art = other.article
     other_url = art.canonical_url or art.url
     return [c.phrase for c in doc.article.credits
@@ -69,7 +73,7 @@ def _credits_naming(doc: StoredDocument, other: StoredDocument) -> list[str]:
 _WIRE_HOSTS = frozenset(h for h in (resolve_outlet(w)[1] for w in KNOWN_WIRES) if h)
 
 
-def _is_wire_page(doc: StoredDocument) -> bool:
+def is_wire_page(doc: StoredDocument) -> bool:
     """Whether the document is on a news agency's own site (by its site name or host)."""
     art = doc.article
     for site in (art.site_name, art.site):
@@ -83,7 +87,7 @@ def _outlet_key(c: Credit) -> str:
     return (c.host or c.outlet).casefold()
 
 
-def _adapted_from_wire_of(adapted: StoredDocument, bylined: StoredDocument) -> str | None:
+def adapted_from_wire_of(adapted: StoredDocument, bylined: StoredDocument) -> str | None:
     """The news agency whose byline or dateline ``bylined`` carries (its story as issued) and
     whose "inputs" ``adapted`` says it was written with ("(With ANI inputs)"), if any."""
     wires = {_outlet_key(c): c.outlet for c in bylined.article.credits if c.kind == "wire"}
@@ -95,17 +99,17 @@ def _adapted_from_wire_of(adapted: StoredDocument, bylined: StoredDocument) -> s
     return wires[common[0]] if common else None
 
 
-def _credited_outlets(doc: StoredDocument) -> set[str]:
+def credited_outlets(doc: StoredDocument) -> set[str]:
     return {_outlet_key(c) for c in doc.article.credits if c.kind != "canonical"}
 
 
 # --- time ------------------------------------------------------------------------------------
 
-def _fmt_time(t: datetime) -> str:
+def fmt_time(t: datetime) -> str:
     return t.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _fmt_gap(seconds: float) -> str:
+def fmt_gap(seconds: float) -> str:
     minutes = int(abs(seconds) // 60)
     if minutes < 60:
         return f"{minutes} min"
@@ -115,52 +119,52 @@ def _fmt_gap(seconds: float) -> str:
     return f"{hours // 24} days"
 
 
-def _day_only(t: datetime) -> bool:
+def day_only(t: datetime) -> bool:
     """A time of exactly midnight UTC is, in practice, a date without a time of day (a URL's
     /2026/03/14/, a date-only meta tag): it orders days, not hours."""
     return t.hour == 0 and t.minute == 0 and t.second == 0 and t.microsecond == 0
 
 
-def _time_gap(ta: datetime, tb: datetime) -> float | None:
+def time_gap(ta: datetime, tb: datetime) -> float | None:
     """Seconds from ``ta`` to ``tb``; None when one is a bare date and both fall on the same day."""
-    if _day_only(ta) or _day_only(tb):
+    if day_only(ta) or day_only(tb):
         if ta.date() == tb.date():
             return None
         return (tb.date() - ta.date()).total_seconds()
     return (tb - ta).total_seconds()
 
 
-def _seen(doc: StoredDocument) -> datetime | None:
+def seen_time(doc: StoredDocument) -> datetime | None:
     """When the document is known to have existed, without its own claim of publication."""
     times = [t for t in (doc.article.fetched_at, doc.first_seen) if t is not None]
     return min(times) if times else None
 
 
-def _seen_that_day(doc: StoredDocument) -> datetime | None:
+def seen_that_day(doc: StoredDocument) -> datetime | None:
     """When the document was seen, as evidence of when it appeared: for a document that gives only
     its day of publication, only a sighting on that day (one on a later day says nothing of the hour)."""
-    seen, t = _seen(doc), doc.article.published_at
-    if t is not None and _day_only(t) and seen is not None and seen.date() != t.date():
+    seen, t = seen_time(doc), doc.article.published_at
+    if t is not None and day_only(t) and seen is not None and seen.date() != t.date():
         return None
     return seen
 
 
-def _version_time(doc: StoredDocument) -> float:
+def version_time(doc: StoredDocument) -> float:
     """Versions of one page are ordered by when they were seen (a later crawl, a later version)."""
-    t = _seen(doc) or doc.article.published_at
+    t = seen_time(doc) or doc.article.published_at
     return t.timestamp() if t else math.inf
 
 
-def _time_key(doc: StoredDocument) -> float:
+def time_key(doc: StoredDocument) -> float:
     """When the document is known to have existed, for "earliest first": its publication time;
     for a bare date, the hour it was first seen that day (midnight would put it before every text
     of its day)."""
-    t, seen = doc.article.published_at, _seen(doc)
-    if t is not None and _day_only(t) and seen is not None and seen.date() == t.date():
+    t, seen = doc.article.published_at, seen_time(doc)
+    if t is not None and day_only(t) and seen is not None and seen.date() == t.date():
         t = seen
     t = t or seen
     return t.timestamp() if t else math.inf
 
 
-def _has_direct_evidence(doc: StoredDocument, other: StoredDocument) -> bool:
-    return bool(_credits_naming(doc, other)) or _points_to(doc, other)
+def has_direct_evidence(doc: StoredDocument, other: StoredDocument) -> bool:
+    return bool(credits_naming(doc, other)) or points_to(doc, other)

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .diff import diff_copy
-from .evidence import (EXPLAINED_SHARE, _adapted_from_wire_of, _credited_outlets, _credits_naming, _day_only, _fmt_gap, _fmt_time,
-                       _has_direct_evidence, _is_wire_page, _points_to, _seen, _time_gap, _seen_that_day, _time_key,
-                       _version_time, display_name, is_link, same_page)
+from .evidence import (EXPLAINED_SHARE, adapted_from_wire_of, credited_outlets, credits_naming, day_only, display_name,
+                       fmt_gap, fmt_time, has_direct_evidence, is_link, is_wire_page, points_to, same_page, seen_that_day,
+                       seen_time, time_gap, time_key, version_time)
 from .fingerprint import Shingled
 from .models import LINEAGE_RELATIONS, SITE_COPY_RELATIONS, Alignment, Edge, Passage, StoredDocument
 from .settings import DEFAULT_SETTINGS, Settings
@@ -147,50 +147,50 @@ def infer_direction(a: StoredDocument, b: StoredDocument, alignment: Alignment,
     name_a, name_b = display_name(a), display_name(b)
 
     for doc, other, sign in ((b, a, 1.0), (a, b, -1.0)):
-        if _points_to(doc, other):
+        if points_to(doc, other):
             score += sign * settings.weight_canonical
             reasons.append(f"{display_name(doc)} declares {display_name(other)}'s page as canonical")
-        phrases = _credits_naming(doc, other)
+        phrases = credits_naming(doc, other)
         if phrases:
             score += sign * settings.weight_credit
             reasons.append(f"{display_name(doc)} credits {display_name(other)}: \u201c{phrases[0]}\u201d")
 
     ta, tb = a.article.published_at, b.article.published_at
     min_gap = settings.min_time_gap_minutes * 60
-    if ta and tb and _time_gap(ta, tb) is None:
+    if ta and tb and time_gap(ta, tb) is None:
         reasons.append("published the same day (one date has no time of day)")
         # the day cannot order them: fall back on what is known to the hour, a publication time
         # or else when each was first seen, as when a date is missing
-        ta = ta if not _day_only(ta) else None
-        tb = tb if not _day_only(tb) else None
+        ta = ta if not day_only(ta) else None
+        tb = tb if not day_only(tb) else None
     if ta and tb:
-        gap = _time_gap(ta, tb)
+        gap = time_gap(ta, tb)
         if abs(gap) >= min_gap:
             first, second = (name_a, name_b) if gap > 0 else (name_b, name_a)
             t_first = ta if gap > 0 else tb
             score += math.copysign(settings.weight_published, gap)
-            reasons.append(f"{first} was published {_fmt_gap(gap)} earlier ({_fmt_time(t_first)}) than {second}")
+            reasons.append(f"{first} was published {fmt_gap(gap)} earlier ({fmt_time(t_first)}) than {second}")
         else:
             reasons.append(f"published within {settings.min_time_gap_minutes:g} min of each other")
     else:
         # one side has no publication date: compare what is known of each (claimed or seen)
-        ea = ta or _seen_that_day(a)
-        eb = tb or _seen_that_day(b)
-        gap = _time_gap(ea, eb) if ea and eb else None
+        ea = ta or seen_that_day(a)
+        eb = tb or seen_that_day(b)
+        gap = time_gap(ea, eb) if ea and eb else None
         if gap is not None and abs(gap) >= min_gap:
             first, second = (name_a, name_b) if gap > 0 else (name_b, name_a)
             how = "published" if (ta if gap > 0 else tb) else "first seen"
             score += math.copysign(settings.weight_first_seen, gap)
-            reasons.append(f"{first} was {how} {_fmt_gap(gap)} before {second} was first seen or published")
+            reasons.append(f"{first} was {how} {fmt_gap(gap)} before {second} was first seen or published")
 
     for doc, other, sign in ((a, b, 1.0), (b, a, -1.0)):
-        adapted = _adapted_from_wire_of(other, doc)
+        adapted = adapted_from_wire_of(other, doc)
         if adapted:
             score += sign * settings.weight_wire_origin
             reasons.append(f"{display_name(doc)} runs {adapted}'s story under its byline; {display_name(other)} "
                            f"says it was written with {adapted}'s inputs")
 
-    wire_a, wire_b = _is_wire_page(a), _is_wire_page(b)
+    wire_a, wire_b = is_wire_page(a), is_wire_page(b)
     if wire_a != wire_b:
         wire, other_doc = (a, b) if wire_a else (b, a)
         score += settings.weight_wire_origin * (1.0 if wire_a else -1.0)
@@ -264,7 +264,7 @@ def _edge(source: StoredDocument, copy: StoredDocument, alignment: Alignment,
         # containment five 5-grams a word, the words' coverage only the word
         carried = alignment.a_cover5 if source_is_a else alignment.b_cover5
         relation = _relation(max(containment, carried), verbatim, settings)
-    credited = bool(_credits_naming(copy, source))
+    credited = bool(credits_naming(copy, source))
     weak = relation == "rewrite" and alignment.evidence_words < settings.strong_evidence_words
     pair = settings.rewrite_pair_confidence if weak else 1.0
     if weak:
@@ -299,7 +299,7 @@ def derives_from(other: StoredDocument, doc: StoredDocument, alignment: Alignmen
     evidence) or a later version of its page. Such a document's sources are worth choosing again
     once ``doc`` is stored."""
     if same_page(other, doc):
-        return _version_time(doc) < _version_time(other)
+        return version_time(doc) < version_time(other)
     return infer_direction(other, doc, alignment, settings).upstream_id == doc.doc_id
 
 
@@ -321,8 +321,8 @@ def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Mat
     for m in matches:
         other, al = m.other, m.alignment
         if same_page(other, doc):
-            older, newer = sorted((other, doc), key=_version_time)
-            when = [f"{display_name(d)} seen {_fmt_time(_seen(d))}" for d in (older, newer) if _seen(d)]
+            older, newer = sorted((other, doc), key=version_time)
+            when = [f"{display_name(d)} seen {fmt_time(seen_time(d))}" for d in (older, newer) if seen_time(d)]
             reason = ("same article page (URL or canonical URL): a later version",) + tuple(when)
             direction = Direction(older.doc_id, 0.99, reason, 5.0)
             edges.append(_edge(older, newer, al, "version", direction, settings))
@@ -337,7 +337,7 @@ def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Mat
     # text an earlier version of this page has is explained by that version's sources
     version_cover = np.zeros(len(doc_shingled.tokens), dtype=bool)
     for m in matches:
-        if m.other.doc_id in version_ids and _version_time(m.other) < _version_time(doc):
+        if m.other.doc_id in version_ids and version_time(m.other) < version_time(doc):
             version_cover |= _coverage(doc_shingled, m.alignment)
     edges += _choose_sources(doc, doc_shingled, upstream, graph, version_ids, version_cover, settings)
     for e in edges:
@@ -354,7 +354,7 @@ def link_document(doc: StoredDocument, doc_shingled: Shingled, matches: list[Mat
         if explained and via is None:
             continue
         if explained:
-            older, newer = sorted((doc, other), key=_time_key)
+            older, newer = sorted((doc, other), key=time_key)
             shared = Direction(None, direction.confidence, direction.reasons, direction.score)
             edge = _edge(older, newer, m.alignment, "shares_source", shared, settings, via_id=via,
                          extra_reasons=(f"both carry text of {_name_of(via, matches)}",))
@@ -369,7 +369,7 @@ def _in_lineage_order(docs: list[StoredDocument], graph: LineageGraph) -> list[S
     """``docs`` with each after its own stored ancestors among them, and otherwise earliest first
     (a publication date without a time of day says little about the order within its day, so the
     known chain goes first)."""
-    pending = sorted(docs, key=lambda d: (_time_key(d), _version_time(d)))
+    pending = sorted(docs, key=lambda d: (time_key(d), version_time(d)))
     ids = {d.doc_id for d in pending}
     ancestors = {d.doc_id: graph.ancestors(d.doc_id) & ids for d in pending}
     ordered: list[StoredDocument] = []
@@ -409,8 +409,8 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
         near = [i for i in near if i not in superseded] or near
         # among near-equal explanations: a credited source, then a version of this page's
         # lineage, then the earliest (the origin, as passim picks), then most shared text
-        pick = min(near, key=lambda i: (not _has_direct_evidence(doc, remaining[i][0].other),
-                                        _time_key(remaining[i][0].other),
+        pick = min(near, key=lambda i: (not has_direct_evidence(doc, remaining[i][0].other),
+                                        time_key(remaining[i][0].other),
                                         -remaining[i][0].alignment.shared_shingles, i))
         chosen.append(pick)
         covered |= remaining.pop(pick)[2]
@@ -437,24 +437,24 @@ def _choose_sources(doc: StoredDocument, doc_shingled: Shingled,
         if i in siblings:
             sib = siblings[i]
             sd = Direction(None, direction.confidence, direction.reasons, direction.score)
-            older, newer = sorted((m.other, doc), key=_time_key)
+            older, newer = sorted((m.other, doc), key=time_key)
             edges.append(_edge(older, newer, m.alignment, "shares_source", sd, settings, via_id=sib.via,
                                extra_reasons=(sib.why,)))
             continue
         if i in composites:
             sd = Direction(None, direction.confidence, direction.reasons, direction.score)
-            older, newer = sorted((m.other, doc), key=_time_key)
+            older, newer = sorted((m.other, doc), key=time_key)
             edges.append(_edge(older, newer, m.alignment, "shares_source", sd, settings,
                                extra_reasons=(composites[i],)))
             continue
         if i in chosen_lineage:
             continue  # an ancestor of a direct source: the chain shows it
         via = _common_source(i, chosen, graph)
-        if via is not None or not _has_direct_evidence(doc, m.other):
+        if via is not None or not has_direct_evidence(doc, m.other):
             extra = (f"both carry text of {_name_of(via, [c[0] for c in candidates])}" if via is not None else
                      "the shared text is explained by this document's other sources",)
             sd = Direction(None, direction.confidence, direction.reasons, direction.score)
-            older, newer = sorted((m.other, doc), key=_time_key)
+            older, newer = sorted((m.other, doc), key=time_key)
             edges.append(_edge(older, newer, m.alignment, "shares_source", sd, settings,
                                via_id=via, extra_reasons=extra))
     return edges
@@ -513,10 +513,10 @@ def _oriented_edge(doc: StoredDocument, m: Match, direction: Direction, settings
     """The edge ``m.other`` → ``doc``; with too little evidence of direction, two texts that both
     credit the same third outlet share a source instead."""
     if direction.upstream_id is None:
-        common = (_credited_outlets(doc) & _credited_outlets(m.other))
+        common = (credited_outlets(doc) & credited_outlets(m.other))
         if common:
             reason = f"both credit {sorted(common)[0]} and neither is earlier by evidence"
-            older, newer = sorted((m.other, doc), key=_time_key)
+            older, newer = sorted((m.other, doc), key=time_key)
             return _edge(older, newer, m.alignment, "shares_source", direction, settings,
                          extra_reasons=(reason,))
     extra += () if direction.upstream_id is not None else (

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .evidence import EXPLAINED_SHARE, _has_direct_evidence, _time_key, display_name
+from .evidence import EXPLAINED_SHARE, has_direct_evidence, time_key, display_name
 from .fingerprint import Shingled
 from .match import member
 from .models import StoredDocument
@@ -56,7 +56,7 @@ def sibling_checks(doc: StoredDocument, doc_shingled: Shingled,
     may have it from the other, or both from a text the store lacks. When nothing tells them apart,
     B shares a source with the new text (the earliest explains the same passages) and is no direct
     source. Oldest first, so an explanation is never itself a sibling set aside."""
-    order = sorted(candidates, key=lambda c: (_time_key(c[0].other), c[0].other.doc_id))
+    order = sorted(candidates, key=lambda c: (time_key(c[0].other), c[0].other.doc_id))
     content = doc_shingled.content
     shares = {m.other.doc_id: member(doc_shingled.shingles, m.shingled.shingle_set)
               for m, _, _ in candidates if m.shingled is not None}
@@ -65,7 +65,7 @@ def sibling_checks(doc: StoredDocument, doc_shingled: Shingled,
     for m, direction, cov in order:
         b = m.other
         earlier = _explanations(b, cov, kept, graph)
-        if earlier and not _has_direct_evidence(doc, b):
+        if earlier and not has_direct_evidence(doc, b):
             in_b = cov[content]
             olds = [shares.get(a.other.doc_id) for a, _ in earlier]
             if b.doc_id in shares and all(o is not None for o in olds):
@@ -101,7 +101,7 @@ def _explanations(b: StoredDocument, cov: np.ndarray, kept: list[tuple[Match, np
     meeting = [(a, acov) for a, acov in kept if (acov & cov).any()]
     upstream = [(a, acov) for a, acov in meeting if a.other.doc_id in ancestors]
     before = [(a, acov) for a, acov in meeting
-              if a.other.doc_id not in ancestors and _time_key(a.other) < _time_key(b)]
+              if a.other.doc_id not in ancestors and time_key(a.other) < time_key(b)]
     if before:
         held = np.logical_or.reduce([acov for _, acov in before]) & cov
         if np.count_nonzero(held) >= EXPLAINED_SHARE * np.count_nonzero(cov):

@@ -41,6 +41,32 @@ def corpus_store(tmp_path):
         yield s
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A test server's request handler: no log lines in the test output, and a plain redirect."""
+
+    def _redirect(self, location: str, status: int = 302) -> None:
+        self.send_response(status)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory) -> Path:
+    """A store file holding the bundled corpus, ingested once through the CLI, for read-only tests."""
+    from typer.testing import CliRunner
+
+    from provenance.cli import app
+
+    path = tmp_path_factory.mktemp("corpus-db") / "corpus.duckdb"
+    result = CliRunner().invoke(app, ["ingest", str(CORPUS / "corpus.jsonl"), "--db", str(path), "-q"])
+    assert result.exit_code == 0, result.output
+    return path
+
+
 @contextmanager
 def loopback_server(handler: type[BaseHTTPRequestHandler], address: str = "127.0.0.1") -> Iterator[str]:
     """A real HTTP server on ``address`` (a free port) in a thread; yields its base URL and stops it

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from provenance.cli import app
 
-from conftest import CORPUS, ROOT
+from conftest import ROOT
 
 COOKBOOK = ROOT / "docs" / "cookbook.md"
 _RECIPE = re.compile(r"^## (?P<title>.+?)\n(?P<body>.*?)(?=^## |\Z)", re.S | re.M)
@@ -34,12 +34,9 @@ def test_the_cookbook_has_at_least_ten_checked_questions():
     assert len({title for title, _, _ in recipes()}) == len(recipes())
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cookbook") / "corpus.duckdb"
-    result = CliRunner().invoke(app, ["ingest", str(CORPUS / "corpus.jsonl"), "--db", str(path), "-q"])
-    assert result.exit_code == 0, result.output
-    return path
+@pytest.fixture
+def db(corpus_db):
+    return corpus_db
 
 
 @pytest.mark.parametrize("title,sql,expect", recipes(), ids=[t.split(".")[0] for t, _, _ in recipes()])

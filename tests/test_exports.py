@@ -16,15 +16,11 @@ from provenance.cli import app
 from provenance.store import Store
 from provenance.store.schema import ANALYSIS_VIEWS
 
-from conftest import CORPUS
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("exports") / "corpus.duckdb"
-    result = CliRunner().invoke(app, ["ingest", str(CORPUS / "corpus.jsonl"), "--db", str(path), "-q"])
-    assert result.exit_code == 0, result.output
-    return path
+@pytest.fixture
+def db(corpus_db):
+    return corpus_db
 
 
 def run(db, *args):

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import quote, unquote
 
 import httpx
@@ -19,6 +19,8 @@ import pytest
 from provenance.errors import BlockedAddressError, FetchError, InputError, ProvenanceError
 from provenance.fetch import AddressPolicy, Fetcher, GuardedTransport, address_refusal, fetch_url, is_url
 from provenance.settings import DEFAULT_SETTINGS, Settings
+
+from conftest import QuietHandler
 
 PAGE = "<html><head><title>Caf\u00e9</title></head><body><p>\u201cQuoted\u201d news</p></body></html>"
 PAGE_BYTES = PAGE.encode("windows-1252")
@@ -31,7 +33,7 @@ ALLOW_PRIVATE = dataclasses.replace(DEFAULT_SETTINGS, allow_private_addresses=Tr
 SMALL = dataclasses.replace(LOCAL, max_input_bytes=1000)
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     """Routes: /page /redirect /redirect2 /missing /teapot /big /big-unsized /slow /trickle /redirect-to?url=URL."""
 
     seen_headers: list[dict[str, str]] = []  # request headers of /page, for the header test
@@ -87,14 +89,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _redirect(self, location: str) -> None:
-        self.send_response(302)
-        self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass  # keep test output clean
 
 
 @pytest.fixture(autouse=True)

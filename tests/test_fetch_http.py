@@ -13,11 +13,10 @@ import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from conftest import loopback_server
+from conftest import QuietHandler, loopback_server
 from provenance.decode import decode_bytes
 from provenance.errors import BlockedAddressError, FetchError, InputError
 from provenance.fetch import FEED_TYPES, PAGE_TYPES, Fetcher, FetchResult, fetch_url, user_agent
@@ -48,7 +47,7 @@ def _bomb(decoded_bytes: int) -> bytes:
 BOMB = _bomb(200 << 20)  # 200 MB of zeros: ~200 KB on the wire
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     counters: dict[str, int] = {}
     headers_seen: list[dict[str, str]] = []
     written: dict[str, int] = {}  # bytes of body a route managed to write before the client left
@@ -156,14 +155,7 @@ class Handler(BaseHTTPRequestHandler):
         if status != 304:
             self.wfile.write(body)
 
-    def _redirect(self, location: str) -> None:
-        self.send_response(302)
-        self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,8 @@
 The report's aggregates are over *copy-like* edges (``copy``, ``excerpt``, ``rewrite``): one site
 took another's text. ``version`` edges (a page's revisions) and ``shares_source`` edges (two texts
 with a common origin, no direction) appear in the side-by-side views and the lineage trees, never
-in "who copies whom". A document's site is the store's ``site`` (the normalised host), else its URL's
-host (stores from before migration 12), else its file name; a document's time is the analysis views'
+in "who copies whom". A document's site is the store's ``site`` (the normalised host, which migration 12
+set on every stored row), else its file name; a document's time is the analysis views'
 (:data:`~provenance.store.schema.DOCUMENT_TIME`: its publication time, a bare date counting as when it
 was fetched that day), so the report's lags are the views'; an edge's lag is the copy's time minus
 the source's.
@@ -42,10 +42,7 @@ MAX_TREE_EDGES = 5000
 TREE_DEPTH = 8
 
 # A document's site (see the module doc): SQL over an alias ``d`` of documents.
-_SITE = ("coalesce(nullif(trim(d.site), ''),"
-         " nullif(regexp_replace(lower(regexp_extract(coalesce(d.canonical_url, d.url),"
-         " '^[hH][tT][tT][pP][sS]?://([^/:?#@]+)', 1)), '^www\\.', ''), ''),"
-         " nullif(regexp_extract(d.url, '[^/\\\\]+$'), ''), d.url)")
+_SITE = "coalesce(nullif(trim(d.site), ''), nullif(regexp_extract(d.url, '[^/\\\\]+$'), ''), d.url)"
 # A document's time: the analysis views' rule (schema.DOCUMENT_TIME), so the report's lags are the views'.
 _TIME = DOCUMENT_TIME.format(d="d")
 _RELATIONS = ", ".join(f"'{r}'" for r in COPY_RELATIONS)
