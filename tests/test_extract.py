@@ -325,6 +325,38 @@ def test_date_from_url_and_from_a_written_dateline():
     assert extract_metadata(raw(html, url="https://news.example/harbour-strike")).published_date is None
 
 
+def test_a_url_month_followed_by_a_slug_is_no_day():
+    html = page()
+    url = "https://news.example/2024/10/23rd-summit-concludes/"  # /YYYY/MM/ then a slug starting "23rd"
+    assert extract_metadata(raw(html, url=url)).published_date is None
+    assert extract_metadata(raw(html, url="https://news.example/2024/10/23/summit/")).published_date.isoformat() \
+        == "2024-10-23"
+
+
+DATELINE_TEXT = ("ISLAMABAD, Oct 16 (APP): The meeting of the council concluded here on Wednesday, marking a step "
+                 "towards closer collaboration among the member states of the organisation.\n\n"
+                 "The prime minister announced the transfer of the chairmanship to the next member state.")
+
+
+def test_plain_text_is_dated_by_its_url_then_by_its_wire_dateline():
+    day = datetime(2024, 10, 16, tzinfo=timezone.utc)
+    body = DATELINE_TEXT.replace("ISLAMABAD, Oct 16 (APP): ", "")
+    assert extract_article(raw(body, url="https://news.example/2024/10/16/summit")).published_at == day
+    # the dateline's day, in the year of the URL's month
+    assert extract_article(raw(DATELINE_TEXT, url="https://news.example/2024/10/summit/")).published_at == day
+    # the URL's month is another: no year for the dateline; with the fetch time, the last such day before it
+    assert extract_article(raw(DATELINE_TEXT, url="https://news.example/2024/11/summit/")).published_at is None
+    fetched = datetime(2025, 1, 3, 8, 0, tzinfo=timezone.utc)
+    assert extract_article(raw(DATELINE_TEXT, url="https://news.example/summit", fetched=fetched)).published_at \
+        == datetime(2024, 10, 16, tzinfo=timezone.utc)
+    # a date the page declares wins; a dateline further down the text (another story's) dates nothing
+    declared = datetime(2024, 10, 17, 9, 0, tzinfo=timezone.utc)
+    assert extract_article(raw(DATELINE_TEXT, url="https://news.example/2024/10/x", published=declared)
+                           ).published_at == declared
+    late = body + "\n\n" + "More of the report follows here. " * 20 + "\n\nLAHORE, Oct 2 (APP): Another story."
+    assert extract_article(raw(late, url="https://news.example/2024/10/summit/")).published_at is None
+
+
 def test_stated_day_is_the_pages_own_not_utcs():
     html = page(head='<meta property="article:published_time" content="2024-03-05T01:30:00+05:30">')
     meta = extract_metadata(raw(html))

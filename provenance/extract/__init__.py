@@ -12,6 +12,7 @@ UTF-8 HTML goes to the parser as bytes.
 from __future__ import annotations
 
 import codecs
+from datetime import datetime
 import re
 from dataclasses import replace
 from itertools import islice
@@ -22,7 +23,7 @@ from provenance.errors import ExtractionError, InputError
 from provenance.furniture import find_furniture
 from provenance.extract.htmlbody import choose_body
 from provenance.extract.htmlscan import parse_page, scan_page
-from provenance.extract.metadata.dates import as_utc
+from provenance.extract.metadata.dates import as_utc, dateline_date, url_date
 from provenance.extract.metadata.page import PageMetadata, page_metadata, utc_offset_minutes
 from provenance.extract.metadata.site import is_web, url_host
 from provenance.models import Article, Credit, RawDocument
@@ -39,6 +40,8 @@ __all__ = ["extract_article", "extract_metadata", "extract_html"]
 HEAD_SNIFF_BYTES = 8192
 #: Format hints a record may give (anything else: detect from the content).
 FORMAT_HINTS = ("html", "text", "txt", "markdown", "md")
+#: A wire dateline opens the story: one further down the text (a related story's) dates another text.
+DATELINE_MAX_START = 400
 _WORD = re.compile(r"\w+")
 _NON_UTF8_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -52,6 +55,8 @@ def extract_article(raw: RawDocument, settings: Settings = DEFAULT_SETTINGS) -> 
     else:
         article = extract_text(content, raw.url, declared_title=raw.title, settings=settings, origin=raw.origin)
     article = _with_overrides(article, raw)
+    if article.published_at is None:
+        article = replace(article, published_at=_undeclared_date(article, is_html, raw.fetched))
     # Counted only up to the minimum: the whole count matters only when there are fewer.
     words = sum(1 for _ in islice(_WORD.finditer(article.body), settings.min_article_words))
     if words < settings.min_article_words:
@@ -80,6 +85,21 @@ def _checked_content(raw: RawDocument, settings: Settings) -> tuple[str | bytes,
     if isinstance(raw.content, bytes) and not raw.content.strip():
         raise InputError(raw.origin, "empty file")
     return _html_or_text(raw)
+
+
+def _undeclared_date(article: Article, is_html: bool, fetched: datetime | None) -> datetime | None:
+    """A bare date for an article that declares none: its URL's (a page's metadata already read
+    it), else its opening wire dateline's day ("ISLAMABAD, Oct 16 (APP):")."""
+    if not is_html:
+        moment = url_date(article.url)
+        if moment is not None:
+            return moment
+    for credit in article.credits:
+        if credit.kind == "wire" and 0 <= credit.start < DATELINE_MAX_START:
+            moment = dateline_date(credit.phrase, article.url, fetched)
+            if moment is not None:
+                return moment
+    return None
 
 
 def _with_overrides(article: Article, raw: RawDocument) -> Article:

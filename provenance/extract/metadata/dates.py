@@ -9,7 +9,7 @@ from email.utils import parsedate_to_datetime
 
 from provenance.urls import split_url
 
-__all__ = ["parse_datetime", "parse_moment", "first_date", "as_utc", "url_date", "date_in_text", "MONTHS",
+__all__ = ["parse_datetime", "parse_moment", "first_date", "as_utc", "url_date", "dateline_date", "date_in_text", "MONTHS",
            "publication_problem", "MIN_YEAR", "MAX_YEAR"]
 
 #: Strings longer than this are not a date value.
@@ -52,11 +52,16 @@ _MONTH_WORD = r"(?P<mon>[^\W\d_]{3,9}\.?)"
 _DMY_WORDS = re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:\.\s*|(?:st|nd|rd|th)?\s+)(?:de\s+)?" + _MONTH_WORD
                         + r",?\s+(?:de\s+)?(?P<y>(?:19|20)\d{2})(?!\d)")
 _MDY_WORDS = re.compile(_MONTH_WORD + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})(?!\d)")
+# A day is followed by no letter or digit: "/2024/10/23rd-summit/" is a month and a slug, not the 23rd.
 _URL_DATE = re.compile(
-    r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<sep>[/\-_]?)(?P<m>0[1-9]|1[0-2])(?P=sep)(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<sep>[/\-_]?)(?P<m>0[1-9]|1[0-2])(?P=sep)(?P<d>0[1-9]|[12]\d|3[01])(?![^\W_])"
 )
 _URL_DATE_DAY_FIRST = re.compile(
     r"(?<![\d])(?P<d>0[1-9]|[12]\d|3[01])(?P<sep>[\-_.])(?P<m>0[1-9]|1[0-2])(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)")
+# A year and month in a URL's path without a day: WordPress's /2024/10/slug/.
+_URL_YEAR_MONTH = re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>0[1-9]|1[0-2])/")
+# The day a dateline gives: "ISLAMABAD, Oct 16 (APP):", "NEW DELHI, March 3, 2024 (PTI) -".
+_DATELINE_DAY = re.compile(r",[ \t]*" + _MONTH_WORD + r"[ \t]+(?P<d>\d{1,2})(?:,?[ \t]+(?P<y>(?:19|20)\d{2}))?[ \t]*\(")
 
 
 def parse_datetime(value: str | None) -> datetime | None:
@@ -144,6 +149,29 @@ def url_date(url: str) -> datetime | None:
     if match:
         return _checked_date(int(match["y"]), int(match["m"]), int(match["d"]))
     return None
+
+
+def dateline_date(dateline: str, url: str | None, seen: datetime | None) -> datetime | None:
+    """The day a wire dateline gives ("ISLAMABAD, Oct 16 (APP):"), a bare date. A dateline seldom
+    writes its year: it is the year of the URL's /YYYY/MM/ when that month is the dateline's, else
+    the year in which that day last fell on or before ``seen`` (when the page was fetched); with
+    neither, None."""
+    match = _DATELINE_DAY.search(dateline)
+    month = MONTHS.get(match["mon"].casefold().rstrip(".")) if match else None
+    if not month:
+        return None
+    day = int(match["d"])
+    if match["y"]:
+        return _checked_date(int(match["y"]), month, day)
+    parts = split_url(url) if url else None
+    in_url = _URL_YEAR_MONTH.search(parts.path) if parts else None
+    if in_url and int(in_url["m"]) == month:
+        return _checked_date(int(in_url["y"]), month, day)
+    if seen is None:
+        return None
+    seen = as_utc(seen)
+    year = seen.year if (month, day) <= (seen.month, seen.day + 1) else seen.year - 1  # a day ahead: time zones
+    return _checked_date(year, month, day)
 
 
 def date_in_text(text: str, month_first: bool = False) -> datetime | None:
