@@ -59,6 +59,19 @@ OUTLET_ALIASES: dict[str, tuple[str, str]] = {
     **dict.fromkeys(("kyodo", "kyodonews"), ("Kyodo News", "kyodonews.net")),
     **dict.fromkeys(("yonhap", "yonhapnews", "yonhapnewsagency"), ("Yonhap", "yna.co.kr")),
     **dict.fromkeys(("tass",), ("TASS", "tass.com")),
+    # national agencies whose copy Asian and Gulf outlets run under their datelines
+    **dict.fromkeys(("app", "associatedpressofpakistan"), ("Associated Press of Pakistan", "app.com.pk")),
+    **dict.fromkeys(("bss", "bangladeshsangbadsangstha"), ("BSS", "bssnews.net")),
+    **dict.fromkeys(("unb", "unitednewsofbangladesh"), ("UNB", "unb.com.bd")),
+    **dict.fromkeys(("bernama",), ("Bernama", "bernama.com")),
+    **dict.fromkeys(("vna", "vietnamnewsagency", "vietnamplus"), ("Vietnam News Agency", "vietnamplus.vn")),
+    **dict.fromkeys(("anadolu", "anadoluagency", "aa.com.tr"), ("Anadolu Agency", "aa.com.tr")),
+    **dict.fromkeys(("wam", "emiratesnewsagency"), ("WAM", "wam.ae")),
+    **dict.fromkeys(("kuna", "kuwaitnewsagency"), ("KUNA", "kuna.net.kw")),
+    **dict.fromkeys(("qna", "qatarnewsagency"), ("QNA", "qna.org.qa")),
+    **dict.fromkeys(("irna",), ("IRNA", "irna.ir")),
+    **dict.fromkeys(("antara", "antaranews"), ("Antara", "antaranews.com")),
+    **dict.fromkeys(("interfax",), ("Interfax", "interfax.com")),
 }
 
 #: Wire-agency names as they appear in bylines and datelines. Case-sensitive on purpose: "AP" and
@@ -67,6 +80,8 @@ KNOWN_WIRES = (
     "PTI", "Press Trust of India", "Reuters", "REUTERS", "AP", "Associated Press", "AFP",
     "Agence France-Presse", "Agence France Presse", "ANI", "IANS", "UNI", "dpa", "DPA", "Xinhua",
     "XINHUA", "Bloomberg", "EFE", "ANSA", "Kyodo News", "Kyodo", "Yonhap", "TASS", "Tass",
+    "APP", "Associated Press of Pakistan", "BSS", "UNB", "Bernama", "BERNAMA", "VNA", "Vietnam News Agency",
+    "Anadolu Agency", "Anadolu", "WAM", "KUNA", "QNA", "IRNA", "Antara", "ANTARA", "Interfax",
 )
 
 #: A credit standing on its own line is short: a byline-sized line, not a sentence of prose.

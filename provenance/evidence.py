@@ -15,7 +15,7 @@ from .pages import host_of, page_key, same_page_keys
 from .settings import DEFAULT_SETTINGS, Settings
 
 __all__ = ["EXPLAINED_SHARE", "display_name", "same_page", "is_link", "points_to", "credits_naming", "is_wire_page",
-           "adapted_from_wire_of", "credited_outlets", "fmt_time", "fmt_gap", "day_only", "time_gap", "seen_time",
+           "adapted_from_wire_of", "wire_story_of", "credited_outlets", "fmt_time", "fmt_gap", "day_only", "time_gap", "seen_time",
            "seen_that_day", "version_time", "time_key", "has_direct_evidence"]
 
 #: Share of a copy's overlap with X that other texts must also hold for X to be "explained": by a
@@ -97,6 +97,17 @@ def adapted_from_wire_of(adapted: StoredDocument, bylined: StoredDocument) -> st
     inputs -= {_outlet_key(c) for c in adapted.article.credits if c.kind == "wire"}
     common = sorted(set(wires) & inputs)
     return wires[common[0]] if common else None
+
+
+def wire_story_of(bylined: StoredDocument, other: StoredDocument) -> str | None:
+    """The news agency whose dateline or byline ``bylined`` carries (its story as issued) when
+    ``other`` credits no one at all: outlets that rework wire copy drop the dateline, while a text
+    of an outlet's own seldom gains an agency's. None when either page is an agency's own site
+    (that rule weighs them) or no such dateline is there."""
+    if any(c.kind != "canonical" for c in other.article.credits) or is_wire_page(bylined) or is_wire_page(other):
+        return None
+    wires = [c.outlet for c in bylined.article.credits if c.kind == "wire"]
+    return wires[0] if wires else None
 
 
 def credited_outlets(doc: StoredDocument) -> set[str]:

@@ -24,7 +24,7 @@ import numpy as np
 from .diff import diff_copy
 from .evidence import (EXPLAINED_SHARE, adapted_from_wire_of, credited_outlets, credits_naming, day_only, display_name,
                        fmt_gap, fmt_time, has_direct_evidence, is_link, is_wire_page, points_to, same_page, seen_that_day,
-                       seen_time, time_gap, time_key, version_time)
+                       seen_time, time_gap, time_key, version_time, wire_story_of)
 from .fingerprint import Shingled
 from .models import LINEAGE_RELATIONS, SITE_COPY_RELATIONS, Alignment, Edge, Passage, StoredDocument
 from .settings import DEFAULT_SETTINGS, Settings
@@ -189,6 +189,13 @@ def infer_direction(a: StoredDocument, b: StoredDocument, alignment: Alignment,
             score += sign * settings.weight_wire_origin
             reasons.append(f"{display_name(doc)} runs {adapted}'s story under its byline; {display_name(other)} "
                            f"says it was written with {adapted}'s inputs")
+
+    for doc, other, sign in ((a, b, 1.0), (b, a, -1.0)):
+        agency = wire_story_of(doc, other)
+        if agency:
+            score += sign * settings.weight_wire_dateline
+            reasons.append(f"{display_name(doc)} runs {agency}'s story under its dateline; {display_name(other)} "
+                           "credits no one (reworked wire copy drops the dateline)")
 
     wire_a, wire_b = is_wire_page(a), is_wire_page(b)
     if wire_a != wire_b:

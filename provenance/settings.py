@@ -191,6 +191,9 @@ class Settings:
     #: A story on a news agency's own site (Reuters, PTI, AP …) is where wire copy starts; so is a
     #: text under an agency's byline ("By ANI") beside one "(With ANI inputs)", written from it.
     weight_wire_origin: float = 1.0
+    #: A text under an agency's dateline beside one that credits no one: alone it passes
+    #: min_direction_confidence (0.65), and a publication time (2.0) or a credit (3.0) outweighs it.
+    weight_wire_dateline: float = 0.6
     #: Publication times closer than this many minutes are too close to tell who was first.
     min_time_gap_minutes: float = 5.0
     #: A direction with confidence below this is reported as unknown, and two texts that both carry

@@ -51,6 +51,11 @@ def test_seed_credit_names_the_economic_times():
         ("Story courtesy of www.example.co.uk", "example.co.uk", "example.co.uk", "courtesy"),
         ("(With inputs from agencies)", "agencies", None, "agencies"),
         ("With inputs from IANS", "IANS", "ianslive.in", "agencies"),
+        # national agencies: their datelines resolve to the agency and its site
+        ("ISLAMABAD, Oct 16 (APP): The council concluded its meeting.", "Associated Press of Pakistan", "app.com.pk",
+         "wire"),
+        ("KUALA LUMPUR, Jan 29 (Bernama) -- The prime minister left for Singapore.", "Bernama", "bernama.com", "wire"),
+        ("DHAKA, Dec 5 (BSS) - The dengue situation worsened.", "BSS", "bssnews.net", "wire"),
     ],
 )
 def test_credit_forms(line, outlet, host, kind):

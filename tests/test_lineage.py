@@ -231,6 +231,32 @@ def test_an_agency_byline_is_upstream_of_a_text_written_with_its_inputs():
     assert infer_direction(bylined, other, _match(bylined, other)).upstream_id is None
 
 
+def test_an_agency_dateline_is_upstream_of_a_reworked_text_that_credits_no_one():
+    # UrduPoint-style: the agency's report reworded sentence by sentence, its dateline dropped.
+    dated_text = "ISLAMABAD, Oct 16 (APP): " + WIRE
+    reworked_text = _revised(WIRE, every=9)
+    bylined = _doc(1, dated_text, "https://vienna.example/a", site="Vienna", credits=find_credits(dated_text))
+    reworked = _doc(2, reworked_text, "https://point.example/b", site="Point")
+    assert bylined.article.credits and not reworked.article.credits
+    for x, y in ((bylined, reworked), (reworked, bylined)):
+        d = infer_direction(x, y, _match(x, y))
+        assert d.upstream_id == 1 and d.confidence >= DEFAULT_SETTINGS.min_direction_confidence
+        assert any("dateline" in r for r in d.reasons)
+    # A publication time outweighs it: the reworked text published hours before the dateline's text.
+    early = _doc(3, reworked_text, "https://point.example/c", site="Point", published=T0)
+    late = _doc(4, dated_text, "https://vienna.example/d", site="Vienna", credits=find_credits(dated_text),
+                published=T0 + timedelta(hours=5))
+    assert infer_direction(late, early, _match(late, early)).upstream_id == 3
+    # A text that credits an outlet says where it came from: the dateline tells nothing against it.
+    credited_text = reworked_text + "\n\nSource: Dawn"
+    credited = _doc(5, credited_text, "https://point.example/e", site="Point", credits=find_credits(credited_text))
+    assert not any("dateline" in r for r in infer_direction(bylined, credited, _match(bylined, credited)).reasons)
+    # On an agency's own site the wire rule decides; the dateline rule stays out.
+    own = _doc(6, reworked_text, "https://www.app.com.pk/national/x", site="app.com.pk")
+    d = infer_direction(bylined, own, _match(bylined, own))
+    assert d.upstream_id == 6 and not any("dateline" in r for r in d.reasons)
+
+
 def _edited(text, word=12, insert="indeed"):
     """``text`` with one word added in each paragraph (after its ``word``-th word)."""
     return "\n\n".join(" ".join(w + (f" {insert}" if k == word else "") for k, w in enumerate(p.split(" ")))
