@@ -74,3 +74,27 @@ def test_answers_are_linked_directly_to_their_own_source_with_every_answer_in_on
     print(f"Clough one store: {one_store.right}/{one_store.answers}; "
           f"linked only to another answer: {one_store.only_another_answer}")
     assert one_store.direct_share >= MIN_DIRECT
+
+
+def _shared_grams(answer: str, source: str, n: int) -> int:
+    import re
+    words = [re.findall(r"\w+", t.casefold()) for t in (answer, source)]
+    grams = [{tuple(w[i:i + n]) for i in range(len(w) - n + 1)} for w in words]
+    return len(grams[0] & grams[1])
+
+
+@pytest.mark.shared
+def test_the_unlinked_reused_answers_share_less_with_their_source_than_an_independent_one():
+    """Why the bar above stays out of reach: each reused answer left without its source shares fewer
+    word 3-grams and 5-grams with it than one independent answer shares with its own (g4pE_taske:
+    20 and 5), so no bar on shared wording links them and still leaves every independent answer alone."""
+    data = shared_path("clough-stevenson")
+    text = {p.name: p.read_text(encoding="utf-8", errors="replace") for p in data.glob("*.txt")}
+    source = {t: text[f"orig_task{t}.txt"] for t in "abcde"}
+    independent = _shared_grams(text["g4pE_taske.txt"], source["e"], 3), _shared_grams(text["g4pE_taske.txt"],
+                                                                                      source["e"], 5)
+    assert independent == (20, 5)
+    for name in ("g1pA_taskb.txt", "g1pD_taske.txt", "g2pE_taskc.txt", "g4pD_taskb.txt", "g4pE_taska.txt"):
+        task = name[-5]
+        shared = _shared_grams(text[name], source[task], 3), _shared_grams(text[name], source[task], 5)
+        assert shared[0] < independent[0] and shared[1] < independent[1], (name, shared)
