@@ -306,22 +306,19 @@ def main(argv: list[str] | None = None) -> int:
             table += [(f"[{part}] {k}", v) for k, v in part_summary([r for r in results if part_of_story[r.story] == part])]
     if args.order == "shuffled" and args.orders > 1:
         seeds = range(args.seed, args.seed + args.orders)
-        pooled: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+        pooled: dict[str, list[PairResult]] = defaultdict(list)  # directed pairs of every order, by part
         for seed in seeds:
             for story in stories:
                 res = results_by_story[story["id"]] if seed == args.seed else \
                     run_story(story, order="shuffled", seed=seed)[0]
-                directed = [r for r in res if r.label in POSITIVE and r.right_direction is not None]
-                tally = pooled[part_of_story[story["id"]]]
-                tally[0] += sum(bool(r.right_direction) for r in directed)
-                tally[1] += len(directed)
-                tally[2] += sum(bool(r.right_direction) for r in directed if r.direction_by_evidence)
-                tally[3] += sum(r.direction_by_evidence for r in directed)
-        for part in sorted(pooled):
-            right, n, right_ev, n_ev = pooled[part]
+                pooled[part_of_story[story["id"]]] += [r for r in res
+                                                       if r.label in POSITIVE and r.right_direction is not None]
+        for part, directed in sorted(pooled.items()):
+            evidenced = [r for r in directed if r.direction_by_evidence]
             table += [(f"[{part}] right direction over {args.orders} orders (seeds {seeds[0]}-{seeds[-1]})",
-                       ratio(right, n)),
-                      (f"[{part}]   of which decided by evidence", ratio(right_ev, n_ev))]
+                       ratio(sum(bool(r.right_direction) for r in directed), len(directed))),
+                      (f"[{part}]   of which decided by evidence",
+                       ratio(sum(bool(r.right_direction) for r in evidenced), len(evidenced)))]
     width = max(len(k) for k, _ in table)
     lines = [f"{k:<{width}}  {v}" for k, v in table]
     print("\n".join(lines))

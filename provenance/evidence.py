@@ -102,12 +102,11 @@ def adapted_from_wire_of(adapted: StoredDocument, bylined: StoredDocument) -> st
 def wire_story_of(bylined: StoredDocument, other: StoredDocument) -> str | None:
     """The news agency whose dateline or byline ``bylined`` carries (its story as issued) when
     ``other`` credits no one at all: outlets that rework wire copy drop the dateline, while a text
-    of an outlet's own seldom gains an agency's. None when either page is an agency's own site
-    (that rule weighs them) or no such dateline is there."""
-    if any(c.kind != "canonical" for c in other.article.credits) or is_wire_page(bylined) or is_wire_page(other):
+    of an outlet's own seldom gains an agency's. (Beside an agency's own page the wire-page rule
+    decides instead: the caller knows which pages those are.)"""
+    if any(c.kind != "canonical" for c in other.article.credits):
         return None
-    wires = [c.outlet for c in bylined.article.credits if c.kind == "wire"]
-    return wires[0] if wires else None
+    return next((c.outlet for c in bylined.article.credits if c.kind == "wire"), None)
 
 
 def credited_outlets(doc: StoredDocument) -> set[str]:

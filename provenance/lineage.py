@@ -190,14 +190,14 @@ def infer_direction(a: StoredDocument, b: StoredDocument, alignment: Alignment,
             reasons.append(f"{display_name(doc)} runs {adapted}'s story under its byline; {display_name(other)} "
                            f"says it was written with {adapted}'s inputs")
 
-    for doc, other, sign in ((a, b, 1.0), (b, a, -1.0)):
+    wire_a, wire_b = is_wire_page(a), is_wire_page(b)
+    for doc, other, sign in ((a, b, 1.0), (b, a, -1.0)) if not (wire_a or wire_b) else ():
         agency = wire_story_of(doc, other)
         if agency:
             score += sign * settings.weight_wire_dateline
             reasons.append(f"{display_name(doc)} runs {agency}'s story under its dateline; {display_name(other)} "
                            "credits no one (reworked wire copy drops the dateline)")
 
-    wire_a, wire_b = is_wire_page(a), is_wire_page(b)
     if wire_a != wire_b:
         wire, other_doc = (a, b) if wire_a else (b, a)
         score += settings.weight_wire_origin * (1.0 if wire_a else -1.0)

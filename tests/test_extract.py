@@ -349,6 +349,11 @@ def test_plain_text_is_dated_by_its_url_then_by_its_wire_dateline():
     fetched = datetime(2025, 1, 3, 8, 0, tzinfo=timezone.utc)
     assert extract_article(raw(DATELINE_TEXT, url="https://news.example/summit", fetched=fetched)).published_at \
         == datetime(2024, 10, 16, tzinfo=timezone.utc)
+    # a dateline written in a zone already in the new year, fetched on New Year's Eve (UTC)
+    new_year = DATELINE_TEXT.replace("Oct 16", "Jan 1")
+    eve = datetime(2024, 12, 31, 22, 0, tzinfo=timezone.utc)
+    assert extract_article(raw(new_year, url="https://news.example/summit", fetched=eve)).published_at \
+        == datetime(2025, 1, 1, tzinfo=timezone.utc)
     # a date the page declares wins; a dateline further down the text (another story's) dates nothing
     declared = datetime(2024, 10, 17, 9, 0, tzinfo=timezone.utc)
     assert extract_article(raw(DATELINE_TEXT, url="https://news.example/2024/10/x", published=declared)

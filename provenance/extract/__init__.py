@@ -12,9 +12,9 @@ UTF-8 HTML goes to the parser as bytes.
 from __future__ import annotations
 
 import codecs
-from datetime import datetime
 import re
 from dataclasses import replace
+from datetime import datetime
 from itertools import islice
 
 from provenance.credits import find_credits, resolve_outlet

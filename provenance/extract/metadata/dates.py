@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 from provenance.urls import split_url
@@ -169,9 +169,13 @@ def dateline_date(dateline: str, url: str | None, seen: datetime | None) -> date
         return _checked_date(int(in_url["y"]), month, day)
     if seen is None:
         return None
-    seen = as_utc(seen)
-    year = seen.year if (month, day) <= (seen.month, seen.day + 1) else seen.year - 1  # a day ahead: time zones
-    return _checked_date(year, month, day)
+    # the latest such day up to a day after the fetch (the dateline's zone may be a day ahead of UTC)
+    latest = as_utc(seen) + timedelta(days=1)
+    for year in (latest.year, latest.year - 1):
+        moment = _checked_date(year, month, day)
+        if moment is not None and moment <= latest:
+            return moment
+    return None
 
 
 def date_in_text(text: str, month_first: bool = False) -> datetime | None:
